@@ -1,0 +1,114 @@
+"""Append to and verify the audit trail. Never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from autolease.audit import repository
+from autolease.audit.chain import (
+    GENESIS_HASH,
+    ChainProblem,
+    ChainRecord,
+    content_of,
+    record_hash,
+    verify_chain,
+)
+from autolease.audit.models import AuditEvent, AuditHead
+
+
+def record(
+    session: Session,
+    *,
+    key: bytes,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    payload: dict[str, Any],
+) -> AuditEvent:
+    """Append one event. Holds the chain tip's row lock until the transaction ends."""
+    head = repository.lock_head(session)
+    if head is None:
+        head = AuditHead(id=repository.HEAD_ID, seq=0, hash=GENESIS_HASH)
+        session.add(head)
+    draft = ChainRecord(head.seq + 1, at, actor, action, entity_type, entity_id, payload, head.hash, "")
+    digest = record_hash(key, head.hash, content_of(draft))
+    event = AuditEvent(
+        seq=draft.seq,
+        occurred_at=at,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        payload=payload,
+        prev_hash=head.hash,
+        hash=digest,
+    )
+    session.add(event)
+    head.seq, head.hash = draft.seq, digest
+    session.flush()
+    return event
+
+
+def _as_record(event: AuditEvent) -> ChainRecord:
+    return ChainRecord(
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        payload=event.payload,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
+
+
+def verify(session: Session, *, key: bytes) -> tuple[int, ChainProblem | None]:
+    """Return (number of records checked, first problem or None)."""
+    events = repository.all_events(session)
+    head = repository.get_head(session)
+    tip = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+    return len(events), verify_chain(key, [_as_record(e) for e in events], tip)
+
+
+def events(
+    session: Session, *, entity_id: str | None = None, limit: int = 50, before_seq: int | None = None
+) -> Sequence[AuditEvent]:
+    return repository.list_events(session, entity_id=entity_id, limit=limit, before_seq=before_seq)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts and when, with the chain key: passed to use cases that leave an audit trail."""
+
+    key: bytes
+    name: str
+    at: datetime
+
+
+def log(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    entity_type: str,
+    entity_id: str,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return record(
+        session,
+        key=actor.key,
+        at=actor.at,
+        actor=actor.name,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        payload=payload or {},
+    )

@@ -1,0 +1,1 @@
+"""Staff users with roles, SP API keys and access tokens."""

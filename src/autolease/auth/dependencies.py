@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header
+
+from autolease.audit.service import Actor
+from autolease.auth import service
+from autolease.auth.exceptions import RoleNotAllowed
+from autolease.auth.principal import Principal, Role
+from autolease.dependencies import RuntimeDep, SessionDep
+from autolease.exceptions import Unauthenticated
+
+
+def get_principal(
+    session: SessionDep,
+    runtime: RuntimeDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Principal:
+    credential = x_api_key
+    if credential is None and authorization is not None:
+        scheme, _, value = authorization.partition(" ")
+        credential = value.strip() if scheme.lower() == "bearer" else None
+    if not credential:
+        raise Unauthenticated("send 'Authorization: Bearer <token or API key>'")
+    return service.authenticate(session, bearer=credential, at=runtime.clock.now())
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    allowed = frozenset(roles)
+
+    def check(principal: PrincipalDep) -> Principal:
+        if principal.role not in allowed:
+            raise RoleNotAllowed(f"role {principal.role.value!r} may not do this")
+        return principal
+
+    return check
+
+
+AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+StaffDep = Annotated[
+    Principal, Depends(require_roles(Role.ADMIN, Role.RISK_ANALYST, Role.REVIEWER))
+]
+AuditorDep = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.RISK_ANALYST))]
+
+
+def _actor(runtime: RuntimeDep, principal: PrincipalDep) -> Actor:
+    return Actor(key=runtime.audit_key, name=principal.actor, at=runtime.clock.now())
+
+
+ActorDep = Annotated[Actor, Depends(_actor)]

@@ -1,0 +1,63 @@
+"""The `autolease` command: a router of sub-apps, one per domain."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+import uvicorn
+
+from autolease import store
+from autolease.audit.cli import app as audit_app
+from autolease.auth.cli import app as user_app
+from autolease.cli_support import console, runtime_scope, system_actor, transaction
+from autolease.dealer.cli import app as sp_app
+from autolease.demo.cli import demo
+from autolease.seeding import seed_demo
+
+app = typer.Typer(
+    help="autolease: origination and risk control for used-car financial leasing.",
+    no_args_is_help=True,
+)
+app.add_typer(audit_app, name="audit")
+app.add_typer(sp_app, name="sp")
+app.add_typer(user_app, name="user")
+app.command()(demo)
+
+
+@app.command()
+def migrate(revision: str = "head") -> None:
+    """Create or upgrade the database schema."""
+    with runtime_scope() as runtime:
+        store.upgrade(runtime.engine, revision)
+        console.print(f"database at {revision}: {runtime.settings.db.resolved_url()}")
+
+
+@app.command()
+def seed() -> None:
+    """Load the demo SPs and users (idempotent). Refused in production."""
+    with runtime_scope() as runtime:
+        if runtime.settings.environment == "production":
+            console.print("[red]demo seeds are refused in production[/]")
+            raise typer.Exit(2)
+        store.upgrade(runtime.engine)
+        with transaction(runtime) as session:
+            report = seed_demo(session, actor=system_actor(runtime, "system:seed"))
+    console.print(f"SPs created: {report.sps_created}, users created: {report.users_created}")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the API (migrates first)."""
+    from autolease.app import create_app
+
+    with runtime_scope() as runtime:
+        store.upgrade(runtime.engine)
+        uvicorn.run(create_app(runtime=runtime), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for noisy in ("alembic", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    app()

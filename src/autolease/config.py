@@ -1,0 +1,123 @@
+"""Settings: one pydantic-settings object built from small nested sections.
+
+Nothing is built at import. `get_settings()` reads the environment (prefix `AUTOLEASE_`,
+nested sections with `__`, e.g. `AUTOLEASE_DB__URL`) and `.env`; tests build `Settings(...)`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+class DatabaseSettings(BaseModel):
+    """Where the store lives. `url` wins; otherwise SQLite at `sqlite_path`."""
+
+    url: str | None = None
+    sqlite_path: Path = DEFAULT_DATA_DIR / "autolease.db"
+    echo: bool = False
+    pool_size: int = 10
+
+    @property
+    def type(self) -> Literal["sqlite", "postgres"]:
+        return "postgres" if self.resolved_url().startswith("postgresql") else "sqlite"
+
+    def resolved_url(self) -> str:
+        if self.url:
+            return self.url
+        return f"sqlite:///{self.sqlite_path}"
+
+
+class SecuritySettings(BaseModel):
+    """Keys for personal data at rest.
+
+    `data_keys` maps a key id to a base64 AES-256 key; `active_key_id` encrypts new data and
+    every listed key can still decrypt, so keys rotate without rewriting old rows at once.
+    When no keys are given, they are read from (or created in) `keyfile`.
+    """
+
+    data_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    active_key_id: str | None = None
+    blind_index_key: SecretStr | None = None
+    keyfile: Path = DEFAULT_DATA_DIR / "keys.json"
+    token_ttl_minutes: int = 8 * 60
+
+    def resolved(self) -> ResolvedKeys:
+        if self.data_keys and self.blind_index_key is not None:
+            active = self.active_key_id or sorted(self.data_keys)[-1]
+            keys = {kid: _b64(v.get_secret_value()) for kid, v in self.data_keys.items()}
+            return ResolvedKeys(keys, active, _b64(self.blind_index_key.get_secret_value()))
+        return load_or_create_keyfile(self.keyfile)
+
+
+class ApiSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="AUTOLEASE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    db: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _production_needs_explicit_keys(self) -> Settings:
+        if self.environment == "production" and not self.security.data_keys:
+            raise ValueError("production requires AUTOLEASE_SECURITY__DATA_KEYS (no keyfile)")
+        return self
+
+
+class ResolvedKeys:
+    """Raw key bytes, resolved once at application start."""
+
+    def __init__(self, data_keys: dict[str, bytes], active_key_id: str, blind_key: bytes):
+        if active_key_id not in data_keys:
+            raise ValueError(f"active key id {active_key_id!r} is not among the data keys")
+        self.data_keys = data_keys
+        self.active_key_id = active_key_id
+        self.blind_key = blind_key
+
+
+def _b64(value: str) -> bytes:
+    raw = base64.b64decode(value)
+    if len(raw) != 32:
+        raise ValueError("keys must be 32 bytes, base64-encoded")
+    return raw
+
+
+def new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def load_or_create_keyfile(path: Path) -> ResolvedKeys:
+    """Development default: a local key file, created with mode 0600 on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        content = {"active_key_id": "k1", "data_keys": {"k1": new_key()}, "blind_index_key": new_key()}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(content, fh, indent=2)
+    data = json.loads(path.read_text())
+    keys = {kid: _b64(v) for kid, v in data["data_keys"].items()}
+    return ResolvedKeys(keys, data["active_key_id"], _b64(data["blind_index_key"]))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

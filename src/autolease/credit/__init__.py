@@ -1,0 +1,1 @@
+"""Credit risk: features, scorecard, gradient boosting PD (arrives with its issue)."""

@@ -1,0 +1,1 @@
+"""SPs: the offline service providers (dealers, agents) that bring in applications."""

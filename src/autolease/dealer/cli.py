@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+import typer
+from rich.table import Table
+
+from autolease.audit import service as audit_service
+from autolease.auth import service as auth_service
+from autolease.cli_support import console, runtime_scope, system_actor, transaction
+from autolease.dealer import service
+from autolease.dealer.schemas import SpCreate, SpGrade
+
+app = typer.Typer(help="SPs (channel partners) and their API keys.", no_args_is_help=True)
+
+
+@app.command("create")
+def create(
+    code: str,
+    name: str,
+    region: str,
+    grade: SpGrade = SpGrade.B,
+    deposit: Decimal = Decimal("0"),
+) -> None:
+    """Register an SP."""
+    data = SpCreate(code=code, name=name, region=region, grade=grade, deposit_balance=deposit)
+    with runtime_scope() as runtime, transaction(runtime) as session:
+        actor = system_actor(runtime)
+        sp = service.create(session, data=data, at=actor.at)
+        audit_service.log(session, actor, "sp.created", entity_type="service_provider", entity_id=sp.code)
+    console.print(f"created SP {code}")
+
+
+@app.command("list")
+def list_sps() -> None:
+    """List SPs."""
+    table = Table("code", "name", "region", "grade", "status", "deposit")
+    with runtime_scope() as runtime, transaction(runtime) as session:
+        for sp in service.list_all(session):
+            read = service.to_read(sp)
+            table.add_row(read.code, read.name, read.region, read.grade, read.status, str(read.deposit_balance))
+    console.print(table)
+
+
+@app.command("issue-key")
+def issue_key(code: str, label: str = "cli") -> None:
+    """Issue an API key for an SP. It is printed once and cannot be shown again."""
+    with runtime_scope() as runtime, transaction(runtime) as session:
+        actor = system_actor(runtime)
+        new, row = auth_service.issue_api_key(
+            session, sp_code=code, label=label, at=actor.at, token_hex=secrets.token_hex
+        )
+        audit_service.log(
+            session, actor, "api_key.issued", entity_type="service_provider", entity_id=code,
+            payload={"prefix": row.prefix, "label": label},
+        )
+    console.print(new.plaintext)

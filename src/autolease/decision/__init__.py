@@ -1,0 +1,1 @@
+"""Decisions: the policy that turns stage findings into approve / refer / decline."""

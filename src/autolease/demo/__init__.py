@@ -1,0 +1,1 @@
+"""The demo: seed, serve, submit sample applications, summarise."""

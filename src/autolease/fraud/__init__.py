@@ -1,0 +1,1 @@
+"""Anti-fraud: velocity, device, relationship graph, fraud model (arrives with its issue)."""

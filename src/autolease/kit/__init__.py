@@ -1,0 +1,1 @@
+"""Domain-free building blocks: money, clock, ids, crypto, masking."""

@@ -1,0 +1,30 @@
+"""Identifiers: time-ordered, prefixed, random part from an injected source.
+
+`new_id("app", clock, rng)` -> `app_0192f3a1b2c3d4e5f6a7b8c9d0e1f2a3` (12 hex ms + 20 hex random).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Protocol
+
+from autolease.kit.clock import Clock
+
+
+class RandomSource(Protocol):
+    def getrandbits(self, k: int, /) -> int: ...
+
+
+class SystemRandom:
+    def getrandbits(self, k: int, /) -> int:
+        return secrets.randbits(k)
+
+
+class IdFactory:
+    def __init__(self, clock: Clock, rng: RandomSource | None = None) -> None:
+        self._clock = clock
+        self._rng = rng or SystemRandom()
+
+    def new(self, prefix: str) -> str:
+        ms = int(self._clock.now().timestamp() * 1000)
+        return f"{prefix}_{ms:012x}{self._rng.getrandbits(80):020x}"

@@ -1,0 +1,1 @@
+"""Application lifecycle: intake, the decision pipeline, decisions."""

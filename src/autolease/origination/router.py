@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+
+from autolease.auth.dependencies import ActorDep, PrincipalDep
+from autolease.auth.principal import STAFF_WIDE_ROLES
+from autolease.dependencies import RuntimeDep, SessionDep
+
+from autolease.origination import service
+from autolease.origination.dependencies import ApplicationDep
+from autolease.origination.schemas import (
+    ApplicationCreate,
+    ApplicationPage,
+    ApplicationRead,
+    ApplicationStatus,
+    DecisionDetailRead,
+    DecisionRead,
+    WithdrawRequest,
+)
+from autolease.origination.service.views import decision_detail
+
+router = APIRouter(prefix="/v1/applications", tags=["applications"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or invalid credentials"},
+    404: {"description": "no such application for this caller"},
+}
+IdempotencyKey = Annotated[str | None, Header(max_length=200, alias="Idempotency-Key")]
+
+
+@router.post(
+    "",
+    response_model=ApplicationRead,
+    status_code=201,
+    responses={**ERRORS, 409: {"description": "Idempotency-Key reused with another body"}},
+)
+def submit_application(
+    body: ApplicationCreate,
+    response: Response,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    actor: ActorDep,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
+    result = service.submit(
+        session,
+        data=body,
+        principal=principal,
+        actor=actor,
+        cipher=runtime.cipher,
+        ids=runtime.ids,
+        stages=runtime.stages,
+        idempotency_key=idempotency_key,
+    )
+    response.status_code = result.status_code
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return result.body
+
+
+@router.get("", response_model=ApplicationPage, responses=ERRORS)
+def list_applications(
+    session: SessionDep,
+    principal: PrincipalDep,
+    status: ApplicationStatus | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ApplicationPage:
+    return service.page(
+        session,
+        principal=principal,
+        status=status.value if status else None,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@router.get("/{application_id}", response_model=ApplicationRead, responses=ERRORS)
+def get_application(
+    app: ApplicationDep, session: SessionDep, runtime: RuntimeDep
+) -> ApplicationRead:
+    return service.to_read(session, app, cipher=runtime.cipher)
+
+
+@router.get(
+    "/{application_id}/decision",
+    response_model=DecisionDetailRead | DecisionRead,
+    responses=ERRORS,
+)
+def get_decision(
+    app: ApplicationDep, session: SessionDep, principal: PrincipalDep
+) -> DecisionDetailRead | DecisionRead:
+    """Staff see features and the stage trace; an SP sees the outcome and its reasons."""
+    decision = service.decision_of(session, app=app)
+    if principal.role in STAFF_WIDE_ROLES:
+        return decision_detail(decision)
+    return service.decision_read(decision)
+
+
+@router.post(
+    "/{application_id}/withdraw",
+    response_model=ApplicationRead,
+    responses={**ERRORS, 409: {"description": "not withdrawable in its current status"}},
+)
+def withdraw_application(
+    body: WithdrawRequest,
+    app: ApplicationDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    actor: ActorDep,
+) -> ApplicationRead:
+    service.withdraw(session, app=app, principal=principal, actor=actor, note=body.note)
+    return service.to_read(session, app, cipher=runtime.cipher)
+
+
+

@@ -1,0 +1,95 @@
+"""Submit: validate → run the pipeline → persist application and decision, idempotently."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from autolease.audit.service import Actor
+from autolease.auth.principal import Principal
+from autolease.dealer import service as dealer_service
+from autolease.exceptions import Forbidden, IdempotencyConflict
+from autolease.kit.clock import business_date
+from autolease.kit.crypto import FieldCipher
+from autolease.kit.ids import IdFactory
+from autolease.origination import repository
+from autolease.origination.exceptions import IdempotencyInFlight
+from autolease.origination.facts import build_facts, canonical_body
+from autolease.origination.models import IdempotencyRecord
+from autolease.origination.pipeline import DecisionContext, Stage, run_pipeline
+from autolease.origination.schemas import ApplicationCreate
+from autolease.origination.service.persist import store_application, store_decision
+from autolease.origination.service.views import to_read
+
+
+@dataclass(frozen=True)
+class Submitted:
+    status_code: int
+    body: dict[str, Any]
+    replayed: bool
+
+
+def submit(
+    session: Session,
+    *,
+    data: ApplicationCreate,
+    principal: Principal,
+    actor: Actor,
+    cipher: FieldCipher,
+    ids: IdFactory,
+    stages: Sequence[Stage],
+    idempotency_key: str | None = None,
+) -> Submitted:
+    if principal.sp_id is None:
+        raise Forbidden("only an SP (API key or SP user) can submit applications")
+    body_hash = cipher.blind_index("request", canonical_body(data))
+    if idempotency_key is not None:
+        existing = repository.idempotency_record(session, principal.sp_id, idempotency_key)
+        if existing is not None:
+            return _replay(existing, body_hash)
+    sp = dealer_service.get(session, sp_id=principal.sp_id)
+    ctx = DecisionContext(build_facts(data, sp_grade=sp.grade), actor.at, business_date(actor.at))
+    run_pipeline(stages, ctx, time.perf_counter)
+    claim: IdempotencyRecord | None = None
+    if idempotency_key is not None:
+        won = _claim(session, sp.id, idempotency_key, body_hash, actor)
+        if isinstance(won, Submitted):
+            return won
+        claim = won
+    app = store_application(session, data=data, sp_id=sp.id, cipher=cipher, ids=ids, actor=actor)
+    store_decision(session, app=app, ctx=ctx, ids=ids, actor=actor)
+    body = to_read(session, app, cipher=cipher).model_dump(mode="json")
+    if claim is not None:
+        claim.application_id, claim.response_status, claim.response_body = app.id, 201, body
+    session.flush()
+    return Submitted(201, body, replayed=False)
+
+
+def _replay(record: IdempotencyRecord, body_hash: str) -> Submitted:
+    if record.request_hash != body_hash:
+        raise IdempotencyConflict("this Idempotency-Key was used with a different request body")
+    if record.response_body is None or record.response_status is None:
+        raise IdempotencyInFlight("a request with this Idempotency-Key is still being processed")
+    return Submitted(record.response_status, record.response_body, replayed=True)
+
+
+def _claim(
+    session: Session, sp_id: int, key: str, body_hash: str, actor: Actor
+) -> IdempotencyRecord | Submitted:
+    """Insert the key first, in a savepoint: a concurrent duplicate fails here, not later."""
+    record = IdempotencyRecord(sp_id=sp_id, key=key, request_hash=body_hash, created_at=actor.at)
+    try:
+        with session.begin_nested():
+            session.add(record)
+    except IntegrityError:
+        winner = repository.idempotency_record(session, sp_id, key)
+        if winner is None:
+            raise
+        session.refresh(winner)
+        return _replay(winner, body_hash)
+    return record

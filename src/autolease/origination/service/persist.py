@@ -1,0 +1,218 @@
+"""Writing an application: personal data encrypted, blind-indexed and masked; links; decision."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.orm import Session
+
+from autolease.audit import service as audit_service
+from autolease.audit.service import Actor
+from autolease.identity.identifiers import validate_resident_id
+from autolease.kit import masking
+from autolease.kit.clock import business_date
+from autolease.kit.crypto import FieldCipher
+from autolease.kit.ids import IdFactory
+from autolease.kit.money import to_fen
+from autolease.origination.facts import link_values
+from autolease.origination.models import (
+    Applicant,
+    Application,
+    ApplicationLink,
+    ApplicationStatusEvent,
+    Decision,
+    Vehicle,
+)
+from autolease.origination.pipeline import DecisionContext, Outcome
+from autolease.origination.schemas import (
+    ApplicationCreate,
+    CorporateApplicant,
+    IndividualApplicant,
+    VehicleIn,
+)
+
+OUTCOME_STATUS = {
+    Outcome.APPROVE: "approved",
+    Outcome.REFER: "referred",
+    Outcome.DECLINE: "declined",
+}
+
+
+def store_application(
+    session: Session,
+    *,
+    data: ApplicationCreate,
+    sp_id: int,
+    cipher: FieldCipher,
+    ids: IdFactory,
+    actor: Actor,
+) -> Application:
+    applicant = _applicant_row(data, cipher, actor)
+    vehicle = _vehicle_row(data.vehicle)
+    session.add_all([applicant, vehicle])
+    session.flush()
+    financing = data.financing
+    app = Application(
+        id=ids.new("app"),
+        sp_id=sp_id,
+        applicant_id=applicant.id,
+        vehicle_id=vehicle.id,
+        lead_source=data.lead_source.type.value,
+        partner_name=data.lead_source.partner_name,
+        product_type=financing.product_type.value,
+        amount_fen=to_fen(financing.amount),
+        term_months=financing.term_months,
+        down_payment_fen=to_fen(financing.down_payment),
+        monthly_budget_fen=to_fen(financing.monthly_budget) if financing.monthly_budget else None,
+        device=data.device.model_dump(mode="json", exclude={"ip"}),
+        status="submitted",
+        submitted_at=actor.at,
+        updated_at=actor.at,
+    )
+    session.add(app)
+    session.flush()
+    session.add(
+        ApplicationStatusEvent(
+            application_id=app.id, from_status=None, to_status="submitted", actor=actor.name,
+            note="received", occurred_at=actor.at,
+        )
+    )
+    _store_links(session, data, app, cipher)
+    audit_service.log(
+        session, actor, "application.submitted", entity_type="application", entity_id=app.id,
+        payload={"sp_id": sp_id, "lead_source": app.lead_source, "amount_fen": app.amount_fen},
+    )
+    return app
+
+
+def _applicant_row(data: ApplicationCreate, cipher: FieldCipher, actor: Actor) -> Applicant:
+    a = data.applicant
+    enc = cipher.encrypt
+    row = Applicant(
+        kind=a.type,
+        name_enc=enc(a.name, context="applicant.name"),
+        name_masked=masking.mask_name(a.name) if a.type == "individual" else a.name,
+        phone_enc=enc(a.phone, context="applicant.phone"),
+        phone_bidx=cipher.blind_index("phone", a.phone),
+        phone_masked=masking.mask_phone(a.phone),
+        bank_card_enc=enc(a.bank_card, context="applicant.bank_card"),
+        bank_card_bidx=cipher.blind_index("bank_card", a.bank_card),
+        bank_card_masked=masking.mask_bank_card(a.bank_card),
+        address_enc=enc(a.address.model_dump_json(), context="applicant.address"),
+        province=a.address.province,
+        city=a.address.city,
+        monthly_income_fen=to_fen(a.monthly_income) if a.monthly_income is not None else None,
+    )
+    if a.emergency_contacts:
+        contacts = json.dumps([c.model_dump() for c in a.emergency_contacts], ensure_ascii=False)
+        row.contacts_enc = enc(contacts, context="applicant.contacts")
+    if isinstance(a, IndividualApplicant):
+        _individual_fields(row, a, cipher, actor)
+    else:
+        _corporate_fields(row, a, cipher)
+    return row
+
+
+def _individual_fields(
+    row: Applicant, a: IndividualApplicant, cipher: FieldCipher, actor: Actor
+) -> None:
+    rid = validate_resident_id(a.id_number)
+    row.id_number_enc = cipher.encrypt(a.id_number, context="applicant.id_number")
+    row.id_number_bidx = cipher.blind_index("id_number", a.id_number)
+    row.id_number_masked = masking.mask_id_number(a.id_number)
+    row.employer = a.employer
+    row.gender = rid.gender
+    row.age_at_application = rid.age_on(business_date(actor.at))
+
+
+def _corporate_fields(row: Applicant, a: CorporateApplicant, cipher: FieldCipher) -> None:
+    rep = a.legal_representative
+    row.uscc = a.uscc
+    row.legal_rep_enc = cipher.encrypt(rep.model_dump_json(), context="applicant.legal_rep")
+    row.id_number_bidx = cipher.blind_index("id_number", rep.id_number)
+
+
+def _vehicle_row(v: VehicleIn) -> Vehicle:
+    return Vehicle(
+        vin=v.vin,
+        plate=v.plate,
+        brand=v.brand,
+        model=v.model,
+        trim=v.trim,
+        fuel_type=v.fuel_type.value if v.fuel_type else None,
+        first_registration_date=v.first_registration_date,
+        mileage_km=v.mileage_km,
+        asking_price_fen=to_fen(v.asking_price),
+        invoice_price_fen=to_fen(v.invoice_price) if v.invoice_price else None,
+        seller_type=v.seller.type,
+        seller_name=v.seller.name,
+    )
+
+
+def _store_links(
+    session: Session, data: ApplicationCreate, app: Application, cipher: FieldCipher
+) -> None:
+    seen: set[tuple[str, str]] = set()
+    for kind, value in link_values(data):
+        key = (kind, cipher.blind_index(kind, value))
+        if key in seen:
+            continue
+        seen.add(key)
+        session.add(
+            ApplicationLink(
+                application_id=app.id,
+                kind=kind,
+                key_hash=key[1],
+                sp_id=app.sp_id,
+                submitted_at=app.submitted_at,
+            )
+        )
+
+
+def store_decision(
+    session: Session, *, app: Application, ctx: DecisionContext, ids: IdFactory, actor: Actor
+) -> Decision:
+    assert ctx.outcome is not None and ctx.policy is not None  # run_pipeline guarantees both
+    decision = Decision(
+        id=ids.new("dec"),
+        application_id=app.id,
+        outcome=ctx.outcome.value,
+        reasons=[r.as_dict() for r in ctx.reasons],
+        offers=ctx.offers,
+        policy_key=ctx.policy.key,
+        policy_version=ctx.policy.version,
+        policy_hash=ctx.policy.content_hash,
+        model_versions=dict(ctx.model_versions),
+        features=dict(ctx.features),
+        trace=[
+            {"stage": t.stage, "duration_ms": t.duration_ms, "reasons": list(t.reasons), "note": t.note}
+            for t in ctx.trace
+        ],
+        decided_at=actor.at,
+    )
+    session.add(decision)
+    transition(session, app, OUTCOME_STATUS[ctx.outcome], actor, f"decision {decision.id}")
+    audit_service.log(
+        session, actor, "decision.made", entity_type="application", entity_id=app.id,
+        payload={
+            "decision_id": decision.id,
+            "outcome": decision.outcome,
+            "reasons": [r.code for r in ctx.reasons],
+            "policy": f"{ctx.policy.key}@{ctx.policy.version}",
+            "policy_hash": ctx.policy.content_hash,
+        },
+    )
+    return decision
+
+
+def transition(session: Session, app: Application, to: str, actor: Actor, note: str) -> None:
+    event = ApplicationStatusEvent(
+        application_id=app.id,
+        from_status=app.status,
+        to_status=to,
+        actor=actor.name,
+        note=note,
+        occurred_at=actor.at,
+    )
+    session.add(event)
+    app.status, app.updated_at = to, actor.at

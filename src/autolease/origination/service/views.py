@@ -1,0 +1,114 @@
+"""Read models: what the API shows of an application. Personal data only masked."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from autolease.dealer import service as dealer_service
+from autolease.kit.crypto import FieldCipher
+from autolease.kit.money import from_fen
+from autolease.origination import repository
+from autolease.origination.models import Applicant, Application, Decision, Vehicle
+from autolease.origination.schemas import (
+    ApplicantRead,
+    ApplicationRead,
+    ApplicationSummary,
+    DecisionDetailRead,
+    DecisionRead,
+    FinancingRead,
+    PolicyRead,
+    ReasonRead,
+    StatusEventRead,
+    VehicleRead,
+)
+
+
+def to_read(session: Session, app: Application, *, cipher: FieldCipher) -> ApplicationRead:
+    applicant = session.get(Applicant, app.applicant_id)
+    vehicle = session.get(Vehicle, app.vehicle_id)
+    if applicant is None or vehicle is None:
+        raise LookupError(f"application {app.id} has lost its applicant or vehicle")
+    decision = repository.latest_decision(session, app.id)
+    events = repository.status_events(session, app.id)
+    return ApplicationRead(
+        id=app.id,
+        sp_code=dealer_service.get(session, sp_id=app.sp_id).code,
+        status=app.status,  # type: ignore[arg-type]
+        lead_source=app.lead_source,
+        submitted_at=app.submitted_at,
+        applicant=_applicant_read(applicant),
+        vehicle=_vehicle_read(vehicle),
+        financing=FinancingRead(
+            product_type=app.product_type,
+            amount=from_fen(app.amount_fen),
+            term_months=app.term_months,
+            down_payment=from_fen(app.down_payment_fen),
+            monthly_budget=from_fen(app.monthly_budget_fen) if app.monthly_budget_fen else None,
+        ),
+        decision=decision_read(decision) if decision else None,
+        status_history=[StatusEventRead.model_validate(e, from_attributes=True) for e in events],
+    )
+
+
+def _applicant_read(a: Applicant) -> ApplicantRead:
+    return ApplicantRead(
+        kind=a.kind,
+        name=a.name_masked,
+        id_number=a.id_number_masked,
+        uscc=a.uscc,
+        phone=a.phone_masked,
+        bank_card=a.bank_card_masked,
+        province=a.province,
+        city=a.city,
+        age=a.age_at_application,
+        gender=a.gender,
+    )
+
+
+def _vehicle_read(v: Vehicle) -> VehicleRead:
+    return VehicleRead(
+        vin=v.vin,
+        plate=v.plate,
+        brand=v.brand,
+        model=v.model,
+        first_registration_date=v.first_registration_date,
+        mileage_km=v.mileage_km,
+        asking_price=from_fen(v.asking_price_fen),
+    )
+
+
+def decision_read(d: Decision) -> DecisionRead:
+    return DecisionRead(
+        id=d.id,
+        outcome=d.outcome,  # type: ignore[arg-type]
+        reasons=[ReasonRead.model_validate(r) for r in d.reasons],
+        offers=d.offers,
+        policy=PolicyRead(key=d.policy_key, version=d.policy_version, content_hash=d.policy_hash),
+        model_versions=d.model_versions,
+        decided_at=d.decided_at,
+    )
+
+
+def decision_detail(d: Decision) -> DecisionDetailRead:
+    return DecisionDetailRead(
+        **decision_read(d).model_dump(), features=d.features, trace=d.trace
+    )
+
+
+def summary(
+    session: Session, app: Application, sp_code: str, outcome: str | None
+) -> ApplicationSummary:
+    applicant = session.get(Applicant, app.applicant_id)
+    vehicle = session.get(Vehicle, app.vehicle_id)
+    if applicant is None or vehicle is None:
+        raise LookupError(f"application {app.id} has lost its applicant or vehicle")
+    return ApplicationSummary(
+        id=app.id,
+        sp_code=sp_code,
+        status=app.status,  # type: ignore[arg-type]
+        submitted_at=app.submitted_at,
+        applicant_name=applicant.name_masked,
+        vin=vehicle.vin,
+        amount=from_fen(app.amount_fen),
+        outcome=outcome,
+    )

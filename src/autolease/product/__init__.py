@@ -1,0 +1,1 @@
+"""Lease products, schedules, pricing and matching (arrives with its issue)."""

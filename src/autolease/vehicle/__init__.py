@@ -1,0 +1,1 @@
+"""Vehicle: VIN, valuation, history, loan-to-value."""
