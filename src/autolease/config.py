@@ -109,7 +109,11 @@ def load_or_create_keyfile(path: Path) -> ResolvedKeys:
     """Development default: a local key file, created with mode 0600 on first use."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        content = {"active_key_id": "k1", "data_keys": {"k1": new_key()}, "blind_index_key": new_key()}
+        content = {
+            "active_key_id": "k1",
+            "data_keys": {"k1": new_key()},
+            "blind_index_key": new_key(),
+        }
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             json.dump(content, fh, indent=2)

@@ -58,9 +58,7 @@ def create_engine_for(settings: DatabaseSettings) -> Engine:
     url = make_url(settings.resolved_url())
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url.render_as_string(hide_password=False), settings.echo)
-    return create_engine(
-        url, echo=settings.echo, pool_size=settings.pool_size, pool_pre_ping=True
-    )
+    return create_engine(url, echo=settings.echo, pool_size=settings.pool_size, pool_pre_ping=True)
 
 
 def _sqlite_engine(url: str, echo: bool) -> Engine:

@@ -11,7 +11,9 @@ HEAD_ID = 1
 
 
 def lock_head(session: Session) -> AuditHead | None:
-    return session.scalars(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()).first()
+    return session.scalars(
+        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
+    ).first()
 
 
 def get_head(session: Session) -> AuditHead | None:

@@ -37,7 +37,9 @@ def record(
     if head is None:
         head = AuditHead(id=repository.HEAD_ID, seq=0, hash=GENESIS_HASH)
         session.add(head)
-    draft = ChainRecord(head.seq + 1, at, actor, action, entity_type, entity_id, payload, head.hash, "")
+    draft = ChainRecord(
+        head.seq + 1, at, actor, action, entity_type, entity_id, payload, head.hash, ""
+    )
     digest = record_hash(key, head.hash, content_of(draft))
     event = AuditEvent(
         seq=draft.seq,
@@ -79,7 +81,11 @@ def verify(session: Session, *, key: bytes) -> tuple[int, ChainProblem | None]:
 
 
 def events(
-    session: Session, *, entity_id: str | None = None, limit: int = 50, before_seq: int | None = None
+    session: Session,
+    *,
+    entity_id: str | None = None,
+    limit: int = 50,
+    before_seq: int | None = None,
 ) -> Sequence[AuditEvent]:
     return repository.list_events(session, entity_id=entity_id, limit=limit, before_seq=before_seq)
 

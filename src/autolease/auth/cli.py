@@ -34,5 +34,7 @@ def create(
             sp_code=data.sp_code,
             at=actor.at,
         )
-        audit_service.log(session, actor, "user.created", entity_type="staff_user", entity_id=username)
+        audit_service.log(
+            session, actor, "user.created", entity_type="staff_user", entity_id=username
+        )
     console.print(f"created {role.value} {username}")

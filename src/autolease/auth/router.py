@@ -57,7 +57,11 @@ def create_user(body: UserCreate, session: SessionDep, _: AdminDep, actor: Actor
         at=actor.at,
     )
     audit_service.log(
-        session, actor, "user.created", entity_type="staff_user", entity_id=user.username,
+        session,
+        actor,
+        "user.created",
+        entity_type="staff_user",
+        entity_id=user.username,
         payload={"role": user.role, "sp_code": body.sp_code},
     )
     return UserRead(
@@ -75,7 +79,11 @@ def issue_api_key(
         session, sp_code=code, label=body.label, at=actor.at, token_hex=secrets.token_hex
     )
     audit_service.log(
-        session, actor, "api_key.issued", entity_type="service_provider", entity_id=code,
+        session,
+        actor,
+        "api_key.issued",
+        entity_type="service_provider",
+        entity_id=code,
         payload={"prefix": row.prefix, "label": row.label},
     )
     return ApiKeyIssued(
@@ -95,7 +103,11 @@ def revoke_api_key(
 ) -> ApiKeyRead:
     row = service.revoke_api_key(session, sp_code=code, prefix=prefix, at=actor.at)
     audit_service.log(
-        session, actor, "api_key.revoked", entity_type="service_provider", entity_id=code,
+        session,
+        actor,
+        "api_key.revoked",
+        entity_type="service_provider",
+        entity_id=code,
         payload={"prefix": prefix},
     )
     return ApiKeyRead.model_validate(row, from_attributes=True)

@@ -91,7 +91,9 @@ def _authenticate_token(session: Session, token: str, at: datetime) -> Principal
     if user is None or not user.active:
         raise InvalidCredentials("user is disabled")
     sp_code = dealer_service.get(session, sp_id=user.sp_id).code if user.sp_id else None
-    return Principal("staff", f"user:{user.username}", Role(user.role), user.sp_id, sp_code, user.id)
+    return Principal(
+        "staff", f"user:{user.username}", Role(user.role), user.sp_id, sp_code, user.id
+    )
 
 
 def issue_api_key(

@@ -28,7 +28,9 @@ def create(
     with runtime_scope() as runtime, transaction(runtime) as session:
         actor = system_actor(runtime)
         sp = service.create(session, data=data, at=actor.at)
-        audit_service.log(session, actor, "sp.created", entity_type="service_provider", entity_id=sp.code)
+        audit_service.log(
+            session, actor, "sp.created", entity_type="service_provider", entity_id=sp.code
+        )
     console.print(f"created SP {code}")
 
 
@@ -39,7 +41,14 @@ def list_sps() -> None:
     with runtime_scope() as runtime, transaction(runtime) as session:
         for sp in service.list_all(session):
             read = service.to_read(sp)
-            table.add_row(read.code, read.name, read.region, read.grade, read.status, str(read.deposit_balance))
+            table.add_row(
+                read.code,
+                read.name,
+                read.region,
+                read.grade,
+                read.status,
+                str(read.deposit_balance),
+            )
     console.print(table)
 
 
@@ -52,7 +61,11 @@ def issue_key(code: str, label: str = "cli") -> None:
             session, sp_code=code, label=label, at=actor.at, token_hex=secrets.token_hex
         )
         audit_service.log(
-            session, actor, "api_key.issued", entity_type="service_provider", entity_id=code,
+            session,
+            actor,
+            "api_key.issued",
+            entity_type="service_provider",
+            entity_id=code,
             payload={"prefix": row.prefix, "label": label},
         )
     console.print(new.plaintext)

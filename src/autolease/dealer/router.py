@@ -16,7 +16,11 @@ router = APIRouter(prefix="/v1/sps", tags=["sps"])
 def create_sp(body: SpCreate, session: SessionDep, _: AdminDep, actor: ActorDep) -> SpRead:
     sp = service.create(session, data=body, at=actor.at)
     audit_service.log(
-        session, actor, "sp.created", entity_type="service_provider", entity_id=sp.code,
+        session,
+        actor,
+        "sp.created",
+        entity_type="service_provider",
+        entity_id=sp.code,
         payload={"grade": sp.grade, "region": sp.region},
     )
     return service.to_read(sp)
@@ -41,7 +45,11 @@ def update_sp(
 ) -> SpRead:
     sp = service.update(session, code=code, data=body)
     audit_service.log(
-        session, actor, "sp.updated", entity_type="service_provider", entity_id=code,
+        session,
+        actor,
+        "sp.updated",
+        entity_type="service_provider",
+        entity_id=code,
         payload=body.model_dump(mode="json", exclude_none=True),
     )
     return service.to_read(sp)

@@ -6,13 +6,13 @@ import typer
 from rich.table import Table
 
 from autolease.cli_support import console, runtime_scope
-from autolease.demo.jobs import DemoSummary, prepare, start_server, submit_samples
+from autolease.demo.jobs import DemoSummary, bound_port, prepare, start_server, submit_samples
 
 
 def demo(
     applications: int = typer.Option(200, "--applications", "-n", min=1, help="How many to submit"),
     seed: int = typer.Option(20261129, help="Seed of the sample generator"),
-    port: int = typer.Option(8000, help="Port on 127.0.0.1"),
+    port: int = typer.Option(8000, help="Port on 127.0.0.1 (0 picks a free one)"),
     serve: bool = typer.Option(True, help="Keep the API up afterwards (Ctrl-C stops it)"),
 ) -> None:
     """Create the database, seed demo SPs and users, start the API, submit samples, summarise."""
@@ -21,7 +21,7 @@ def demo(
         console.print(f"[bold]database[/] {runtime.settings.db.resolved_url()}")
         keys = prepare(runtime)
         server, thread = start_server(runtime, "127.0.0.1", port)
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{bound_port(server)}"
         console.print(f"[bold]API[/] {base}  (OpenAPI docs: {base}/docs)")
         summary = submit_samples(base, keys, n=applications, seed=seed, runtime=runtime)
         print_summary(summary)
@@ -31,7 +31,8 @@ def demo(
             return
         console.print(
             "\nThe API stays up. Staff log in with POST /v1/auth/token "
-            "(demo users: admin / demo-admin-password, analyst, reviewer — see seeds/demo_users.yaml)."
+            "(demo users: admin / demo-admin-password, analyst, reviewer;"
+            " see autolease/seeds/demo_users.yaml)."
             "\nCtrl-C stops it; `autolease serve` starts it again."
         )
         try:

@@ -51,14 +51,19 @@ def prepare(runtime: Runtime) -> dict[str, str]:
                 session, sp_code=sp.code, label="demo", at=actor.at, token_hex=secrets.token_hex
             )
             audit_service.log(
-                session, actor, "api_key.issued", entity_type="service_provider",
-                entity_id=sp.code, payload={"prefix": row.prefix, "label": "demo"},
+                session,
+                actor,
+                "api_key.issued",
+                entity_type="service_provider",
+                entity_id=sp.code,
+                payload={"prefix": row.prefix, "label": "demo"},
             )
             keys[sp.code] = new.plaintext
     return keys
 
 
 def start_server(runtime: Runtime, host: str, port: int) -> tuple[uvicorn.Server, threading.Thread]:
+    """Serve the API from a background thread; `port=0` picks a free port (see `bound_port`)."""
     config = uvicorn.Config(create_app(runtime=runtime), host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="autolease-api", daemon=True)
@@ -98,4 +103,11 @@ def _tally(summary: DemoSummary, sp: str, response: httpx.Response) -> None:
         summary.reasons.update(r["code"] for r in data["decision"]["reasons"])
     else:
         summary.outcomes[f"rejected {response.status_code}"] += 1
-        summary.rejected_fields.update(f"{e['field']} ({e['rule']})" for e in data.get("errors", []))
+        summary.rejected_fields.update(
+            f"{e['field']} ({e['rule']})" for e in data.get("errors", [])
+        )
+
+
+def bound_port(server: uvicorn.Server) -> int:
+    port: int = server.servers[0].sockets[0].getsockname()[1]
+    return port

@@ -81,7 +81,10 @@ def name(rng: random.Random) -> str:
 
 
 def sample_application(rng: random.Random, today: date, kind: str = "clean") -> dict[str, Any]:
-    """One application body. `kind`: clean | corporate | import_vin | old | over_price | nev_plate."""
+    """One application body.
+
+    `kind`: clean | corporate | import_vin | old | over_price | nev_plate.
+    """
     province = rng.choice(list(PROVINCES))
     prov_name, city, plate_prefix = PROVINCES[province]
     brand, model, wmi, new_price = rng.choice(CARS)

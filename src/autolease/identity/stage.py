@@ -38,8 +38,11 @@ class IdentityStage:
         ctx.features["bank_card_unionpay"] = is_unionpay(facts.bank_card)
         if ctx.features["phone_virtual_operator"]:
             ctx.add_reason(
-                "PHONE_VIRTUAL_OPERATOR", STAGE, Severity.INFO,
-                "mobile number is on a virtual-operator prefix", "手机号为虚拟运营商号段",
+                "PHONE_VIRTUAL_OPERATOR",
+                STAGE,
+                Severity.INFO,
+                "mobile number is on a virtual-operator prefix",
+                "手机号为虚拟运营商号段",
             )
         return ""
 
@@ -63,13 +66,19 @@ class IdentityStage:
     def _check_ages(self, ctx: DecisionContext, age: int, age_at_maturity: int) -> None:
         if age < self.min_age:
             ctx.add_reason(
-                "ID_UNDERAGE", STAGE, Severity.DECLINE,
-                f"applicant is {age}, under {self.min_age}", f"申请人年龄{age}岁，未满{self.min_age}岁",
+                "ID_UNDERAGE",
+                STAGE,
+                Severity.DECLINE,
+                f"applicant is {age}, under {self.min_age}",
+                f"申请人年龄{age}岁，未满{self.min_age}岁",
             )
         if age_at_maturity > self.max_age_at_maturity:
             ctx.add_reason(
-                "AGE_AT_MATURITY", STAGE, Severity.DECLINE,
-                f"applicant would be {age_at_maturity} at maturity, over {self.max_age_at_maturity}",
+                "AGE_AT_MATURITY",
+                STAGE,
+                Severity.DECLINE,
+                f"applicant would be {age_at_maturity} at maturity,"
+                f" over {self.max_age_at_maturity}",
                 f"到期时年龄{age_at_maturity}岁，超过{self.max_age_at_maturity}岁",
             )
 
@@ -83,7 +92,9 @@ class IdentityStage:
         ctx.features["company_entity_type"] = prefix
         if prefix not in ALLOWED_USCC_PREFIXES:
             ctx.add_reason(
-                "USCC_ENTITY_NOT_ALLOWED", STAGE, Severity.REFER,
+                "USCC_ENTITY_NOT_ALLOWED",
+                STAGE,
+                Severity.REFER,
                 f"entity type {prefix} is not an enterprise or sole trader",
                 f"主体类型{prefix}不是企业或个体工商户",
             )
@@ -94,7 +105,9 @@ def _check_declared(ctx: DecisionContext, person: PersonFacts, birth: date, gend
     gender_differs = person.declared_gender not in (None, gender)
     if birth_differs or gender_differs:
         ctx.add_reason(
-            "ID_DECLARED_MISMATCH", STAGE, Severity.DECLINE,
+            "ID_DECLARED_MISMATCH",
+            STAGE,
+            Severity.DECLINE,
             "declared birth date or gender disagrees with the resident ID",
             "申报的出生日期或性别与身份证号不一致",
         )

@@ -51,10 +51,10 @@ class FieldCipher:
         aead = self._aead.get(kid)
         if aead is None:
             raise DecryptionError(f"unknown key id {kid!r}")
-        raw = base64.b64decode(payload)
         try:
+            raw = base64.b64decode(payload, validate=True)
             return aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()).decode()
-        except Exception as exc:  # cryptography raises InvalidTag
+        except Exception as exc:  # binascii.Error for bad base64, InvalidTag for tampering
             raise DecryptionError("ciphertext failed authentication") from exc
 
     def blind_index(self, kind: str, value: str) -> str:

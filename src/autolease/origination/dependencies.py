@@ -10,7 +10,9 @@ from autolease.origination import service
 from autolease.origination.models import Application
 
 
-def get_application(application_id: str, session: SessionDep, principal: PrincipalDep) -> Application:
+def get_application(
+    application_id: str, session: SessionDep, principal: PrincipalDep
+) -> Application:
     return service.get_visible(session, application_id=application_id, principal=principal)
 
 

@@ -124,7 +124,8 @@ class DecisionContext:
 
 
 class Stage(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def run(self, ctx: DecisionContext) -> str:
         """Add to `ctx`; return a short note for the trace ("" when there is nothing to say)."""

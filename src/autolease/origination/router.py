@@ -7,7 +7,6 @@ from fastapi import APIRouter, Header, Query, Response
 from autolease.auth.dependencies import ActorDep, PrincipalDep
 from autolease.auth.principal import STAFF_WIDE_ROLES
 from autolease.dependencies import RuntimeDep, SessionDep
-
 from autolease.origination import service
 from autolease.origination.dependencies import ApplicationDep
 from autolease.origination.schemas import (
@@ -115,6 +114,3 @@ def withdraw_application(
 ) -> ApplicationRead:
     service.withdraw(session, app=app, principal=principal, actor=actor, note=body.note)
     return service.to_read(session, app, cipher=runtime.cipher)
-
-
-

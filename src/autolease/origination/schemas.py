@@ -85,8 +85,10 @@ class LeadSource(Strict):
     def _partner_named(self) -> LeadSource:
         if self.type == LeadSourceType.PARTNER_REFERRAL and not self.partner_name:
             raise rule_error(
-                "required_for_referral", "partner_name is required for a partner referral",
-                "合作方推荐必须填写合作方名称", field="partner_name",
+                "required_for_referral",
+                "partner_name is required for a partner referral",
+                "合作方推荐必须填写合作方名称",
+                field="partner_name",
             )
         return self
 
@@ -194,8 +196,10 @@ class ApplicationCreate(Strict):
         vehicle = info.data.get("vehicle")
         if vehicle is not None and value.down_payment >= vehicle.asking_price:
             raise rule_error(
-                "below_asking_price", "down payment must be below the asking price",
-                "首付款必须低于车辆报价", field="down_payment",
+                "below_asking_price",
+                "down payment must be below the asking price",
+                "首付款必须低于车辆报价",
+                field="down_payment",
             )
         return value
 

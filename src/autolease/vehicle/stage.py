@@ -35,8 +35,11 @@ class VehicleStage:
         self._check_plate(ctx)
         if facts.amount > facts.asking_price:
             ctx.add_reason(
-                "AMOUNT_ABOVE_PRICE", STAGE, Severity.REFER,
-                "financed amount exceeds the asking price", "融资金额高于车辆报价",
+                "AMOUNT_ABOVE_PRICE",
+                STAGE,
+                Severity.REFER,
+                "financed amount exceeds the asking price",
+                "融资金额高于车辆报价",
             )
         return "LTV on asking price; valuation not yet available"
 
@@ -45,20 +48,26 @@ class VehicleStage:
         try:
             vin = validate_vin(facts.vin, registration_date=facts.first_registration_date)
         except IdentifierError as err:
-            ctx.add_reason("VIN_CHECK_FAILED", STAGE, Severity.DECLINE, err.message_en, err.message_zh)
+            ctx.add_reason(
+                "VIN_CHECK_FAILED", STAGE, Severity.DECLINE, err.message_en, err.message_zh
+            )
             return
         ctx.features["vin_wmi"] = vin.wmi
         ctx.features["vin_model_year"] = vin.model_year
         if not vin.check_digit_ok:
             ctx.add_reason(
-                "VIN_CHECK_DIGIT_WARNING", STAGE, Severity.REFER,
+                "VIN_CHECK_DIGIT_WARNING",
+                STAGE,
+                Severity.REFER,
                 "VIN check digit does not match (not mandatory for this origin)",
                 "VIN校验位不符（该产地不强制）",
             )
         reg_year = facts.first_registration_date.year
         if vin.model_year is not None and not reg_year - 2 <= vin.model_year <= reg_year + 1:
             ctx.add_reason(
-                "VIN_MODEL_YEAR_MISMATCH", STAGE, Severity.REFER,
+                "VIN_MODEL_YEAR_MISMATCH",
+                STAGE,
+                Severity.REFER,
                 f"VIN model year {vin.model_year} does not fit first registration in {reg_year}",
                 f"VIN车型年款{vin.model_year}与初次登记年份{reg_year}不符",
             )
@@ -75,6 +84,9 @@ class VehicleStage:
         expected = ELECTRIC_FUELS.get(facts.fuel_type or "")
         if facts.fuel_type and plate.nev_power != expected:
             ctx.add_reason(
-                "PLATE_POWERTRAIN_MISMATCH", STAGE, Severity.REFER,
-                "plate type does not match the declared powertrain", "号牌类型与申报动力类型不符",
+                "PLATE_POWERTRAIN_MISMATCH",
+                STAGE,
+                Severity.REFER,
+                "plate type does not match the declared powertrain",
+                "号牌类型与申报动力类型不符",
             )

@@ -58,7 +58,11 @@ def withdraw(
         raise InvalidTransition(f"an application that is {app.status} cannot be withdrawn")
     transition(session, app, "withdrawn", actor, note or "withdrawn by SP")
     audit_service.log(
-        session, actor, "application.withdrawn", entity_type="application", entity_id=app.id,
+        session,
+        actor,
+        "application.withdrawn",
+        entity_type="application",
+        entity_id=app.id,
         payload={"note_given": note is not None},
     )
     session.flush()

@@ -73,13 +73,21 @@ def store_application(
     session.flush()
     session.add(
         ApplicationStatusEvent(
-            application_id=app.id, from_status=None, to_status="submitted", actor=actor.name,
-            note="received", occurred_at=actor.at,
+            application_id=app.id,
+            from_status=None,
+            to_status="submitted",
+            actor=actor.name,
+            note="received",
+            occurred_at=actor.at,
         )
     )
     _store_links(session, data, app, cipher)
     audit_service.log(
-        session, actor, "application.submitted", entity_type="application", entity_id=app.id,
+        session,
+        actor,
+        "application.submitted",
+        entity_type="application",
+        entity_id=app.id,
         payload={"sp_id": sp_id, "lead_source": app.lead_source, "amount_fen": app.amount_fen},
     )
     return app
@@ -172,7 +180,8 @@ def _store_links(
 def store_decision(
     session: Session, *, app: Application, ctx: DecisionContext, ids: IdFactory, actor: Actor
 ) -> Decision:
-    assert ctx.outcome is not None and ctx.policy is not None  # run_pipeline guarantees both
+    assert ctx.outcome is not None
+    assert ctx.policy is not None
     decision = Decision(
         id=ids.new("dec"),
         application_id=app.id,
@@ -185,7 +194,12 @@ def store_decision(
         model_versions=dict(ctx.model_versions),
         features=dict(ctx.features),
         trace=[
-            {"stage": t.stage, "duration_ms": t.duration_ms, "reasons": list(t.reasons), "note": t.note}
+            {
+                "stage": t.stage,
+                "duration_ms": t.duration_ms,
+                "reasons": list(t.reasons),
+                "note": t.note,
+            }
             for t in ctx.trace
         ],
         decided_at=actor.at,
@@ -193,7 +207,11 @@ def store_decision(
     session.add(decision)
     transition(session, app, OUTCOME_STATUS[ctx.outcome], actor, f"decision {decision.id}")
     audit_service.log(
-        session, actor, "decision.made", entity_type="application", entity_id=app.id,
+        session,
+        actor,
+        "decision.made",
+        entity_type="application",
+        entity_id=app.id,
         payload={
             "decision_id": decision.id,
             "outcome": decision.outcome,

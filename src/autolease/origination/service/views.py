@@ -33,7 +33,7 @@ def to_read(session: Session, app: Application, *, cipher: FieldCipher) -> Appli
     return ApplicationRead(
         id=app.id,
         sp_code=dealer_service.get(session, sp_id=app.sp_id).code,
-        status=app.status,  # type: ignore[arg-type]
+        status=app.status,
         lead_source=app.lead_source,
         submitted_at=app.submitted_at,
         applicant=_applicant_read(applicant),
@@ -80,7 +80,7 @@ def _vehicle_read(v: Vehicle) -> VehicleRead:
 def decision_read(d: Decision) -> DecisionRead:
     return DecisionRead(
         id=d.id,
-        outcome=d.outcome,  # type: ignore[arg-type]
+        outcome=d.outcome,
         reasons=[ReasonRead.model_validate(r) for r in d.reasons],
         offers=d.offers,
         policy=PolicyRead(key=d.policy_key, version=d.policy_version, content_hash=d.policy_hash),
@@ -90,9 +90,7 @@ def decision_read(d: Decision) -> DecisionRead:
 
 
 def decision_detail(d: Decision) -> DecisionDetailRead:
-    return DecisionDetailRead(
-        **decision_read(d).model_dump(), features=d.features, trace=d.trace
-    )
+    return DecisionDetailRead(**decision_read(d).model_dump(), features=d.features, trace=d.trace)
 
 
 def summary(
@@ -105,7 +103,7 @@ def summary(
     return ApplicationSummary(
         id=app.id,
         sp_code=sp_code,
-        status=app.status,  # type: ignore[arg-type]
+        status=app.status,
         submitted_at=app.submitted_at,
         applicant_name=applicant.name_masked,
         vin=vehicle.vin,

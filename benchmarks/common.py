@@ -1,0 +1,43 @@
+"""Helpers shared by benchmarks: JSON-line output, percentiles, machine facts."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+from typing import Any
+
+import numpy as np
+
+
+def emit(bench: str, **fields: Any) -> None:
+    print(json.dumps({"bench": bench, **fields}, ensure_ascii=False, default=str), flush=True)
+
+
+def percentiles_ms(samples_s: list[float]) -> dict[str, float]:
+    arr = np.asarray(samples_s) * 1000
+    return {
+        "p50_ms": round(float(np.percentile(arr, 50)), 3),
+        "p99_ms": round(float(np.percentile(arr, 99)), 3),
+        "mean_ms": round(float(arr.mean()), 3),
+        "n": int(arr.size),
+    }
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def machine() -> dict[str, Any]:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "commit": commit,
+    }

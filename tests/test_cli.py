@@ -1,0 +1,67 @@
+"""The CLI as a user runs it: env-configured settings, a fresh SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from autolease.cli import app
+from autolease.config import get_settings
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("AUTOLEASE_DB__URL", f"sqlite:///{db}")
+    monkeypatch.setenv("AUTOLEASE_SECURITY__KEYFILE", str(tmp_path / "keys.json"))
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    yield db
+    get_settings.cache_clear()
+
+
+class TestDemo:
+    def test_demo_submits_over_http_and_summarises(self, env: Path) -> None:
+        result = CliRunner().invoke(app, ["demo", "-n", "30", "--no-serve", "--port", "0"])
+        assert result.exit_code == 0, result.output
+        output = " ".join(result.output.split())
+        assert "30 applications submitted over HTTP" in output
+        assert "approve" in output
+        assert "TEMPORARY interim/approve-valid@1" in output
+        engine = create_engine(f"sqlite:///{env}")
+        with engine.connect() as conn:
+            stored = conn.execute(text("select count(*) from application")).scalar_one()
+            sps = conn.execute(text("select count(*) from service_provider")).scalar_one()
+        engine.dispose()
+        assert 20 <= stored <= 30
+        assert sps == 4
+        assert (env.parent / "keys.json").stat().st_mode & 0o777 == 0o600
+
+    def test_audit_verify_passes_then_detects_tampering(self, env: Path) -> None:
+        runner = CliRunner()
+        assert runner.invoke(app, ["demo", "-n", "5", "--no-serve", "--port", "0"]).exit_code == 0
+        ok = runner.invoke(app, ["audit", "verify"])
+        assert ok.exit_code == 0, ok.output
+        assert '"intact": true' in ok.output
+        engine = create_engine(f"sqlite:///{env}")
+        with engine.begin() as conn:
+            conn.execute(text("update audit_event set actor = 'x' where seq = 2"))
+        engine.dispose()
+        bad = runner.invoke(app, ["audit", "verify"])
+        assert bad.exit_code == 1
+        assert '"first_problem_seq": 2' in bad.output
+        assert '"changed"' in bad.output
+
+
+class TestMigrate:
+    def test_migrate_then_seed_is_idempotent(self, env: Path) -> None:
+        runner = CliRunner()
+        assert runner.invoke(app, ["migrate"]).exit_code == 0
+        first = runner.invoke(app, ["seed"])
+        assert "SPs created: 4, users created: 4" in first.output
+        second = runner.invoke(app, ["seed"])
+        assert "SPs created: 0, users created: 0" in second.output
