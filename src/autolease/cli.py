@@ -26,7 +26,7 @@ app.command()(demo)
 
 
 @app.command()
-def migrate(revision: str = "head") -> None:
+def migrate(revision: str = "heads") -> None:
     """Create or upgrade the database schema."""
     with runtime_scope() as runtime:
         store.upgrade(runtime.engine, revision)

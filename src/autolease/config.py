@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     log_level: str = "INFO"
+    artifacts_dir: Path = Path("artifacts")
 
     @model_validator(mode="after")
     def _production_needs_explicit_keys(self) -> Settings:

@@ -14,6 +14,7 @@ from autolease.kit.clock import Clock, SystemClock
 from autolease.kit.crypto import FieldCipher
 from autolease.kit.ids import IdFactory, RandomSource
 from autolease.origination.pipeline import Stage
+from autolease.origination.service.intake import Prefetcher
 from autolease.origination.stages import default_stages
 
 
@@ -27,6 +28,7 @@ class Runtime:
     ids: IdFactory
     audit_key: bytes
     stages: tuple[Stage, ...] = field(default_factory=tuple)
+    prefetchers: tuple[Prefetcher, ...] = field(default_factory=tuple)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -85,6 +85,24 @@ class ApplicationFacts:
 
 
 @dataclass(frozen=True)
+class LinkKey:
+    """A blind-indexed link an application contributes (kind, HMAC of the normalised value)."""
+
+    kind: str
+    key_hash: str
+
+
+@dataclass(frozen=True)
+class PrefetchRequest:
+    """What a prefetcher may look up before the pure stages run (see `origination.service`)."""
+
+    facts: ApplicationFacts
+    links: tuple[LinkKey, ...]
+    as_of: datetime
+    sp_id: int
+
+
+@dataclass(frozen=True)
 class PolicyRef:
     key: str
     version: str

@@ -52,6 +52,7 @@ def submit_application(
         cipher=runtime.cipher,
         ids=runtime.ids,
         stages=runtime.stages,
+        prefetchers=runtime.prefetchers,
         idempotency_key=idempotency_key,
     )
     response.status_code = result.status_code

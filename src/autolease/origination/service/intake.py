@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,10 +21,28 @@ from autolease.origination import repository
 from autolease.origination.exceptions import IdempotencyInFlight
 from autolease.origination.facts import build_facts, canonical_body
 from autolease.origination.models import IdempotencyRecord
-from autolease.origination.pipeline import DecisionContext, Stage, run_pipeline
+from autolease.origination.pipeline import (
+    DecisionContext,
+    PrefetchRequest,
+    Stage,
+    run_pipeline,
+)
 from autolease.origination.schemas import ApplicationCreate
-from autolease.origination.service.persist import store_application, store_decision
+from autolease.origination.service.persist import link_keys, store_application, store_decision
 from autolease.origination.service.views import to_read
+
+
+class Prefetcher(Protocol):
+    """Looks data up in the store or a provider before the pure stages run.
+
+    Stages stay pure: anything they need from I/O (velocity counts, graph neighbourhoods,
+    bureau or court-list records) is fetched here and merged into `ctx.features`.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    def fetch(self, session: Session, request: PrefetchRequest) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -43,6 +61,7 @@ def submit(
     cipher: FieldCipher,
     ids: IdFactory,
     stages: Sequence[Stage],
+    prefetchers: Sequence[Prefetcher] = (),
     idempotency_key: str | None = None,
 ) -> Submitted:
     if principal.sp_id is None:
@@ -53,7 +72,12 @@ def submit(
         if existing is not None:
             return _replay(existing, body_hash)
     sp = dealer_service.get(session, sp_id=principal.sp_id)
-    ctx = DecisionContext(build_facts(data, sp_grade=sp.grade), actor.at, business_date(actor.at))
+    facts = build_facts(data, sp_grade=sp.grade)
+    links = link_keys(data, cipher)
+    ctx = DecisionContext(facts, actor.at, business_date(actor.at))
+    request = PrefetchRequest(facts, links, actor.at, sp.id)
+    for prefetcher in prefetchers:
+        ctx.features.update(prefetcher.fetch(session, request))
     run_pipeline(stages, ctx, time.perf_counter)
     claim: IdempotencyRecord | None = None
     if idempotency_key is not None:
@@ -61,7 +85,9 @@ def submit(
         if isinstance(won, Submitted):
             return won
         claim = won
-    app = store_application(session, data=data, sp_id=sp.id, cipher=cipher, ids=ids, actor=actor)
+    app = store_application(
+        session, data=data, sp_id=sp.id, cipher=cipher, ids=ids, actor=actor, links=links
+    )
     store_decision(session, app=app, ctx=ctx, ids=ids, actor=actor)
     body = to_read(session, app, cipher=cipher).model_dump(mode="json")
     if claim is not None:

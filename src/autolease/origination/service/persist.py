@@ -23,7 +23,7 @@ from autolease.origination.models import (
     Decision,
     Vehicle,
 )
-from autolease.origination.pipeline import DecisionContext, Outcome
+from autolease.origination.pipeline import DecisionContext, LinkKey, Outcome
 from autolease.origination.schemas import (
     ApplicationCreate,
     CorporateApplicant,
@@ -46,6 +46,7 @@ def store_application(
     cipher: FieldCipher,
     ids: IdFactory,
     actor: Actor,
+    links: tuple[LinkKey, ...],
 ) -> Application:
     applicant = _applicant_row(data, cipher, actor)
     vehicle = _vehicle_row(data.vehicle)
@@ -81,7 +82,16 @@ def store_application(
             occurred_at=actor.at,
         )
     )
-    _store_links(session, data, app, cipher)
+    session.add_all(
+        ApplicationLink(
+            application_id=app.id,
+            kind=link.kind,
+            key_hash=link.key_hash,
+            sp_id=app.sp_id,
+            submitted_at=app.submitted_at,
+        )
+        for link in links
+    )
     audit_service.log(
         session,
         actor,
@@ -157,24 +167,10 @@ def _vehicle_row(v: VehicleIn) -> Vehicle:
     )
 
 
-def _store_links(
-    session: Session, data: ApplicationCreate, app: Application, cipher: FieldCipher
-) -> None:
-    seen: set[tuple[str, str]] = set()
-    for kind, value in link_values(data):
-        key = (kind, cipher.blind_index(kind, value))
-        if key in seen:
-            continue
-        seen.add(key)
-        session.add(
-            ApplicationLink(
-                application_id=app.id,
-                kind=kind,
-                key_hash=key[1],
-                sp_id=app.sp_id,
-                submitted_at=app.submitted_at,
-            )
-        )
+def link_keys(data: ApplicationCreate, cipher: FieldCipher) -> tuple[LinkKey, ...]:
+    """The distinct blind-indexed link keys of an application."""
+    keys = {LinkKey(kind, cipher.blind_index(kind, value)) for kind, value in link_values(data)}
+    return tuple(sorted(keys, key=lambda k: (k.kind, k.key_hash)))
 
 
 def store_decision(

@@ -1,0 +1,1 @@
+"""Shared machine-learning plumbing: the artifact registry (manifest + sha256, no pickle)."""
