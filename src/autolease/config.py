@@ -53,11 +53,15 @@ class SecuritySettings(BaseModel):
     token_ttl_minutes: int = 8 * 60
 
     def resolved(self) -> ResolvedKeys:
-        if self.data_keys and self.blind_index_key is not None:
-            active = self.active_key_id or sorted(self.data_keys)[-1]
-            keys = {kid: _b64(v.get_secret_value()) for kid, v in self.data_keys.items()}
-            return ResolvedKeys(keys, active, _b64(self.blind_index_key.get_secret_value()))
-        return load_or_create_keyfile(self.keyfile)
+        if not self.data_keys and self.blind_index_key is None:
+            return load_or_create_keyfile(self.keyfile)
+        if not self.data_keys or self.blind_index_key is None:
+            raise ValueError("give both security.data_keys and security.blind_index_key, or neither")
+        if self.active_key_id is None and len(self.data_keys) > 1:
+            raise ValueError("security.active_key_id is required when there are several data keys")
+        active = self.active_key_id or next(iter(self.data_keys))
+        keys = {kid: _b64(v.get_secret_value()) for kid, v in self.data_keys.items()}
+        return ResolvedKeys(keys, active, _b64(self.blind_index_key.get_secret_value()))
 
 
 class ApiSettings(BaseModel):
@@ -79,8 +83,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_needs_explicit_keys(self) -> Settings:
-        if self.environment == "production" and not self.security.data_keys:
-            raise ValueError("production requires AUTOLEASE_SECURITY__DATA_KEYS (no keyfile)")
+        explicit = self.security.data_keys and self.security.blind_index_key is not None
+        if self.environment == "production" and not explicit:
+            raise ValueError(
+                "production requires AUTOLEASE_SECURITY__DATA_KEYS and "
+                "AUTOLEASE_SECURITY__BLIND_INDEX_KEY (no keyfile)"
+            )
         return self
 
 

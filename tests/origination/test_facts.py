@@ -189,7 +189,8 @@ class TestLinkValues:
 class TestNormalisedAddress:
     def test_joins_parts_without_whitespace_and_upper_cases(self) -> None:
         body = make_body(1, "clean")
-        body["applicant"]["address"] = {"province": "上海", "city": "上海市", "line": "a 路 1号 B栋"}
+        address = {"province": "上海", "city": "上海市", "line": "a 路 1号 B栋"}
+        body["applicant"]["address"] = address
         assert normalised_address(parse(body)) == "上海上海市A路1号B栋"
 
 
@@ -224,3 +225,19 @@ class TestCanonicalBody:
         other = make_body(1, "clean")
         other["applicant"]["name"] = f"  {body['applicant']['name']} "
         assert canonical_body(parse(body)) == canonical_body(parse(other))
+
+
+class TestCanonicalBodyAmounts:
+    def test_amount_spelling_does_not_change_the_request(self) -> None:
+        from autolease.origination.facts import canonical_body
+        from autolease.origination.schemas import ApplicationCreate
+        from tests.factories import make_body
+
+        body = make_body(3)
+        whole = f"{float(body['financing']['amount']):.0f}"
+        body["financing"]["amount"] = whole
+        other = make_body(3)
+        other["financing"]["amount"] = whole + ".00"
+        a = canonical_body(ApplicationCreate.model_validate(body))
+        b = canonical_body(ApplicationCreate.model_validate(other))
+        assert a == b

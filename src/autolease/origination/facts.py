@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from collections.abc import Iterator
 
 from autolease.origination.pipeline import ApplicationFacts, PersonFacts
@@ -78,5 +79,16 @@ def normalised_address(data: ApplicationCreate) -> str:
 
 
 def canonical_body(data: ApplicationCreate) -> str:
-    """A stable text form of the request, for idempotency comparison."""
-    return json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """A stable text form of the request, for idempotency comparison.
+
+    Amounts are normalised, so "70400" and "70400.00" are the same request.
+    """
+    return json.dumps(
+        data.model_dump(mode="python"), sort_keys=True, separators=(",", ":"), default=_plain
+    )
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
