@@ -56,9 +56,9 @@ class SecuritySettings(BaseModel):
         if not self.data_keys and self.blind_index_key is None:
             return load_or_create_keyfile(self.keyfile)
         if not self.data_keys or self.blind_index_key is None:
-            raise ValueError("give both security.data_keys and security.blind_index_key, or neither")
+            raise ValueError("give both security.data_keys and security.blind_index_key or neither")
         if self.active_key_id is None and len(self.data_keys) > 1:
-            raise ValueError("security.active_key_id is required when there are several data keys")
+            raise ValueError("security.active_key_id is required when there are several keys")
         active = self.active_key_id or next(iter(self.data_keys))
         keys = {kid: _b64(v.get_secret_value()) for kid, v in self.data_keys.items()}
         return ResolvedKeys(keys, active, _b64(self.blind_index_key.get_secret_value()))
