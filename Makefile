@@ -28,4 +28,4 @@ demo:
 	.venv/bin/autolease demo
 
 bench:
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks.run
