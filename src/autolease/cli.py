@@ -14,6 +14,7 @@ from autolease.cli_support import console, runtime_scope, system_actor, transact
 from autolease.dealer.cli import app as sp_app
 from autolease.demo.cli import demo
 from autolease.seeding import seed_demo
+from autolease.synth.cli import app as synth_app
 
 app = typer.Typer(
     help="autolease: origination and risk control for used-car financial leasing.",
@@ -22,6 +23,7 @@ app = typer.Typer(
 app.add_typer(audit_app, name="audit")
 app.add_typer(sp_app, name="sp")
 app.add_typer(user_app, name="user")
+app.add_typer(synth_app, name="synth")
 app.command()(demo)
 
 
