@@ -5,6 +5,19 @@ from fastapi import APIRouter
 from autolease.audit.router import router as audit_router
 from autolease.auth.router import router as auth_router
 from autolease.dealer.router import router as dealer_router
+from autolease.decision.router import router as decision_router
+from autolease.identity.biometrics.router import router as biometrics_router
 from autolease.origination.router import router as origination_router
+from autolease.product.router import router as product_router
+from autolease.vehicle.router import router as vehicle_router
 
-ROUTERS: tuple[APIRouter, ...] = (auth_router, dealer_router, origination_router, audit_router)
+ROUTERS: tuple[APIRouter, ...] = (
+    auth_router,
+    dealer_router,
+    origination_router,
+    decision_router,
+    product_router,
+    vehicle_router,
+    biometrics_router,
+    audit_router,
+)

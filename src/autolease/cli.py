@@ -10,11 +10,17 @@ import uvicorn
 from autolease import store
 from autolease.audit.cli import app as audit_app
 from autolease.auth.cli import app as user_app
+from autolease.backtest.cli import backtest
 from autolease.cli_support import console, runtime_scope, system_actor, transaction
+from autolease.credit.cli import app as credit_app
 from autolease.dealer.cli import app as sp_app
+from autolease.decision.cli import decision_app, policy_app
 from autolease.demo.cli import demo
+from autolease.identity.biometrics.cli import identity_app
+from autolease.product.cli import app as product_app
 from autolease.seeding import seed_demo
 from autolease.synth.cli import app as synth_app
+from autolease.vehicle.cli import app as vehicle_app
 
 app = typer.Typer(
     help="autolease: origination and risk control for used-car financial leasing.",
@@ -24,6 +30,13 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(sp_app, name="sp")
 app.add_typer(user_app, name="user")
 app.add_typer(synth_app, name="synth")
+app.add_typer(vehicle_app, name="vehicle")
+app.add_typer(credit_app, name="credit")
+app.add_typer(product_app, name="product")
+app.add_typer(policy_app, name="policy")
+app.add_typer(decision_app, name="decision")
+app.add_typer(identity_app, name="identity")
+app.command()(backtest)
 app.command()(demo)
 
 
@@ -45,7 +58,10 @@ def seed() -> None:
         store.upgrade(runtime.engine)
         with transaction(runtime) as session:
             report = seed_demo(session, actor=system_actor(runtime, "system:seed"))
-    console.print(f"SPs created: {report.sps_created}, users created: {report.users_created}")
+    console.print(
+        f"SPs created: {report.sps_created}, users created: {report.users_created}, "
+        f"products created: {report.products_created}"
+    )
 
 
 @app.command()

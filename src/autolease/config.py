@@ -17,6 +17,11 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from autolease.credit.settings import CreditSettings
+from autolease.decision.settings import DecisionSettings
+from autolease.identity.biometrics.settings import BiometricsSettings
+from autolease.vehicle.settings import VehicleSettings
+
 DEFAULT_DATA_DIR = Path("var")
 
 
@@ -80,6 +85,10 @@ class Settings(BaseSettings):
     api: ApiSettings = Field(default_factory=ApiSettings)
     log_level: str = "INFO"
     artifacts_dir: Path = Path("artifacts")
+    vehicle: VehicleSettings = Field(default_factory=VehicleSettings)
+    credit: CreditSettings = Field(default_factory=CreditSettings)
+    decision: DecisionSettings = Field(default_factory=DecisionSettings)
+    biometrics: BiometricsSettings = Field(default_factory=BiometricsSettings)
 
     @model_validator(mode="after")
     def _production_needs_explicit_keys(self) -> Settings:

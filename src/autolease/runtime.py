@@ -9,13 +9,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from autolease.audit.chain import chain_key
 from autolease.config import Settings
+from autolease.credit.service import build_credit_stage
 from autolease.db import create_engine_for, session_factory
+from autolease.decision.service import DecisionRuntime
 from autolease.kit.clock import Clock, SystemClock
 from autolease.kit.crypto import FieldCipher
 from autolease.kit.ids import IdFactory, RandomSource
 from autolease.origination.pipeline import Stage
 from autolease.origination.service.intake import Prefetcher
 from autolease.origination.stages import default_stages
+from autolease.product.service import offers_wiring
+from autolease.vehicle.service import build_vehicle_stage
 
 
 @dataclass
@@ -29,6 +33,7 @@ class Runtime:
     audit_key: bytes
     stages: tuple[Stage, ...] = field(default_factory=tuple)
     prefetchers: tuple[Prefetcher, ...] = field(default_factory=tuple)
+    decisions: DecisionRuntime | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -40,6 +45,14 @@ def build_runtime(
     keys = settings.security.resolved()
     engine = create_engine_for(settings.db)
     the_clock = clock or SystemClock()
+    decisions = DecisionRuntime.build(settings.decision)
+    offers_stage, catalogue_refresher = offers_wiring()
+    stages = default_stages(
+        vehicle=build_vehicle_stage(settings.vehicle, settings.artifacts_dir),
+        credit=build_credit_stage(settings.credit, settings.artifacts_dir),
+        policy=decisions.stage,
+        offers=offers_stage,
+    )
     return Runtime(
         settings=settings,
         engine=engine,
@@ -48,5 +61,7 @@ def build_runtime(
         clock=the_clock,
         ids=IdFactory(the_clock, rng),
         audit_key=chain_key(keys.blind_key),
-        stages=default_stages(),
+        stages=stages,
+        prefetchers=(catalogue_refresher, decisions.sync),
+        decisions=decisions,
     )

@@ -17,12 +17,14 @@ from autolease.auth.schemas import UserCreate
 from autolease.dealer import repository as dealer_repository
 from autolease.dealer import service as dealer_service
 from autolease.dealer.schemas import SpCreate
+from autolease.product import service as product_service
 
 
 @dataclass(frozen=True)
 class SeedReport:
     sps_created: int
     users_created: int
+    products_created: int = 0
 
 
 def load_yaml(name: str) -> list[dict[str, Any]]:
@@ -59,4 +61,5 @@ def seed_demo(session: Session, *, actor: Actor) -> SeedReport:
                 session, actor, "user.created", entity_type="staff_user", entity_id=user.username
             )
             users += 1
-    return SeedReport(sps, users)
+    products = product_service.seed_products(session, actor=actor)
+    return SeedReport(sps, users, products)

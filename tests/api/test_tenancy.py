@@ -38,7 +38,8 @@ class TestCrossTenant:
         assert response.status_code == 404
         assert response.json()["code"] == "application_not_found"
         own = client.get(f"/v1/applications/{app_b}", headers=login(client, "admin"))
-        assert own.json()["status"] == "approved"  # the foreign application is untouched
+        assert own.json()["status"] != "withdrawn"  # the foreign application is untouched
+        assert len(own.json()["status_history"]) == 2
 
     def test_list_shows_only_own(
         self, client: TestClient, two_tenants: tuple[Tenant, Tenant, str, str]

@@ -1,9 +1,17 @@
-"""Tests for autolease.vehicle.stage: what the VIN, plate and declared figures say."""
+"""Tests for autolease.vehicle.stage: VIN, brand, plate, history, valuation, residual and LTV.
+
+Most tests run the stage with a fake valuer and an always-clean history provider, so that
+each test sees only the findings it is about; `TestWithoutModel` covers the stage as built
+with no model registered.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,12 +20,50 @@ from autolease.identity.identifiers import vin_check_digit
 from autolease.origination.facts import build_facts
 from autolease.origination.pipeline import ApplicationFacts, DecisionContext, Severity
 from autolease.origination.schemas import ApplicationCreate
-from autolease.vehicle.stage import VehicleStage
+from autolease.vehicle.features import Valuation, ValuationError, ValuationInput
+from autolease.vehicle.history import Claim, OdometerReading, VehicleHistory
+from autolease.vehicle.stage import NO_VALUATION_NOTE, VehicleStage
 from tests.factories import TODAY, make_body
 
 AS_OF = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
 YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
-NOTE = "LTV on asking price; valuation not yet available"
+BRAND_OF_WMI = {"LFM": "丰田", "WBA": "宝马", "LSV": "大众"}
+
+
+@dataclass(frozen=True)
+class FakeValuer:
+    """P50 = new price × 0.85^age; P10/P90 at ∓10 %."""
+
+    new_price: float = 10_000_000.0
+    ref: str = "valuation@fake"
+    max_age_years: float = 15.0
+    fail: bool = False
+
+    def value(self, item: ValuationInput) -> Valuation:
+        if self.fail:
+            raise ValuationError("broken model")
+        p50 = self.new_price * 0.85**item.age_years
+        return Valuation(p50 * 0.9, p50, p50 * 1.1, self.ref)
+
+    def value_many(self, items: Sequence[ValuationInput]) -> list[Valuation]:
+        return [self.value(i) for i in items]
+
+
+@dataclass(frozen=True)
+class HistoryOf:
+    """Every VIN has the given record (an empty one by default: known and clean)."""
+
+    claims: tuple[Claim, ...] = ()
+    transfers: tuple[date, ...] = ()
+    odometer: tuple[OdometerReading, ...] = ()
+    name: str = "test"
+
+    def lookup(self, vin: str, *, as_of: date) -> VehicleHistory | None:
+        return VehicleHistory(vin, self.claims, self.transfers, self.odometer, (), "test")
+
+
+STAGE = VehicleStage(valuer=FakeValuer(), history=HistoryOf())
+NOTE = "valued by valuation@fake; LTV on p10"
 
 
 def make_vin(model_year: int, wmi: str = "LFM") -> str:
@@ -43,6 +89,8 @@ def vehicle_body(
         v["vin"] = make_vin(model_year or registered.year)
     elif model_year is not None:
         v["vin"] = make_vin(model_year)
+    if registered is not None or model_year is not None:
+        v["brand"] = BRAND_OF_WMI["LFM"]
     v.update(vehicle)
     if asking is not None:
         v["asking_price"] = asking
@@ -56,14 +104,20 @@ def facts_of(body: dict[str, Any]) -> ApplicationFacts:
     return build_facts(ApplicationCreate.model_validate(body), sp_grade="B")
 
 
-def run_facts(facts: ApplicationFacts, business_date: date = TODAY) -> DecisionContext:
+def run_facts(
+    facts: ApplicationFacts, business_date: date = TODAY, stage: VehicleStage = STAGE
+) -> DecisionContext:
     ctx = DecisionContext(facts, as_of=AS_OF, business_date=business_date)
-    assert VehicleStage().run(ctx) == NOTE
+    note = stage.run(ctx)
+    if stage is STAGE:
+        assert note == NOTE
     return ctx
 
 
-def run_stage(body: dict[str, Any], business_date: date = TODAY) -> DecisionContext:
-    return run_facts(facts_of(body), business_date)
+def run_stage(
+    body: dict[str, Any], business_date: date = TODAY, stage: VehicleStage = STAGE
+) -> DecisionContext:
+    return run_facts(facts_of(body), business_date, stage)
 
 
 def codes(ctx: DecisionContext) -> list[str]:
@@ -134,13 +188,15 @@ class TestVehicleStageAmount:
 
 class TestVehicleStageVin:
     def test_imported_vin_with_wrong_check_digit_is_a_warning(self) -> None:
-        ctx = run_stage(make_body(1, "import_vin"))
+        body = make_body(1, "import_vin")
+        body["vehicle"]["brand"] = "宝马"
+        ctx = run_stage(body)
         assert codes(ctx) == ["VIN_CHECK_DIGIT_WARNING"]
         assert severity_of(ctx, "VIN_CHECK_DIGIT_WARNING") == Severity.REFER
         assert ctx.features["vin_wmi"] == "WBA"
 
     def test_imported_vin_with_right_check_digit_is_fine(self) -> None:
-        body = vehicle_body(vin=make_vin(2024, wmi="WBA"))
+        body = vehicle_body(vin=make_vin(2024, wmi="WBA"), brand="BMW")
         assert codes(run_stage(body)) == []
 
     def test_chinese_vin_with_wrong_check_digit_in_facts_fails(self) -> None:
@@ -222,3 +278,133 @@ class TestVehicleStagePlate:
         ctx = run_facts(facts)
         assert codes(ctx) == ["PLATE_INVALID"]
         assert severity_of(ctx, "PLATE_INVALID") == Severity.REFER
+
+
+class TestVehicleStageBrand:
+    def test_declared_brand_agreeing_with_the_wmi_in_chinese_or_english(self) -> None:
+        for brand in ("丰田", "Toyota", "一汽丰田"):
+            ctx = run_stage(vehicle_body(registered=date(2024, 5, 20), brand=brand))
+            assert "BRAND_MISMATCH" not in codes(ctx)
+            assert ctx.features["vin_brand_agreement"] == "match"
+            assert ctx.features["vin_manufacturer"] == "FAW Toyota"
+
+    def test_declared_brand_of_another_maker_is_referred(self) -> None:
+        ctx = run_stage(vehicle_body(registered=date(2024, 5, 20), brand="宝马"))
+        assert codes(ctx) == ["BRAND_MISMATCH"]
+        assert severity_of(ctx, "BRAND_MISMATCH") == Severity.REFER
+        assert "FAW Toyota" in ctx.reasons[0].message_en
+
+    def test_unknown_wmi_is_info_and_not_judged(self) -> None:
+        ctx = run_stage(vehicle_body(vin=make_vin(2024, wmi="L99"), brand="丰田"))
+        assert codes(ctx) == ["WMI_UNKNOWN"]
+        assert severity_of(ctx, "WMI_UNKNOWN") == Severity.INFO
+        assert ctx.features["vin_brand_agreement"] == "unknown"
+
+
+class TestVehicleStageValuation:
+    def test_features_model_version_and_residual(self) -> None:
+        ctx = run_stage(vehicle_body(registered=date(2021, 11, 29), term=36))
+        p50 = 10_000_000 * 0.85 ** (1826 / 365.25)  # 2021-11-29 to 2026-11-29 is 1,826 days
+        assert ctx.model_versions == {"valuation": "valuation@fake"}
+        assert ctx.features["valuation_p50"] == pytest.approx(p50, rel=1e-6)
+        assert ctx.features["valuation_p10"] == pytest.approx(p50 * 0.9, rel=1e-6)
+        assert ctx.features["residual_term_months"] == 36
+        assert ctx.features["residual_p50"] == pytest.approx(p50 * 0.85**3, rel=1e-3)
+        assert ctx.features["residual_rate"] == pytest.approx(0.85**3, abs=1e-3)
+
+    def test_ltv_on_p10_by_default(self) -> None:
+        ctx = run_stage(vehicle_body(asking="100000.00", amount="80000.00", down="20000.00"))
+        p10 = ctx.features["valuation_p10"]
+        assert ctx.features["ltv_basis"] == "p10"
+        assert ctx.features["ltv"] == pytest.approx(80_000 / p10, abs=1e-4)
+
+    def test_ltv_on_p50_when_policy_says_so(self) -> None:
+        stage = VehicleStage(valuer=FakeValuer(), history=HistoryOf(), ltv_basis="p50")
+        ctx = run_stage(make_body(1, "clean"), stage=stage)
+        assert ctx.features["ltv_basis"] == "p50"
+        assert ctx.features["ltv_basis_value"] == pytest.approx(ctx.features["valuation_p50"])
+
+    def test_asking_price_above_value_is_referred(self) -> None:
+        stage = VehicleStage(valuer=FakeValuer(new_price=100_000), history=HistoryOf())
+        body = vehicle_body(registered=date(2025, 11, 29), asking="100000.00",
+                            amount="60000.00", down="40000.00")  # fmt: skip
+        ctx = run_stage(body, stage=stage)  # P50 = 85,000; 100,000 / 85,000 = 118 %
+        assert "PRICE_ABOVE_VALUE" in codes(ctx)
+        assert severity_of(ctx, "PRICE_ABOVE_VALUE") == Severity.REFER
+        assert ctx.features["asking_to_value"] == pytest.approx(1.1765, abs=1e-3)
+
+    def test_asking_price_within_tolerance_is_fine(self) -> None:
+        stage = VehicleStage(valuer=FakeValuer(new_price=100_000), history=HistoryOf())
+        body = vehicle_body(registered=date(2025, 11, 29), asking="97000.00",
+                            amount="60000.00", down="37000.00")  # fmt: skip
+        assert "PRICE_ABOVE_VALUE" not in codes(run_stage(body, stage=stage))
+
+    def test_invoice_above_value_is_referred(self) -> None:
+        stage = VehicleStage(valuer=FakeValuer(new_price=100_000), history=HistoryOf())
+        body = vehicle_body(
+            registered=date(2025, 11, 29),
+            asking="90000.00",
+            amount="60000.00",
+            down="30000.00",
+            invoice_price="120000.00",
+        )
+        ctx = run_stage(body, stage=stage)
+        assert "INVOICE_ABOVE_VALUE" in codes(ctx)
+
+    def test_ltv_above_the_limit_is_referred(self) -> None:
+        stage = VehicleStage(valuer=FakeValuer(new_price=100_000), history=HistoryOf(), max_ltv=0.7)
+        body = vehicle_body(registered=date(2025, 11, 29), asking="85000.00",
+                            amount="68000.00", down="17000.00")  # fmt: skip
+        ctx = run_stage(body, stage=stage)  # 68,000 / (85,000 × 0.9) = 0.889
+        assert "LTV_ABOVE_LIMIT" in codes(ctx)
+
+    def test_a_failing_model_is_valuation_unavailable(self) -> None:
+        stage = VehicleStage(valuer=FakeValuer(fail=True), history=HistoryOf())
+        ctx = run_stage(make_body(1, "clean"), stage=stage)
+        assert codes(ctx) == ["VALUATION_UNAVAILABLE"]
+        assert ctx.features["ltv_basis"] == "asking_price"
+        assert ctx.model_versions == {}
+
+
+class TestWithoutModel:
+    def test_no_model_refers_and_ltv_falls_back_to_asking_price(self) -> None:
+        body = vehicle_body(asking="100000.00", amount="80000.00", down="20000.00")
+        ctx = DecisionContext(facts_of(body), as_of=AS_OF, business_date=TODAY)
+        assert VehicleStage().run(ctx) == NO_VALUATION_NOTE
+        assert codes(ctx) == ["HISTORY_UNAVAILABLE", "VALUATION_UNAVAILABLE"]
+        assert severity_of(ctx, "VALUATION_UNAVAILABLE") == Severity.REFER
+        assert severity_of(ctx, "HISTORY_UNAVAILABLE") == Severity.INFO
+        assert (ctx.features["ltv"], ctx.features["ltv_basis"]) == (0.8, "asking_price")
+        assert ctx.features["history_score"] is None
+        assert "valuation_p50" not in ctx.features
+
+
+class TestVehicleStageHistory:
+    def run_with(self, history: HistoryOf, **body: Any) -> DecisionContext:
+        return run_stage(vehicle_body(**body), stage=VehicleStage(FakeValuer(), history))
+
+    def test_flood_damage_declines(self) -> None:
+        ctx = self.run_with(HistoryOf(claims=(Claim(date(2024, 7, 1), "flood"),)))
+        assert codes(ctx) == ["FLOOD_DAMAGE"]
+        assert severity_of(ctx, "FLOOD_DAMAGE") == Severity.DECLINE
+        assert ctx.features["history_accident_grade"] == 2
+        assert ctx.features["history_score"] == 40
+
+    def test_odometer_rollback_is_referred(self) -> None:
+        readings = (OdometerReading(date(2025, 1, 1), 90_000),)
+        ctx = self.run_with(HistoryOf(odometer=readings), mileage_km=30_000)
+        assert "ODOMETER_ROLLBACK" in codes(ctx)
+        assert severity_of(ctx, "ODOMETER_ROLLBACK") == Severity.REFER
+        assert ctx.features["odometer_rollback"] is True
+        assert ctx.features["history_last_odometer_km"] == 90_000
+
+    def test_clean_history_scores_100(self) -> None:
+        ctx = self.run_with(HistoryOf())
+        assert (codes(ctx), ctx.features["history_score"]) == ([], 100)
+        assert ctx.features["history_source"] == "test"
+
+    def test_severe_accident_scales_with_the_asking_price(self) -> None:
+        claim = Claim(date(2024, 7, 1), "accident", Decimal("30000"))
+        ctx = self.run_with(HistoryOf(claims=(claim,)), asking="100000.00",
+                            amount="60000.00", down="40000.00")  # fmt: skip
+        assert codes(ctx) == ["ACCIDENT_SEVERE"]

@@ -68,6 +68,7 @@ def print_summary(summary: DemoSummary) -> None:
         f"HTTP latency per application: p50 {summary.p(50):.1f} ms, p99 {summary.p(99):.1f} ms"
     )
     console.print(
-        "[yellow]Policy: TEMPORARY interim/approve-valid@1 — approves applications with no "
-        "findings and refers the rest; fraud, credit and offers stages are not built yet.[/]"
+        "[yellow]Policy: origination/approve (JDM, zen-engine). Without a trained valuation "
+        "and credit model (see `autolease vehicle train`, `autolease credit train-book`) and "
+        "with no bureau or fraud data connected, the policy refers what it cannot assess.[/]"
     )

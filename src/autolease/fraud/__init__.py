@@ -1,1 +1,8 @@
-"""Anti-fraud: velocity, device, relationship graph, fraud model (arrives with its issue)."""
+"""Anti-fraud: velocity, device fingerprints, the relationship graph, rings and the model.
+
+Pure modules: `keys`, `links`, `velocity`, `neighbourhood`, `rings`, `device`, `regions`,
+`ipregions`, `features`, `book`, `tabular`, `model`, `training`, `reasons`, `stage`.
+I/O: `models`, `repository`, `service/`, `router`, `cli`. See docs/fraud.md.
+"""
+
+__all__: list[str] = []

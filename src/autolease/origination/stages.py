@@ -20,12 +20,20 @@ class NotYetAssessed:
         return "not assessed: this stage is not built yet"
 
 
-def default_stages() -> tuple[Stage, ...]:
+def default_stages(
+    *,
+    vehicle: Stage | None = None,
+    fraud: Stage | None = None,
+    credit: Stage | None = None,
+    policy: Stage | None = None,
+    offers: Stage | None = None,
+) -> tuple[Stage, ...]:
+    """The stages in order; a stage not given is the plain default or a visible placeholder."""
     return (
         IdentityStage(),
-        VehicleStage(),
-        NotYetAssessed("fraud"),
-        NotYetAssessed("credit"),
-        InterimPolicyStage(),
-        NotYetAssessed("offers"),
+        vehicle or VehicleStage(),
+        fraud or NotYetAssessed("fraud"),
+        credit or NotYetAssessed("credit"),
+        policy or InterimPolicyStage(),
+        offers or NotYetAssessed("offers"),
     )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from autolease.audit.service import Actor
 from autolease.auth.principal import Principal
 from autolease.dealer import service as dealer_service
+from autolease.decision.service import record_evaluations
 from autolease.exceptions import Forbidden, IdempotencyConflict
 from autolease.kit.clock import business_date
 from autolease.kit.crypto import FieldCipher
@@ -88,7 +89,10 @@ def submit(
     app = store_application(
         session, data=data, sp_id=sp.id, cipher=cipher, ids=ids, actor=actor, links=links
     )
-    store_decision(session, app=app, ctx=ctx, ids=ids, actor=actor)
+    decision = store_decision(session, app=app, ctx=ctx, ids=ids, actor=actor)
+    record_evaluations(
+        session, decision_id=decision.id, application_id=app.id, ctx=ctx, at=actor.at
+    )
     body = to_read(session, app, cipher=cipher).model_dump(mode="json")
     if claim is not None:
         claim.application_id, claim.response_status, claim.response_body = app.id, 201, body

@@ -1,0 +1,1 @@
+"""Backtests: replay history through two policies with the service's own pure functions."""

@@ -1,0 +1,306 @@
+"""Credit use cases that touch files: read tables, train and register, load and verify, evaluate.
+
+Models live in the artifact registry (`autolease.ml.registry`): ``<root>/<name>/<version>/``
+with native files and a manifest whose sha256 hashes are verified on every load. No database
+is involved, so nothing here commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from autolease.credit import features as declared
+from autolease.credit.book import book_frame
+from autolease.credit.encoding import InputSchema
+from autolease.credit.exceptions import CreditDataInvalid, CreditModelInvalid, CreditModelNotFound
+from autolease.credit.model import CreditModel
+from autolease.credit.settings import CreditSettings
+from autolease.credit.stage import CreditStage
+from autolease.credit.tabular import binary_target, parse_table, resolve_column
+from autolease.credit.training import PreparedData, TrainingResult, TrainOptions, fit_credit_model
+from autolease.credit.training import prepare as prepare_frame
+from autolease.ml import registry
+from autolease.ml.registry import ArtifactError, Feature
+
+log = logging.getLogger(__name__)
+BINNING_FILE = "binning.json"
+BOOK_TABLES = ("applications", "applicants", "vehicles", "bureau", "sps", "truth")
+_VERSION = re.compile(r"^\d+$")
+
+
+@dataclass(frozen=True)
+class RegisteredModel:
+    ref: str
+    path: Path
+    result: TrainingResult
+    manifest: registry.Manifest
+
+
+def read_table(path: Path, *, sep: str | None = None, header: bool | None = None) -> pd.DataFrame:
+    """Read a delimited file (any common delimiter, header detected) into a clean frame."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise CreditDataInvalid(f"data file {path} does not exist") from exc
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="gb18030")
+    return parse_table(text, sep=sep, header=header)
+
+
+def next_version(root: Path, name: str) -> str:
+    """The next zero-padded integer version of `name` (``0001`` first)."""
+    numbers = [int(v) for v in registry.versions(root, name) if _VERSION.match(v)]
+    return f"{max(numbers, default=0) + 1:04d}"
+
+
+def _features(schema: InputSchema) -> list[Feature]:
+    out = []
+    for column in schema.columns:
+        spec = declared.BY_NAME.get(column.name)
+        if spec is not None:
+            out.append(
+                Feature(spec.name, spec.dtype, f"{spec.description_en}; as of: {spec.as_of}")
+            )
+        else:
+            dtype = "float" if column.kind == "numeric" else "category"
+            out.append(Feature(column.name, dtype, ""))
+    return out
+
+
+def register(
+    root: Path,
+    result: TrainingResult,
+    *,
+    name: str,
+    version: str | None,
+    created_at: datetime,
+    training_window: dict[str, str],
+    params: dict[str, Any],
+) -> RegisteredModel:
+    """Save a trained model as a new immutable version under `root`."""
+    version = version or next_version(root, name)
+    files = result.model.to_files()
+    if result.binning is not None:
+        files[BINNING_FILE] = _json_bytes(result.binning)
+    metrics: dict[str, Any] = {"train": result.train.to_json()}
+    if result.holdout is not None:
+        metrics["holdout_cross_fit"] = result.holdout.to_json()
+    if result.n_rounds is not None:
+        metrics["trees"] = result.n_rounds
+    try:
+        manifest = registry.save(
+            root,
+            name,
+            version,
+            files,
+            features=_features(result.model.schema),
+            metrics=metrics,
+            created_at=created_at.isoformat(),
+            training_window=training_window,
+            params=params,
+        )
+    except ArtifactError as exc:
+        raise CreditModelInvalid(str(exc)) from exc
+    model = result.model.with_ref(name, version)
+    path = registry.artifact_dir(root, name, version)
+    return RegisteredModel(
+        manifest.ref,
+        path,
+        TrainingResult(model, result.train, result.holdout, result.binning, result.n_rounds),
+        manifest,
+    )
+
+
+def _json_bytes(data: Any) -> bytes:
+    import json
+
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def train_csv(
+    data: Path,
+    target: str,
+    options: TrainOptions,
+    *,
+    bad_value: str | None,
+    out: Path,
+    name: str | None,
+    version: str | None,
+    created_at: datetime,
+    sep: str | None = None,
+    header: bool | None = None,
+    drop: Sequence[str] = (),
+) -> tuple[RegisteredModel, PreparedData]:
+    """Train a model of `options.kind` on any delimited file and register it."""
+    frame = read_table(data, sep=sep, header=header)
+    prepared = prepare_frame(frame, target, bad_value, drop=drop)
+    result = fit_credit_model(prepared.x, prepared.y, prepared.schema, options)
+    params = {
+        "options": options.to_json(),
+        "data": data.name,
+        "target": prepared.target,
+        "bad_value": prepared.bad_label,
+        "rows": len(prepared.y),
+        "dropped_columns": prepared.dropped_columns,
+    }
+    registered = register(
+        out,
+        result,
+        name=name or f"credit_{options.kind}",
+        version=version,
+        created_at=created_at,
+        training_window={"source": data.name},
+        params=params,
+    )
+    return registered, prepared
+
+
+def read_book(book: Path) -> dict[str, Any]:
+    """Read a synthetic book's Parquet tables (those the credit features use)."""
+    import pyarrow.parquet as pq
+
+    tables = {}
+    for name in BOOK_TABLES:
+        path = book / f"{name}.parquet"
+        if not path.is_file():
+            if name in ("bureau", "sps"):
+                continue
+            raise CreditDataInvalid(f"the book at {book} has no {name}.parquet")
+        tables[name] = pq.read_table(path)
+    return tables
+
+
+def train_book(
+    book: Path,
+    options: TrainOptions,
+    *,
+    out: Path,
+    name: str | None,
+    version: str | None,
+    created_at: datetime,
+) -> RegisteredModel:
+    """Train the origination credit model on a book, with the declared features."""
+    frame = book_frame(read_book(book))
+    schema = declared.schema()
+    from autolease.credit.encoding import encode
+
+    x = encode(frame.features, schema)
+    result = fit_credit_model(
+        x, frame.y, schema, options, labels=declared.labels(), monotone=declared.monotone()
+    )
+    window = {
+        "from": str(frame.application_date.min()),
+        "to": str(frame.application_date.max()),
+        "source": str(book.name),
+    }
+    params = {
+        "options": options.to_json(),
+        "feature_set": declared.FEATURE_SET,
+        "rows": len(frame.y),
+        "bad_rate": round(float(np.mean(frame.y)), 6),
+    }
+    return register(
+        out,
+        result,
+        name=name or f"credit_{options.kind}",
+        version=version,
+        created_at=created_at,
+        training_window=window,
+        params=params,
+    )
+
+
+def load_model(path: Path) -> tuple[CreditModel, registry.Manifest]:
+    """Load and verify a model folder (the one holding ``manifest.json``)."""
+    try:
+        artifact = registry.load_dir(path)
+    except ArtifactError as exc:
+        if "no manifest" in str(exc):
+            raise CreditModelNotFound(f"no model at {path}") from exc
+        raise CreditModelInvalid(str(exc)) from exc
+    return _model(artifact), artifact.manifest
+
+
+def resolve_model(root: Path, ref: str) -> tuple[CreditModel, registry.Manifest]:
+    """Load ``name@version`` or ``name@latest`` from the registry under `root`."""
+    name, _, version = ref.partition("@")
+    if version in ("", "latest") and not registry.versions(root, name):
+        raise CreditModelNotFound(f"no versions of {name!r} under {root}")
+    try:
+        artifact = registry.resolve(root, ref)
+    except ArtifactError as exc:
+        if "no manifest" in str(exc):
+            raise CreditModelNotFound(f"no model {ref} under {root}") from exc
+        raise CreditModelInvalid(str(exc)) from exc
+    return _model(artifact), artifact.manifest
+
+
+def _model(artifact: registry.LoadedArtifact) -> CreditModel:
+    m = artifact.manifest
+    try:
+        return CreditModel.from_files(artifact.files, name=m.name, version=m.version)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CreditModelInvalid(f"{m.ref}: {exc}") from exc
+
+
+def build_credit_stage(settings: CreditSettings, artifacts_dir: Path) -> CreditStage:
+    """The credit stage for the configured model.
+
+    A missing model (none trained yet) gives a stage that refers every application with
+    ``CREDIT_MODEL_UNAVAILABLE``; ``enabled = False`` gives a stage that assesses nothing; a
+    model whose files fail their hashes raises `CreditModelInvalid`, so a tampered model stops
+    the process from starting.
+    """
+    if not settings.enabled:
+        return CreditStage(None, settings.top_reasons, enabled=False)
+    try:
+        model, _ = resolve_model(artifacts_dir, settings.model)
+    except CreditModelNotFound:
+        log.warning("credit model %s not found under %s", settings.model, artifacts_dir)
+        return CreditStage(None, settings.top_reasons)
+    if settings.grade_pd_cutoffs is not None:
+        from autolease.credit.scaling import GradeScale
+
+        model.grades = GradeScale(tuple(settings.grade_pd_cutoffs))
+    return CreditStage(model, settings.top_reasons)
+
+
+@dataclass(frozen=True)
+class Scored:
+    y: np.ndarray[Any, np.dtype[np.int8]]
+    pd: np.ndarray[Any, np.dtype[np.float64]]
+    score: np.ndarray[Any, np.dtype[np.float64]]
+    grade: np.ndarray[Any, np.dtype[np.str_]]
+    dropped_rows: int
+    missing_inputs: tuple[str, ...] = ()
+
+
+def score_labelled(
+    model: CreditModel,
+    data: Path,
+    target: str,
+    *,
+    bad_value: str | None,
+    sep: str | None = None,
+    header: bool | None = None,
+) -> Scored:
+    """Score a labelled file with a model (the inputs are matched by column name)."""
+    frame = read_table(data, sep=sep, header=header)
+    target_name = resolve_column(frame, target)
+    tgt = binary_target(frame[target_name], bad_value)
+    kept = frame.loc[tgt.keep].reset_index(drop=True)
+    present = [n for n in model.schema.names if n in kept.columns]
+    if not present:
+        raise CreditDataInvalid("the file has none of the model's input columns")
+    scores = model.score_batch(kept)
+    absent = tuple(n for n in model.schema.names if n not in kept.columns)
+    return Scored(tgt.y, scores.pd, scores.score, scores.grade, int((~tgt.keep).sum()), absent)

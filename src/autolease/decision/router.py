@@ -1,0 +1,158 @@
+"""Policies, decision replay and review (prefix ``/v1``): add ``router`` to ``api.ROUTERS``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from autolease.auth.dependencies import ActorDep, StaffDep
+from autolease.decision import service
+from autolease.decision.catalog import Activation
+from autolease.decision.dependencies import AnalystDep, DecisionsDep, ReviewerDep
+from autolease.decision.jdm import PolicyDocument
+from autolease.decision.schemas import (
+    ActivateRequest,
+    ActivationRead,
+    PolicyRead,
+    PolicyVersionCreate,
+    PolicyVersionRead,
+    ReplayRead,
+    ReviewRead,
+    ReviewRequest,
+)
+from autolease.dependencies import RuntimeDep, SessionDep
+from autolease.origination.dependencies import ApplicationDep
+
+router = APIRouter(prefix="/v1", tags=["decisions"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or invalid credentials"},
+    403: {"description": "this role may not do this"},
+    404: {"description": "no such policy, version, decision or application"},
+}
+
+
+@router.get("/policies", response_model=list[PolicyRead], responses=ERRORS)
+def list_policies(
+    session: SessionDep, runtime: RuntimeDep, decisions: DecisionsDep, _: StaffDep
+) -> list[PolicyRead]:
+    """Every policy, its stored versions, the version in force now and scheduled activations."""
+    summaries = service.list_policies(session, runtime=decisions, at=runtime.clock.now())
+    return [
+        PolicyRead(
+            key=s.key,
+            description=s.description,
+            file_version=s.file_version,
+            active_version=s.active_version,
+            active_source=s.active_source,
+            versions=[
+                PolicyVersionRead.model_validate(v, from_attributes=True) for v in s.versions
+            ],
+            scheduled=[_activation(a) for a in s.scheduled],
+        )
+        for s in summaries
+    ]
+
+
+@router.post(
+    "/policies/{key:path}/versions",
+    response_model=PolicyVersionRead,
+    status_code=201,
+    responses={**ERRORS, 409: {"description": "version exists with other content"}},
+)
+def register_version(
+    key: str,
+    body: PolicyVersionCreate,
+    session: SessionDep,
+    decisions: DecisionsDep,
+    _: AnalystDep,
+    actor: ActorDep,
+) -> PolicyVersionRead:
+    """Upload a new version (JDM graph + its cases) without a deploy. Its cases must pass."""
+    document = PolicyDocument.from_graph(
+        key, body.version, body.content, description=body.description
+    )
+    row, _created = service.register_version(
+        session,
+        document=document,
+        cases_text=body.cases,
+        source="api",
+        actor=actor,
+        engine=decisions.engine,
+    )
+    return PolicyVersionRead.model_validate(row, from_attributes=True)
+
+
+@router.post(
+    "/policies/{key:path}/versions/{version}/activate",
+    response_model=ActivationRead,
+    status_code=201,
+    responses={**ERRORS, 422: {"description": "back-dated, or the version's cases fail"}},
+)
+def activate(
+    key: str,
+    version: str,
+    body: ActivateRequest,
+    session: SessionDep,
+    decisions: DecisionsDep,
+    _: AnalystDep,
+    actor: ActorDep,
+) -> ActivationRead:
+    """Schedule a version (risk analysts only; audited)."""
+    row = service.activate(
+        session,
+        runtime=decisions,
+        key=key,
+        version=version,
+        effective_from=body.effective_from,
+        note=body.note,
+        actor=actor,
+    )
+    return ActivationRead.model_validate(row, from_attributes=True)
+
+
+@router.get("/decisions/{decision_id}/replay", response_model=ReplayRead, responses=ERRORS)
+def replay_decision(
+    decision_id: str, session: SessionDep, decisions: DecisionsDep, _: StaffDep
+) -> dict[str, Any]:
+    """Re-run a decision's stored policy input through its stored policy version."""
+    return service.replay(session, decision_id=decision_id, engine=decisions.engine).as_dict()
+
+
+@router.post(
+    "/applications/{application_id}/review",
+    response_model=ReviewRead,
+    responses={**ERRORS, 409: {"description": "the application is not referred"}},
+)
+def review_application(
+    body: ReviewRequest,
+    app: ApplicationDep,
+    session: SessionDep,
+    _: ReviewerDep,
+    actor: ActorDep,
+) -> ReviewRead:
+    """A reviewer approves or declines a referred application, with a note (audited)."""
+    row = service.review(
+        session, app=app, verdict=service.Verdict(body.decision), note=body.note, actor=actor
+    )
+    return ReviewRead(
+        application_id=row.application_id,
+        decision_id=row.decision_id,
+        verdict=row.verdict,
+        note=row.note,
+        reviewer=row.reviewer,
+        reviewed_at=row.reviewed_at,
+        status=app.status,
+    )
+
+
+def _activation(a: Activation) -> ActivationRead:
+    return ActivationRead(
+        key=a.key,
+        version=a.version,
+        content_hash=a.content_hash,
+        effective_from=a.effective_from,
+        activated_by=a.activated_by,
+        activated_at=a.activated_at,
+    )

@@ -1,0 +1,34 @@
+"""Decision use cases: policy versions and activations, decision records and replay, review."""
+
+from autolease.decision.service.policies import (
+    DecisionRuntime,
+    PolicySummary,
+    PolicySync,
+    activate,
+    check_policy,
+    list_policies,
+    load_files,
+    register_version,
+    stored_document,
+    sync_catalog,
+)
+from autolease.decision.service.records import ensure_version, record_evaluations, replay
+from autolease.decision.service.review import Verdict, review
+
+__all__ = [
+    "DecisionRuntime",
+    "PolicySummary",
+    "PolicySync",
+    "Verdict",
+    "activate",
+    "check_policy",
+    "ensure_version",
+    "list_policies",
+    "load_files",
+    "record_evaluations",
+    "register_version",
+    "replay",
+    "review",
+    "stored_document",
+    "sync_catalog",
+]

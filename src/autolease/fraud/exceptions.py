@@ -1,0 +1,31 @@
+"""Fraud errors (subclasses of the one error tree)."""
+
+from __future__ import annotations
+
+from autolease.exceptions import BusinessRuleViolation, InputInvalid, NotFound
+
+
+class FraudModelNotFound(NotFound):
+    code = "fraud_model_not_found"
+
+
+class FraudModelInvalid(BusinessRuleViolation):
+    """A registered fraud model fails its hashes or cannot be read."""
+
+    code = "fraud_model_invalid"
+
+
+class FraudDataInvalid(InputInvalid):
+    """A book, CSV or option given to a fraud command is missing or malformed."""
+
+    code = "fraud_data_invalid"
+
+
+class RingNotFound(NotFound):
+    code = "ring_not_found"
+
+
+class DeviceSignalsInvalid(InputInvalid):
+    """Posted device signals have a wrong type or size (the field is named)."""
+
+    code = "device_signals_invalid"

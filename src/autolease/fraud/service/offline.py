@@ -1,0 +1,301 @@
+"""Offline use cases over files or the whole store: rings, training, evaluation.
+
+A synthetic book is read from Parquet (`read_book`); a labelled CSV from disk. Models are
+registered under the artifacts root (`autolease.ml.registry`, native files + manifest +
+sha256). Reading the store is read-only; nothing here commits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+from sqlalchemy.orm import Session
+
+from autolease.fraud import repository
+from autolease.fraud.book import BookLinks, book_features, book_link_rows, book_truth
+from autolease.fraud.exceptions import FraudDataInvalid, FraudModelInvalid
+from autolease.fraud.features import FEATURE_SET, FEATURES
+from autolease.fraud.keys import DEFAULT_POLICY, LinkPolicy
+from autolease.fraud.links import LinkRows
+from autolease.fraud.model import FraudModel
+from autolease.fraud.rings import RingPolicy, RingReport, detect_rings
+from autolease.fraud.stage import FraudRules, ring_flag
+from autolease.fraud.tabular import binary_target, encode_frame, tabular_specs
+from autolease.fraud.training import TrainOptions, evaluate, fit_fraud_model
+from autolease.identity.providers.local import LocalRegistry
+from autolease.ml import registry
+from autolease.ml.registry import ArtifactError, Feature
+
+BOOK_TABLES = ("applications", "applicants", "vehicles", "truth", "sps", "bureau")
+_VERSION = re.compile(r"^\d+$")
+
+
+def read_book(book: Path, tables: Sequence[str] = BOOK_TABLES) -> dict[str, Any]:
+    """The named Parquet tables of a book directory."""
+    import pyarrow.parquet as pq
+
+    if not Path(book).is_dir():
+        raise FraudDataInvalid(f"--data: {book} is not a directory")
+    out = {}
+    for name in tables:
+        path = Path(book) / f"{name}.parquet"
+        if not path.is_file():
+            if name in ("sps", "bureau", "truth"):
+                continue
+            raise FraudDataInvalid(f"--data: the book at {book} has no {name}.parquet")
+        out[name] = pq.read_table(path)
+    return out
+
+
+# ----------------------------------------------------------------------------- rings
+
+
+def rings_over_book(book: Path, policy: RingPolicy | None = None) -> tuple[RingReport, LinkRows]:
+    """Rings over every application of a book (plaintext in process; exports masked)."""
+    links = book_link_rows(read_book(book, ("applications", "applicants", "vehicles", "truth")))
+    return detect_rings(links.rows, policy), links.rows
+
+
+def rings_over_store(
+    session: Session,
+    policy: RingPolicy | None = None,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> tuple[RingReport, LinkRows]:
+    """Rings over the store's link rows (blind indexes; exports show hash prefixes)."""
+    rows = repository.link_rows(session, start=start, end=end)
+    bad_ids = repository.all_fraud_labels(session, before=end)
+    known = np.asarray([a in bad_ids for a in rows.app_ids], dtype=bool)
+    return detect_rings(rows, policy, known_bad=known), rows
+
+
+# ----------------------------------------------------------------------------- book data
+
+
+@dataclass(frozen=True)
+class BookDataset:
+    features: pd.DataFrame
+    truth: pd.DataFrame
+    links: BookLinks
+
+    @property
+    def dates(self) -> pd.Series:
+        return pd.to_datetime(self.features["application_date"])
+
+    def matrix(self) -> npt.NDArray[np.float64]:
+        records = self.features[[f.name for f in FEATURES]]
+        return encode_features(records)
+
+
+def encode_features(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """The FEATURES matrix of a features frame (same encoding as serving)."""
+    return encode_frame(frame, FEATURES)
+
+
+def book_dataset(
+    book: Path | dict[str, Any], *, policy: LinkPolicy = DEFAULT_POLICY, graph: bool = True
+) -> BookDataset:
+    tables = read_book(book) if isinstance(book, Path) else book
+    if "truth" not in tables:
+        raise FraudDataInvalid("--data: the book has no truth.parquet (labels)")
+    links = book_link_rows(tables)
+    registry_ = LocalRegistry.from_tables(tables)
+    features = book_features(tables, links, policy=policy, registry=registry_, graph=graph)
+    truth = book_truth(tables, features["application_id"])
+    return BookDataset(features, truth, links)
+
+
+def split_months(dates: pd.Series, months: int) -> npt.NDArray[np.bool_]:
+    """True for rows in the first `months` months (from the earliest date)."""
+    cut = dates.min() + pd.DateOffset(months=months)
+    return np.asarray(dates < cut, dtype=bool)
+
+
+def _labels(truth: pd.DataFrame) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    y = truth["is_fraud"].fillna(False).astype(bool).to_numpy(dtype=np.float64)
+    ring = truth["ring_id"].notna().to_numpy(dtype=bool)
+    return y, ring
+
+
+def evaluate_dataset(
+    model: FraudModel, data: BookDataset, rows: npt.NDArray[np.bool_] | None = None
+) -> dict[str, Any]:
+    """Metrics of `model` on (some) rows of a book dataset at its own threshold."""
+    mask = np.ones(len(data.features), bool) if rows is None else rows
+    x = data.matrix()[mask]
+    y, ring = _labels(data.truth)
+    scores = model.score_matrix(x)
+    return evaluate(
+        scores, y[mask], ring[mask], threshold=model.refer_threshold,
+        patterns=data.truth["fraud_type"].to_numpy()[mask].tolist(),
+    )  # fmt: skip
+
+
+def book_scores(model: FraudModel, data: BookDataset) -> pd.DataFrame:
+    """``application_id``, ``fraud_score``, ``fraud_ring_flag`` of every application."""
+    features = data.features
+    flags = [
+        ring_flag(row, FraudRules())
+        for row in features.reindex(columns=["graph_known_bad", "graph_other_ids",
+                                             "graph_distinct_sps", "graph_shared_kinds"])
+        .to_dict("records")
+    ]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "application_id": features["application_id"].to_numpy(),
+            "fraud_score": np.round(model.score_matrix(data.matrix()), 6),
+            "fraud_ring_flag": flags,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Trained:
+    model: FraudModel
+    manifest: registry.Manifest
+    holdout: dict[str, Any] | None
+
+
+def next_version(root: Path, name: str) -> str:
+    numbers = [int(v) for v in registry.versions(root, name) if _VERSION.match(v)]
+    return f"{max(numbers, default=0) + 1:04d}"
+
+
+def register(
+    root: Path,
+    model: FraudModel,
+    *,
+    name: str,
+    version: str | None,
+    created_at: datetime,
+    training_window: dict[str, str],
+    params: dict[str, Any],
+) -> registry.Manifest:
+    version = version or next_version(root, name)
+    features = [
+        Feature(s.name, s.dtype, f"{s.source}: {s.description}".strip(": ")) for s in model.specs
+    ]
+    try:
+        manifest = registry.save(
+            root, name, version, model.to_files(), features=features, metrics=model.metrics,
+            created_at=created_at.isoformat(), training_window=training_window, params=params,
+        )  # fmt: skip
+    except ArtifactError as exc:
+        raise FraudModelInvalid(str(exc)) from exc
+    model.name, model.version = name, version
+    return manifest
+
+
+def train_book(
+    book: Path | BookDataset,
+    options: TrainOptions,
+    *,
+    out: Path,
+    name: str = "fraud_gbm",
+    version: str | None = None,
+    created_at: datetime,
+    train_months: int | None = 9,
+) -> Trained:
+    """Train on the first `train_months` months of a book (all when None), evaluate the rest."""
+    data = book if isinstance(book, BookDataset) else book_dataset(book)
+    train = (
+        split_months(data.dates, train_months)
+        if train_months is not None
+        else np.ones(len(data.features), bool)
+    )
+    y, ring = _labels(data.truth)
+    model = fit_fraud_model(data.matrix()[train], y[train], FEATURES, options, ring=ring[train])
+    holdout = evaluate_dataset(model, data, ~train) if (~train).any() else None
+    if holdout is not None:
+        model.metrics["holdout"] = holdout
+    dates = data.dates[train]
+    window = {"from": str(dates.min().date()), "to": str(dates.max().date()),
+              "source": str(getattr(book, "name", "book"))}  # fmt: skip
+    params = {"options": options.to_json(), "feature_set": FEATURE_SET,
+              "train_months": train_months}  # fmt: skip
+    manifest = register(out, model, name=name, version=version, created_at=created_at,
+                        training_window=window, params=params)  # fmt: skip
+    return Trained(model, manifest, holdout)
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def _where(frame: pd.DataFrame, condition: str | None, option: str) -> npt.NDArray[np.bool_]:
+    if condition is None:
+        return np.ones(len(frame), bool)
+    column, sep, value = condition.partition("=")
+    if not sep or column not in frame.columns:
+        raise FraudDataInvalid(f"{option}: expected COLUMN=VALUE with a column of the file")
+    return np.asarray(frame[column].astype(str) == value, dtype=bool)
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise FraudDataInvalid(f"--csv: cannot read {path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class CsvResult:
+    model: FraudModel
+    manifest: registry.Manifest
+    test: dict[str, Any] | None
+
+
+def train_csv(
+    path: Path,
+    target: str,
+    options: TrainOptions,
+    *,
+    out: Path,
+    name: str,
+    version: str | None,
+    created_at: datetime,
+    drop: Sequence[str] = (),
+    train_where: str | None = None,
+    test_where: str | None = None,
+    positive: str | None = None,
+) -> CsvResult:
+    """Train on a labelled CSV (rows matching `train_where`), test on `test_where` rows."""
+    frame = read_csv(path)
+    if target not in frame.columns:
+        raise FraudDataInvalid(f"--target: the file has no column {target!r}")
+    unknown = [c for c in drop if c not in frame.columns]
+    if unknown:
+        raise FraudDataInvalid(f"--drop: the file has no columns {unknown}")
+    y = binary_target(frame[target], positive).astype(np.float64)
+    train = _where(frame, train_where, "--train-where")
+    test = _where(frame, test_where, "--test-where") if test_where else None
+    specs = tabular_specs(frame[train], exclude=[target, *drop])
+    x = encode_frame(frame, specs)
+    model = fit_fraud_model(x[train], y[train], specs, options)
+    result = None
+    if test is not None and test.any():
+        result = evaluate(model.score_matrix(x[test]), y[test], threshold=model.refer_threshold)
+        model.metrics["test"] = result
+    window = {"source": path.name, "train": train_where or "all", "test": test_where or "none"}
+    params = {"options": options.to_json(), "target": target, "dropped": list(drop),
+              "rows": int(train.sum())}  # fmt: skip
+    manifest = register(out, model, name=name, version=version, created_at=created_at,
+                        training_window=window, params=params)  # fmt: skip
+    return CsvResult(model, manifest, result)
+
+
+def score_records(model: FraudModel, frame: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Scores of a frame whose columns are the model's inputs."""
+    if all(s.name in frame.columns for s in model.specs):
+        return model.score_matrix(encode_frame(frame, model.specs))
+    return model.score(
+        [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False)]
+    )

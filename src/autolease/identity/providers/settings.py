@@ -1,0 +1,22 @@
+"""Settings of the identity providers: add ``identity_providers: IdentityProviderSettings``.
+
+Environment: ``AUTOLEASE_IDENTITY_PROVIDERS__BOOK_DIR`` … Without ``book_dir`` (and until
+real vendor clients exist) no provider is configured: the prefetcher is not built, the
+features are missing and the policy's DATA_MISSING rules decide.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+
+class IdentityProviderSettings(BaseModel):
+    """Where the local providers read from, and the thresholds of the reason codes."""
+
+    book_dir: Path | None = None
+    min_tenure_months: int = Field(default=6, ge=0)
+    max_hard_queries_90d: int = Field(default=6, ge=0)
+    max_institutions_applied_30d: int = Field(default=4, ge=0)
+    max_open_credit_institutions: int = Field(default=4, ge=0)

@@ -1,0 +1,211 @@
+"""External-checks stage (pure): reason codes from the providers' answers (domain.md §2.2-2.4).
+
+`service.IdentityChecksPrefetcher` puts the answers in ``ctx.features`` before the stages
+run; this stage reads them and adds reasons. It runs after the identity stage (or the
+identity stage calls `assess_checks`). The policy makes the final call; severities here are
+the defaults of domain.md's design implications 11, 16, 17, 19 and 20:
+
+=============================  ========  ==================================================
+code                           severity  when
+=============================  ========  ==================================================
+CARRIER_3F_MISMATCH            refer     name + ID + mobile disagree with the carrier
+CARRIER_NOT_FOUND              refer     the carrier has no real-name record of the mobile
+PHONE_INACTIVE                 refer     the line is not in service
+PHONE_TENURE_SHORT             info      in service for less than ``min_tenure_months`` (6)
+BANK_CARD_4F_MISMATCH          refer     the card is not the applicant's (4-factor)
+BANK_CARD_NOT_FOUND            refer     the issuer does not know the card
+BUREAU_THIN_FILE               info      no credit file (白户)
+BUREAU_MULTI_LENDING           refer     hard queries 90d > 6, or institutions applied 30d
+                                         ≥ 5, or open credit institutions ≥ 5 (§2.4)
+COURT_DISHONEST                decline   on the judgment-defaulter list (失信被执行人)
+COURT_SPENDING_BAN             decline   under a spending ban (限制高消费)
+COURT_ENFORCED                 refer     subject of enforcement (被执行人)
+<CHECK>_UNAVAILABLE            refer     a configured provider could not answer
+=============================  ========  ==================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from autolease.origination.pipeline import DecisionContext, Severity
+
+STAGE = "identity_checks"
+UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True)
+class ChecksPolicy:
+    """Thresholds of the multi-lending rule and the tenure note (configurable, §2.4)."""
+
+    min_tenure_months: int = 6
+    max_hard_queries_90d: int = 6
+    max_institutions_applied_30d: int = 4
+    max_open_credit_institutions: int = 4
+
+
+_MESSAGES: Mapping[str, tuple[Severity, str, str]] = {
+    "CARRIER_3F_MISMATCH": (
+        Severity.REFER,
+        "name, ID and mobile do not match the carrier's real-name record",
+        "运营商三要素核验不一致",
+    ),
+    "CARRIER_NOT_FOUND": (
+        Severity.REFER,
+        "the carrier has no real-name record of this mobile",
+        "运营商无该手机号实名记录",
+    ),
+    "PHONE_INACTIVE": (Severity.REFER, "the mobile line is not in service", "手机号非在网状态"),
+    "PHONE_TENURE_SHORT": (
+        Severity.INFO,
+        "the mobile has been in service for less than the minimum",
+        "手机号在网时长不足",
+    ),
+    "BANK_CARD_4F_MISMATCH": (
+        Severity.REFER,
+        "the bank card does not belong to the applicant (four-factor check)",
+        "银行卡四要素核验不一致",
+    ),
+    "BANK_CARD_NOT_FOUND": (
+        Severity.REFER,
+        "the card issuer does not know the card",
+        "发卡行无该卡记录",
+    ),
+    "BUREAU_THIN_FILE": (Severity.INFO, "no credit file at the bureau", "征信白户"),
+    "BUREAU_MULTI_LENDING": (
+        Severity.REFER,
+        "multi-lending: many recent credit applications or open lenders",
+        "多头借贷：近期查询或在贷机构过多",
+    ),
+    "COURT_DISHONEST": (
+        Severity.DECLINE,
+        "on the judgment-defaulter list",
+        "失信被执行人",
+    ),
+    "COURT_SPENDING_BAN": (Severity.DECLINE, "under a spending ban", "限制高消费人员"),
+    "COURT_ENFORCED": (Severity.REFER, "subject of court enforcement", "被执行人"),
+    "CARRIER_CHECK_UNAVAILABLE": (
+        Severity.REFER,
+        "the carrier check could not be completed",
+        "运营商核验暂不可用",
+    ),
+    "BANK_CARD_CHECK_UNAVAILABLE": (
+        Severity.REFER,
+        "the bank-card check could not be completed",
+        "银行卡核验暂不可用",
+    ),
+    "BUREAU_UNAVAILABLE": (Severity.REFER, "the bureau could not be queried", "征信查询暂不可用"),
+    "COURT_CHECK_UNAVAILABLE": (
+        Severity.REFER,
+        "the court lists could not be checked",
+        "法院名单查询暂不可用",
+    ),
+}
+CODES = tuple(_MESSAGES)
+
+
+def _carrier(features: Mapping[str, Any], policy: ChecksPolicy) -> list[str]:
+    status = features.get("carrier_status")
+    codes = {
+        "mismatch": ["CARRIER_3F_MISMATCH"],
+        "not_found": ["CARRIER_NOT_FOUND"],
+        UNAVAILABLE: ["CARRIER_CHECK_UNAVAILABLE"],
+    }.get(str(status), [])
+    if features.get("phone_line_active") is False:
+        codes.append("PHONE_INACTIVE")
+    tenure = features.get("phone_tenure_months")
+    if isinstance(tenure, int) and tenure < policy.min_tenure_months:
+        codes.append("PHONE_TENURE_SHORT")
+    return codes
+
+
+def _card(features: Mapping[str, Any]) -> list[str]:
+    return {
+        "mismatch": ["BANK_CARD_4F_MISMATCH"],
+        "not_found": ["BANK_CARD_NOT_FOUND"],
+        UNAVAILABLE: ["BANK_CARD_CHECK_UNAVAILABLE"],
+    }.get(str(features.get("bank_card_status")), [])
+
+
+def _over(features: Mapping[str, Any], name: str, limit: int) -> bool:
+    value = features.get(name)
+    return isinstance(value, int) and value > limit
+
+
+def _bureau(features: Mapping[str, Any], policy: ChecksPolicy) -> list[str]:
+    if features.get("bureau_status") == UNAVAILABLE:
+        return ["BUREAU_UNAVAILABLE"]
+    codes = []
+    if features.get("thin_file") is True:
+        codes.append("BUREAU_THIN_FILE")
+    if (
+        _over(features, "hard_queries_90d", policy.max_hard_queries_90d)
+        or _over(features, "institutions_applied_30d", policy.max_institutions_applied_30d)
+        or _over(features, "open_credit_institutions", policy.max_open_credit_institutions)
+    ):
+        codes.append("BUREAU_MULTI_LENDING")
+    return codes
+
+
+def _court(features: Mapping[str, Any]) -> list[str]:
+    if features.get("court_status") == UNAVAILABLE:
+        return ["COURT_CHECK_UNAVAILABLE"]
+    pairs = (
+        ("court_dishonest", "COURT_DISHONEST"),
+        ("court_spending_ban", "COURT_SPENDING_BAN"),
+        ("court_enforced", "COURT_ENFORCED"),
+    )
+    return [code for name, code in pairs if features.get(name) is True]
+
+
+def check_codes(features: Mapping[str, Any], policy: ChecksPolicy | None = None) -> list[str]:
+    """Reason codes the providers' answers in `features` call for, in a fixed order.
+
+    Parameters
+    ----------
+    features : mapping
+        ``ctx.features`` with the prefetcher's keys.
+    policy : ChecksPolicy, optional
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> check_codes({"carrier_status": "match", "phone_tenure_months": 3,
+    ...              "court_dishonest": True, "hard_queries_90d": 9})
+    ['PHONE_TENURE_SHORT', 'BUREAU_MULTI_LENDING', 'COURT_DISHONEST']
+    """
+    policy = policy or ChecksPolicy()
+    return [
+        *_carrier(features, policy),
+        *_card(features),
+        *_bureau(features, policy),
+        *_court(features),
+    ]
+
+
+def assess_checks(ctx: DecisionContext, policy: ChecksPolicy | None = None) -> int:
+    """Add the reasons of `check_codes` to `ctx`; return how many were added."""
+    codes = check_codes(ctx.features, policy)
+    for code in codes:
+        severity, en, zh = _MESSAGES[code]
+        ctx.add_reason(code, STAGE, severity, en, zh)
+    return len(codes)
+
+
+@dataclass(frozen=True)
+class ExternalChecksStage:
+    """Pipeline stage: reasons from the identity providers' answers."""
+
+    policy: ChecksPolicy = ChecksPolicy()
+    name: str = STAGE
+
+    def run(self, ctx: DecisionContext) -> str:
+        if "identity_checks" not in ctx.features:
+            return "no provider data (identity checks prefetcher not configured)"
+        added = assess_checks(ctx, self.policy)
+        return f"{added} finding(s)" if added else ""

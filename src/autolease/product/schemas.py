@@ -1,0 +1,241 @@
+"""Request and response models for products and quotes.
+
+`ProductSpec` is the one shape of a product's terms: the YAML seed, the admin API body and the
+JSON stored on each version row all validate through it, and `to_product` builds the pure
+`LeaseProduct` (which checks the contract rules of domain.md §1).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from autolease.product.catalogue import Eligibility, Fee, FraudBand, LeaseProduct, Pricing
+from autolease.product.kinds import FeeType, NewEnergyRule, Payee, ProductType, TitleMode
+from autolease.product.schedule import AmortizationMethod, EarlySettlementRule, ScheduleType
+
+Ratio = Annotated[Decimal, Field(ge=0, le=1, max_digits=9, decimal_places=6)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+Grade = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9+-]{0,3}$")]
+Code = Annotated[str, Field(min_length=2, max_length=32, pattern=r"^[A-Z0-9][A-Z0-9_-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DownPaymentSpec(Strict):
+    min_ratio: Ratio
+    max_ratio: Ratio
+
+
+class FinancedSpec(Strict):
+    min: PositiveMoney
+    max: PositiveMoney
+
+
+class FeeSpec(Strict):
+    type: FeeType
+    name_zh: str = Field(default="", max_length=40)
+    payee: Payee
+    fixed: Money = Decimal(0)
+    rate: Ratio = Decimal(0)
+    financed: bool = False
+
+
+ApplicantKind = Literal["individual", "corporate"]
+
+
+def _both_kinds() -> list[ApplicantKind]:
+    return ["individual", "corporate"]
+
+
+class EligibilitySpec(Strict):
+    applicant_kinds: list[ApplicantKind] = Field(default_factory=_both_kinds, min_length=1)
+    max_age_plus_term_years: Decimal = Field(default=Decimal(8), ge=1, le=15)
+    max_mileage_km: int = Field(default=150_000, ge=0, le=2_000_000)
+    new_energy: NewEnergyRule = NewEnergyRule.ANY
+    long_term_above_months: int = Field(default=36, ge=6, le=60)
+    long_term_max_vehicle_age_years: Decimal = Field(default=Decimal(3), ge=0, le=15)
+    max_payment_to_income: Ratio = Decimal("0.5")
+
+
+class FraudBandSpec(Strict):
+    min_score: Ratio
+    add_rate: Ratio
+
+
+class PricingSpec(Strict):
+    rate_by_grade: dict[Grade, Ratio] = Field(min_length=1)
+    expected_loss_by_grade: dict[Grade, Ratio] = Field(min_length=1)
+    funding_cost: Ratio
+    margin_floor: Ratio
+    apr_ceiling: Ratio
+    fraud_loading: list[FraudBandSpec] = Field(default_factory=list, max_length=10)
+
+
+class EarlySettlementSpec(Strict):
+    penalty_rate: Ratio = Decimal("0.03")
+    penalty_months_interest: int = Field(default=0, ge=0, le=12)
+    waive_after_payments: int | None = Field(default=None, ge=0, le=120)
+    validity_days: int = Field(default=7, ge=1, le=60)
+
+
+class ProductTermsSpec(Strict):
+    """Everything about a product except its code (what a new version may change)."""
+
+    name_en: str = Field(min_length=1, max_length=200)
+    name_zh: str = Field(min_length=1, max_length=200)
+    product_type: ProductType
+    active: bool = True
+    method: AmortizationMethod = AmortizationMethod.LEVEL_PAYMENT
+    schedule_type: ScheduleType = ScheduleType.ARREARS
+    title_mode: TitleMode = TitleMode.LESSEE_TITLED_WITH_MORTGAGE
+    terms_months: list[int] = Field(min_length=1, max_length=10)
+    down_payment: DownPaymentSpec
+    balloon_ratios: list[Ratio] = Field(default_factory=lambda: [Decimal(0)], min_length=1)
+    max_balloon_of_residual: Ratio = Decimal("0.8")
+    financed_amount: FinancedSpec
+    fees: list[FeeSpec] = Field(default_factory=list, max_length=20)
+    eligibility: EligibilitySpec = Field(default_factory=EligibilitySpec)
+    ltv_cap_by_grade: dict[Grade, Ratio] = Field(min_length=1)
+    pricing: PricingSpec
+    early_settlement: EarlySettlementSpec = Field(default_factory=EarlySettlementSpec)
+
+
+class ProductSpec(ProductTermsSpec):
+    code: Code
+
+    def to_product(self, version: int = 1) -> LeaseProduct:
+        """The pure product; raises `ProductRuleViolation` listing every broken contract rule."""
+        e, p, s = self.eligibility, self.pricing, self.early_settlement
+        return LeaseProduct(
+            code=self.code,
+            name_en=self.name_en,
+            name_zh=self.name_zh,
+            product_type=self.product_type,
+            terms_months=tuple(self.terms_months),
+            down_payment_min_ratio=self.down_payment.min_ratio,
+            down_payment_max_ratio=self.down_payment.max_ratio,
+            balloon_ratios=tuple(self.balloon_ratios),
+            ltv_cap_by_grade=dict(self.ltv_cap_by_grade),
+            pricing=Pricing(
+                rate_by_grade=dict(p.rate_by_grade),
+                expected_loss_by_grade=dict(p.expected_loss_by_grade),
+                funding_cost=p.funding_cost,
+                margin_floor=p.margin_floor,
+                apr_ceiling=p.apr_ceiling,
+                fraud_loading=tuple(FraudBand(b.min_score, b.add_rate) for b in p.fraud_loading),
+            ),
+            fees=tuple(
+                Fee(f.type, f.payee, f.fixed, f.rate, f.financed, f.name_zh) for f in self.fees
+            ),
+            eligibility=Eligibility(
+                applicant_kinds=tuple(e.applicant_kinds),
+                max_age_plus_term_years=e.max_age_plus_term_years,
+                max_mileage_km=e.max_mileage_km,
+                new_energy=e.new_energy,
+                long_term_above_months=e.long_term_above_months,
+                long_term_max_vehicle_age_years=e.long_term_max_vehicle_age_years,
+                max_payment_to_income=e.max_payment_to_income,
+            ),
+            method=self.method,
+            schedule_type=self.schedule_type,
+            title_mode=self.title_mode,
+            max_balloon_of_residual=self.max_balloon_of_residual,
+            min_financed=self.financed_amount.min,
+            max_financed=self.financed_amount.max,
+            early_settlement=EarlySettlementRule(
+                s.penalty_rate, s.penalty_months_interest, s.waive_after_payments, s.validity_days
+            ),
+            active=self.active,
+            version=version,
+        )
+
+
+class ProductUpdate(Strict):
+    """A partial change: the fields given replace the current version's, as a new version."""
+
+    name_en: str | None = Field(default=None, min_length=1, max_length=200)
+    name_zh: str | None = Field(default=None, min_length=1, max_length=200)
+    active: bool | None = None
+    method: AmortizationMethod | None = None
+    schedule_type: ScheduleType | None = None
+    title_mode: TitleMode | None = None
+    terms_months: list[int] | None = Field(default=None, min_length=1, max_length=10)
+    down_payment: DownPaymentSpec | None = None
+    balloon_ratios: list[Ratio] | None = Field(default=None, min_length=1)
+    max_balloon_of_residual: Ratio | None = None
+    financed_amount: FinancedSpec | None = None
+    fees: list[FeeSpec] | None = Field(default=None, max_length=20)
+    eligibility: EligibilitySpec | None = None
+    ltv_cap_by_grade: dict[Grade, Ratio] | None = Field(default=None, min_length=1)
+    pricing: PricingSpec | None = None
+    early_settlement: EarlySettlementSpec | None = None
+
+
+class ProductRead(BaseModel):
+    code: str
+    version: int
+    product_type: str
+    name_en: str
+    name_zh: str
+    active: bool
+    terms: dict[str, Any]
+    terms_hash: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductVersionRead(BaseModel):
+    code: str
+    version: int
+    terms: dict[str, Any]
+    terms_hash: str
+    created_at: datetime
+    created_by: str
+
+
+# ---- quotes ---------------------------------------------------------------------------------
+
+
+class QuoteRequest(Strict):
+    """Quote structures without a full application."""
+
+    vehicle_price: PositiveMoney
+    valuation_p10: PositiveMoney | None = None
+    valuation_p50: PositiveMoney | None = None
+    residual_values: dict[int, PositiveMoney] = Field(default_factory=dict, max_length=12)
+    first_registration_date: date
+    mileage_km: int = Field(ge=0, le=2_000_000)
+    fuel_type: str | None = Field(default=None, max_length=16)
+    seller_type: Literal["dealer", "individual", "lessee"] = "dealer"
+    applicant_kind: Literal["individual", "corporate"] = "individual"
+    product_type: Literal["direct_lease", "sale_leaseback", "operating_lease", "any"] = "any"
+    down_payment_available: Money = Decimal(0)
+    amount: PositiveMoney | None = None
+    term_months: int | None = Field(default=None, ge=6, le=60)
+    flexible_term: bool = False
+    monthly_budget: PositiveMoney | None = None
+    monthly_income: PositiveMoney | None = None
+    credit_grade: Grade | None = None
+    fraud_score: float | None = Field(default=None, ge=0, le=1)
+    top_n: int = Field(default=5, ge=1, le=10)
+    include_schedule: bool = False
+
+
+class QuoteResponse(BaseModel):
+    offers: list[dict[str, Any]]
+    considered: int
+    feasible: int
+    binding_constraint: str | None
+    changes: list[dict[str, Any]]
+    excluded_products: dict[str, str]
+    notes: list[dict[str, str]]
+    message_en: str | None = None
+    message_zh: str | None = None
+    catalogue: str

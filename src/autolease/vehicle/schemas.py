@@ -1,0 +1,99 @@
+"""Request and response models of the vehicle appraisal endpoints."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+
+
+class AppraisalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    vin: str = Field(min_length=1, max_length=20)
+    brand: str = Field(min_length=1, max_length=50)
+    model: str | None = Field(default=None, max_length=80)
+    first_registration_date: date
+    mileage_km: int = Field(ge=0, le=2_000_000)
+    fuel_type: str | None = Field(default=None, max_length=20)
+    transmission: str | None = Field(default=None, max_length=20)
+    region: str | None = Field(default=None, max_length=40)
+    asking_price: PositiveMoney | None = None
+    amount: PositiveMoney | None = None
+    term_months: int | None = Field(default=None, ge=12, le=48)
+
+
+class VinDecodeOut(BaseModel):
+    vin: str
+    wmi: str
+    vds: str
+    vis: str
+    check_digit_ok: bool
+    model_year: int | None
+    warnings: list[str]
+    manufacturer: str | None
+    country: str | None
+    region: str | None
+    brands: list[str]
+    brand_names: list[str]
+
+
+class ValuationOut(BaseModel):
+    p10: Decimal
+    p50: Decimal
+    p90: Decimal
+    model: str
+
+
+class ResidualOut(BaseModel):
+    term_months: int
+    age_years_at_end: float
+    mileage_km_at_end: float
+    p10: Decimal
+    p50: Decimal
+    p90: Decimal
+    rate: float
+    extrapolated_years: float
+    method: str
+
+
+class HistoryOut(BaseModel):
+    available: bool
+    score: int | None
+    accident_grade: int
+    flood: bool
+    fire: bool
+    total_loss: bool
+    severe_accident: bool
+    odometer_rollback: bool
+    claims: int
+    transfers: int
+    last_odometer_km: int | None
+
+
+class LtvOut(BaseModel):
+    ratio: float
+    basis: str
+    basis_value: Decimal
+
+
+class ReasonOut(BaseModel):
+    code: str
+    severity: str
+    message_en: str
+    message_zh: str
+
+
+class AppraisalOut(BaseModel):
+    decode: VinDecodeOut
+    brand_agreement: str
+    age_years: float
+    valuation: ValuationOut | None
+    residual: ResidualOut | None
+    history: HistoryOut
+    ltv: LtvOut | None
+    reasons: list[ReasonOut]

@@ -1,0 +1,145 @@
+"""Tests for autolease.credit.cli (the Typer sub-app, mounted here on a bare root)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from autolease.credit import cli
+from autolease.kit.clock import FixedClock
+
+root = typer.Typer()
+root.add_typer(cli.app, name="credit")
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        cli, "clock_factory", lambda: FixedClock(datetime(2026, 11, 29, tzinfo=UTC))
+    )
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory: pytest.TempPathFactory, toy_frame: pd.DataFrame) -> Path:
+    """Whitespace-separated, no header, target in the last column as 1/2 (like German)."""
+    path = tmp_path_factory.mktemp("cli") / "loans.data"
+    frame = toy_frame.assign(status=(toy_frame["status"] == "bad").map({True: 2, False: 1}))
+    frame.astype(object).where(frame.notna(), "?").to_csv(path, sep=" ", header=False, index=False)
+    return path
+
+
+def invoke(*args: str) -> tuple[int, dict[str, object], str]:
+    result = runner.invoke(root, ["credit", *args])
+    out = json.loads(result.stdout) if result.stdout.strip().startswith("{") else {}
+    return result.exit_code, out, result.stderr
+
+
+class TestTrainEvaluateReportScore:
+    def test_round(self, data_file: Path, tmp_path: Path) -> None:
+        code, trained, _ = invoke(
+            "train",
+            "--data",
+            str(data_file),
+            "--target",
+            "-1",
+            "--bad-value",
+            "2",
+            "--model",
+            "scorecard",
+            "--out",
+            str(tmp_path),
+        )
+        assert code == 0
+        assert trained["ref"] == "credit_scorecard@0001"
+        assert trained["target"] == "col_4"
+        assert trained["bad_value"] == "2"
+        model_dir = str(trained["path"])
+        code, evaluated, _ = invoke("evaluate", model_dir, "--data", str(data_file))
+        assert code == 0
+        assert set(evaluated) >= {"auc", "ks", "gini", "brier", "calibration_error"}
+        assert evaluated["missing_inputs"] == []
+        assert 0.6 < float(evaluated["auc"]) <= 1  # type: ignore[arg-type]
+        html = tmp_path / "report.html"
+        code, _, _ = invoke("report", model_dir, "--data", str(data_file), "--html", str(html))
+        assert code == 0
+        assert html.read_text().count("<svg") == 4
+        scored_csv = tmp_path / "scored.csv"
+        code, _, _ = invoke(
+            "score", model_dir, "--data", str(data_file), "--out", str(scored_csv), "--reasons", "2"
+        )
+        scored = pd.read_csv(scored_csv)
+        assert code == 0
+        assert {"pd", "score", "grade", "reason_1", "reason_2"} <= set(scored.columns)
+
+
+class TestBadInput:
+    def test_unknown_target(self, data_file: Path, tmp_path: Path) -> None:
+        code, _, err = invoke(
+            "train", "--data", str(data_file), "--target", "nope", "--out", str(tmp_path)
+        )
+        assert code == 2
+        assert json.loads(err)["error"] == "CreditDataInvalid"
+        assert "not found" in json.loads(err)["detail"]
+
+    def test_ambiguous_target(self, data_file: Path, tmp_path: Path) -> None:
+        code, _, err = invoke(
+            "train", "--data", str(data_file), "--target", "-1", "--out", str(tmp_path)
+        )
+        assert code == 2
+        assert "--bad-value" in json.loads(err)["detail"]
+
+    def test_unknown_model_kind(self, data_file: Path, tmp_path: Path) -> None:
+        code, _, err = invoke(
+            "train",
+            "--data",
+            str(data_file),
+            "--target",
+            "-1",
+            "--bad-value",
+            "2",
+            "--model",
+            "forest",
+            "--out",
+            str(tmp_path),
+        )
+        assert code == 2
+        assert "scorecard, gbm or blend" in err
+
+    def test_no_model_folder(self, data_file: Path, tmp_path: Path) -> None:
+        code, _, err = invoke("evaluate", str(tmp_path), "--data", str(data_file))
+        assert code == 2
+        assert json.loads(err)["error"] == "CreditModelNotFound"
+
+
+class TestShow:
+    def test_manifest_and_iv_table(self, data_file: Path, tmp_path: Path) -> None:
+        code, trained, _ = invoke(
+            "train",
+            "--data",
+            str(data_file),
+            "--target",
+            "-1",
+            "--bad-value",
+            "2",
+            "--model",
+            "blend",
+            "--out",
+            str(tmp_path),
+        )
+        assert code == 0
+        binning = trained["binning"]
+        assert isinstance(binning, list)
+        assert binning[0]["variable"] == "col_0"
+        code, shown, _ = invoke("show", str(trained["path"]))
+        assert code == 0
+        assert shown["kind"] == "blend"
+        assert shown["name"] == "credit_blend"
+        assert "booster.txt" in shown["files"]  # type: ignore[operator]
+        assert [r["variable"] for r in shown["binning"]] == [r["variable"] for r in binning]  # type: ignore[union-attr]
