@@ -160,6 +160,7 @@ def _county_field(code6: str) -> tuple[str, str] | None:
     return province_props["province"], county_props["county"]
 
 
+@lru_cache(maxsize=8192)
 def _region_name(code6: str) -> str | None:
     """Human-readable name for a region code, or ``None`` if the code is unknown."""
     fields = _county_field(code6)
