@@ -163,6 +163,7 @@ def run_peer(
     aucs = [r["auc"] for r in rows if "auc" in r]
     return {
         "auc": aucs,
+        "folds": [r["fold"] for r in rows if "auc" in r],
         "seconds": [r["seconds"] for r in rows],
         "errors": errors[:3],
         "failed_folds": len(folds) - len(aucs),
@@ -188,6 +189,7 @@ def bench(name: str, args: argparse.Namespace, peer_python: Path | None) -> None
     for kind, r in ours.items():
         pooled = metrics.evaluate(p.y, r["pd"])
         results[kind] = {
+            "auc_folds": [round(a, 4) for a in r["auc"]],
             **summary(r["auc"], r["seconds"]),
             "pooled_ks": round(pooled.ks, 4),
             "pooled_brier": round(pooled.brier, 4),
@@ -197,7 +199,15 @@ def bench(name: str, args: argparse.Namespace, peer_python: Path | None) -> None
         with tempfile.TemporaryDirectory() as tmp:
             for peer in args.peers:
                 r = run_peer(peer, peer_python, p, folds, Path(tmp))
-                results[peer] = {**summary(r["auc"], r["seconds"]), "errors": r["errors"]}
+                ours_same = [ours["scorecard"]["auc"][k] for k in r["folds"]]
+                paired = (
+                    float(np.mean(np.array(ours_same) - np.array(r["auc"]))) if ours_same else None
+                )
+                results[peer] = {
+                    **summary(r["auc"], r["seconds"]),
+                    "errors": r["errors"],
+                    "scorecard_minus_peer_same_folds": None if paired is None else round(paired, 4),
+                }
     best = max(("scorecard", "gbm", "blend"), key=lambda k: results[k]["auc_mean"])
     emit(
         "credit_quality",
@@ -216,12 +226,8 @@ def bench(name: str, args: argparse.Namespace, peer_python: Path | None) -> None
 
 
 def _vs_peers(results: dict[str, dict[str, Any]], peers: list[str]) -> dict[str, Any]:
-    ours = results["scorecard"]["auc_mean"]
-    out = {}
-    for peer in peers:
-        theirs = results.get(peer, {}).get("auc_mean")
-        out[peer] = None if theirs is None else round(ours - theirs, 4)
-    return out
+    """Our scorecard's AUC minus each peer's, on the folds where the peer produced a score."""
+    return {p: results.get(p, {}).get("scorecard_minus_peer_same_folds") for p in peers}
 
 
 def main() -> None:

@@ -9,8 +9,9 @@ application rows and the link rows the API writes, blind-indexed), then applicat
 book's last month are looked up *as of their own submission time* (so 0.9-1M earlier
 applications are in the store): ``GraphPrefetcher.fetch`` and ``VelocityPrefetcher.fetch``
 are timed separately, in the same session, after a warm-up. ``graph_cpu`` is the CPU time
-of this thread during the graph look-up (on SQLite that includes the database's work; it
-shows how much of a wall-clock tail is the machine's scheduling on a shared host). Without
+spent on the graph look-up: this thread's (which includes SQLite's work) plus, on a local
+PostgreSQL, the session's server backend (``/proc/<pid>/schedstat``). On a shared host it
+separates the work from the scheduling delays in the wall-clock tail. Without
 --db-url a SQLite file in a temp dir is used. For PostgreSQL give a database of your own:
 its schema is dropped and recreated.
 """
@@ -22,9 +23,11 @@ import base64
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, text
 
@@ -93,6 +96,17 @@ def prepare(url: str, book: Path) -> tuple[object, int]:
     return runtime, links.rows.n_apps
 
 
+def _backend_cpu(session: Any) -> Callable[[], float]:
+    """CPU seconds of this session's PostgreSQL backend (``/proc/<pid>/schedstat``, ns)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return lambda: 0.0
+    pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    path = Path(f"/proc/{pid}/schedstat")
+    if not path.exists():  # the server runs elsewhere: client CPU only
+        return lambda: 0.0
+    return lambda: int(path.read_text().split()[0]) / 1e9
+
+
 def measure(runtime: object, samples: int, warmup: int = 100) -> dict[str, dict[str, float]]:
     rng = random.Random(7)
     ids = rng.sample(runtime.recent_ids, min(samples + warmup, len(runtime.recent_ids)))  # type: ignore[attr-defined]
@@ -100,6 +114,7 @@ def measure(runtime: object, samples: int, warmup: int = 100) -> dict[str, dict[
     times: dict[str, list[float]] = {"graph": [], "velocity": [], "both": [], "graph_cpu": []}
     sizes: list[int] = []
     with runtime.sessions() as session:  # type: ignore[attr-defined]
+        server_cpu = _backend_cpu(session)
         for n, aid in enumerate(ids):
             row = session.get(Application, aid)
             links = tuple(
@@ -111,18 +126,18 @@ def measure(runtime: object, samples: int, warmup: int = 100) -> dict[str, dict[
                 )
             )
             request = PrefetchRequest(FACTS, links, row.submitted_at, row.sp_id)
-            c0 = time.thread_time()
+            c0, s0 = time.thread_time(), server_cpu()
             t0 = time.perf_counter()
             found = graph.fetch(session, request)
             t1 = time.perf_counter()
-            c1 = time.thread_time()
+            c1, s1 = time.thread_time(), server_cpu()
             velocity.fetch(session, request)
             t2 = time.perf_counter()
             if n >= warmup:
                 times["graph"].append(t1 - t0)
                 times["velocity"].append(t2 - t1)
                 times["both"].append(t2 - t0)
-                times["graph_cpu"].append(c1 - c0)
+                times["graph_cpu"].append((c1 - c0) + (s1 - s0))
                 sizes.append(int(found["graph_component_size"]))
     out = {name: percentiles_ms(values) for name, values in times.items()}
     linked = [s for s in sizes if s > 1]

@@ -7,7 +7,7 @@ Usage:
 
 **Synthetic book.** Features as of each application (velocity and graph from earlier
 applications only), LightGBM trained on the first 9 months, tested on the last 3 at the
-threshold set in training (out-of-fold ~3 % referral):
+threshold set in training (out-of-fold, ~2.8 % referral):
 
 * ``fraud_quality_intake`` — what the fraud stage refers at intake: AUC, referred share,
   ring-member recall, recall per fraud pattern;

@@ -132,3 +132,19 @@ def _other_neighbour(session: Session, request: PrefetchRequest, first: str) -> 
     seeds = [AppKey(k.kind, k.key_hash) for k in request.links]
     nb = explore(SqlLinkSource(session), seeds, self_id=None, as_of=request.as_of.timestamp())
     return sorted(str(a) for a in nb.members if a != first)[0]
+
+
+class TestRingsOverTheStore:
+    def test_same_rings_as_over_the_book(self, seeded: Runtime, book_links: BookLinks) -> None:
+        from autolease.fraud.rings import detect_rings
+        from autolease.fraud.service.offline import rings_over_store
+
+        by_book = detect_rings(book_links.rows)
+        with seeded.sessions() as session:
+            by_store, rows = rings_over_store(session)
+        book_sets = {frozenset(app_id(book_links.rows.app_ids[a]) for a in r.members)
+                     for r in by_book.rings if r.flagged}  # fmt: skip
+        store_sets = {frozenset(rows.app_ids[a] for a in r.members)
+                      for r in by_store.rings if r.flagged}  # fmt: skip
+        assert store_sets == book_sets
+        assert len(store_sets) >= 5

@@ -184,7 +184,7 @@ def train(
     test_where: str | None = typer.Option(None, help="CSV: test rows, COLUMN=VALUE"),
     train_months: int = typer.Option(9, min=1, help="Book: months to train on (rest: test)"),
     rounds: int = typer.Option(300, min=1),
-    refer_rate: float = typer.Option(0.03, help="Share to refer (sets the threshold)"),
+    refer_rate: float = typer.Option(0.028, help="Share to refer (sets the threshold)"),
     threads: int = typer.Option(1, min=1),
     out: Path | None = typer.Option(None, help="Artifacts root (default: settings)"),
     name: str = typer.Option("fraud_gbm", help="Model name"),

@@ -12,11 +12,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
-    and_,
-    case,
-    distinct,
-    func,
     or_,
     select,
 )
@@ -42,10 +37,16 @@ def _at(seconds: float) -> datetime:
 # ----------------------------------------------------------------------------- velocity
 
 
+def _padded(values: list[str], size: int, filler: str) -> list[str]:
+    return values + [filler] * (size - len(values))
+
+
 def velocity_counts(
     session: Session, *, keys: dict[str, str], as_of: datetime, sp_id: int
 ) -> dict[str, KeyCounts]:
     """Per velocity kind (one key each), counts of earlier applications per window.
+
+    One statement of fixed text (the value lists are padded), so drivers reuse it.
 
     Parameters
     ----------
@@ -55,64 +56,71 @@ def velocity_counts(
     sp_id : int
         The application's SP (excluded from the "other SPs" counts).
     """
-    wanted = {k: h for k, h in keys.items() if k in VELOCITY_KINDS}
-    if not wanted:
+    kinds = [k for k in VELOCITY_KINDS if k in keys]
+    if not kinds:
         return {}
-    c = LINK.c
-    starts = {w: as_of - timedelta(days=w) for w in WINDOWS}
-    columns: list[ColumnElement[Any]] = [c.kind]
-    for w in WINDOWS:
-        columns.append(func.sum(case((c.submitted_at >= starts[w], 1), else_=0)))
-    for w in WINDOWS:
-        other = and_(c.submitted_at >= starts[w], c.sp_id != sp_id)
-        columns.append(func.count(distinct(case((other, c.sp_id)))))
-    query = (
-        select(*columns)
-        .where(
-            c.submitted_at >= starts[max(WINDOWS)],
-            c.submitted_at < as_of,
-            or_(*(and_(c.kind == k, c.key_hash == h) for k, h in sorted(wanted.items()))),
-        )
-        .group_by(c.kind)
+    raw = _Raw(session)
+    m, n = raw.mark, len(VELOCITY_KINDS)
+    starts = [raw.time((as_of - timedelta(days=w)).timestamp()) for w in WINDOWS]
+    sums = [f"SUM(CASE WHEN submitted_at >= {m} THEN 1 ELSE 0 END)" for _ in WINDOWS]
+    sps = [
+        f"COUNT(DISTINCT CASE WHEN submitted_at >= {m} AND sp_id <> {m} THEN sp_id END)"
+        for _ in WINDOWS
+    ]
+    sql = (
+        f"SELECT kind, key_hash, {', '.join(sums + sps)} FROM application_link"
+        f" WHERE kind IN ({raw.marks(n)}) AND key_hash IN ({raw.marks(n)})"
+        f" AND submitted_at >= {m} AND submitted_at < {m} GROUP BY kind, key_hash"
     )
-    n = len(WINDOWS)
+    params: list[Any] = [*starts]
+    for start in starts:
+        params += [start, sp_id]
+    params += _padded(kinds, n, "-") + _padded([keys[k] for k in kinds], n, "")
+    params += [starts[-1], raw.time(as_of.timestamp())]
     out = {}
-    for row in session.execute(query):
-        values = [int(v or 0) for v in row[1:]]
-        out[row[0]] = KeyCounts(tuple(values[:n]), tuple(values[n:]))
+    w = len(WINDOWS)
+    for kind, key, *values in raw.rows(sql, params):
+        if keys.get(kind) == key:
+            counts = [int(v or 0) for v in values]
+            out[kind] = KeyCounts(tuple(counts[:w]), tuple(counts[w:]))
     return out
+
+
+CROSS_SOURCES = tuple(dict.fromkeys(kind for kind, _ in CROSS))
+CROSS_TARGETS = tuple(dict.fromkeys(target for _, target in CROSS))
 
 
 def cross_counts(
     session: Session, *, keys: dict[str, str], as_of: datetime
 ) -> dict[tuple[str, str], int]:
     """Distinct other ``target`` values among earlier applications sharing a ``kind`` value."""
-    s, o = LINK.alias("s"), LINK.alias("o")
-    conditions = []
-    for kind, target in CROSS:
-        if kind not in keys:
-            continue
-        conditions.append(
-            and_(
-                s.c.kind == kind,
-                s.c.key_hash == keys[kind],
-                o.c.kind == target,
-                o.c.key_hash != keys.get(target, ""),
-            )
-        )
-    if not conditions:
+    sources = [k for k in CROSS_SOURCES if k in keys]
+    if not sources:
         return {}
-    query = (
-        select(s.c.kind, o.c.kind, func.count(distinct(o.c.key_hash)))
-        .select_from(s.join(o, o.c.application_id == s.c.application_id))
-        .where(
-            s.c.submitted_at >= as_of - timedelta(days=CROSS_WINDOW),
-            s.c.submitted_at < as_of,
-            or_(*conditions),
-        )
-        .group_by(s.c.kind, o.c.kind)
+    raw = _Raw(session)
+    m, ns, nt = raw.mark, len(CROSS_SOURCES), len(CROSS_TARGETS)
+    sql = (
+        "SELECT s.kind, s.key_hash, o.kind, COUNT(DISTINCT o.key_hash),"
+        f" MAX(CASE WHEN o.key_hash IN ({raw.marks(nt)}) THEN 1 ELSE 0 END)"
+        " FROM application_link s JOIN application_link o"
+        " ON o.application_id = s.application_id"
+        f" WHERE s.kind IN ({raw.marks(ns)}) AND s.key_hash IN ({raw.marks(ns)})"
+        f" AND o.kind IN ({raw.marks(nt)}) AND s.submitted_at >= {m} AND s.submitted_at < {m}"
+        " GROUP BY s.kind, s.key_hash, o.kind"
     )
-    return {(kind, target): int(n) for kind, target, n in session.execute(query)}
+    own = _padded([keys[t] for t in CROSS_TARGETS if t in keys], nt, "")
+    params: list[Any] = [*own]
+    params += _padded(sources, ns, "-") + _padded([keys[k] for k in sources], ns, "")
+    params += list(CROSS_TARGETS)
+    params += [
+        raw.time((as_of - timedelta(days=CROSS_WINDOW)).timestamp()),
+        raw.time(as_of.timestamp()),
+    ]
+    found: dict[tuple[str, str], int] = {}
+    for kind, key, target, distinct_values, has_own in raw.rows(sql, params):
+        if keys.get(kind) == key:
+            found[(kind, target)] = int(distinct_values) - int(has_own or 0)
+    return {pair: found.get(pair, 0) for pair in CROSS if pair[0] in keys}
 
 
 # ----------------------------------------------------------------------------- graph
