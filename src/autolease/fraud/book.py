@@ -22,10 +22,10 @@ velocity and as-of graph features over the link rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -140,6 +140,28 @@ def _mask(kind: str, value: str) -> str:
     return value[:keep] + "…"
 
 
+class MaskedValues(Sequence[str]):
+    """The masked display form of each value id, computed when asked (exports are few)."""
+
+    def __init__(self, values: list[str]) -> None:
+        self._values = values
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        kind, _, value = self._values[index].partition(":")
+        return _mask(kind, value)
+
+
 def book_link_rows(tables: Mapping[str, Any]) -> BookLinks:
     """Link rows of every application of the book the API would accept.
 
@@ -172,7 +194,7 @@ def book_link_rows(tables: Mapping[str, Any]) -> BookLinks:
     kind_codes = pd.factorize(pd.Series(kinds))[0]
     unique = ~pd.DataFrame({"a": app, "k": kind_codes, "v": keys}).duplicated().to_numpy()
     dictionary = encoded.dictionary.to_pylist()
-    labels = [_mask(v.split(":", 1)[0], v.split(":", 1)[1]) for v in dictionary]
+    labels = MaskedValues(dictionary)
     rows = build_rows(
         app=app[unique],
         kinds=[k for k, keep in zip(kinds, unique, strict=True) if keep],

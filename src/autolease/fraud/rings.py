@@ -229,7 +229,8 @@ def group_apps(
     if len(nodes) == 0:
         return labels, GraphStats(n_apps, 0, 0, 0, 0, 0)
     with _igraph_seed(policy.seed) as igraph:
-        graph = igraph.Graph(n=len(nodes), edges=local.tolist(), directed=False)
+        graph = igraph.Graph(n=len(nodes), directed=False)
+        graph.add_edges(local)
         graph.es["weight"] = weights.tolist()
         membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
         sizes = np.bincount(membership)
