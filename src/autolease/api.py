@@ -6,6 +6,7 @@ from autolease.audit.router import router as audit_router
 from autolease.auth.router import router as auth_router
 from autolease.dealer.router import router as dealer_router
 from autolease.decision.router import router as decision_router
+from autolease.fraud.router import router as fraud_router
 from autolease.identity.biometrics.router import router as biometrics_router
 from autolease.origination.router import router as origination_router
 from autolease.product.router import router as product_router
@@ -16,6 +17,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     dealer_router,
     origination_router,
     decision_router,
+    fraud_router,
     product_router,
     vehicle_router,
     biometrics_router,

@@ -19,7 +19,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from autolease.credit.settings import CreditSettings
 from autolease.decision.settings import DecisionSettings
+from autolease.fraud.settings import FraudSettings
 from autolease.identity.biometrics.settings import BiometricsSettings
+from autolease.identity.providers.settings import IdentityProviderSettings
 from autolease.vehicle.settings import VehicleSettings
 
 DEFAULT_DATA_DIR = Path("var")
@@ -88,6 +90,8 @@ class Settings(BaseSettings):
     vehicle: VehicleSettings = Field(default_factory=VehicleSettings)
     credit: CreditSettings = Field(default_factory=CreditSettings)
     decision: DecisionSettings = Field(default_factory=DecisionSettings)
+    fraud: FraudSettings = Field(default_factory=FraudSettings)
+    identity_providers: IdentityProviderSettings = Field(default_factory=IdentityProviderSettings)
     biometrics: BiometricsSettings = Field(default_factory=BiometricsSettings)
 
     @model_validator(mode="after")

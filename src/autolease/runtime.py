@@ -12,6 +12,8 @@ from autolease.config import Settings
 from autolease.credit.service import build_credit_stage
 from autolease.db import create_engine_for, session_factory
 from autolease.decision.service import DecisionRuntime
+from autolease.fraud.service.scoring import build_fraud_prefetchers, build_fraud_stage
+from autolease.identity.providers.service import build_checks_stage, build_identity_prefetcher
 from autolease.kit.clock import Clock, SystemClock
 from autolease.kit.crypto import FieldCipher
 from autolease.kit.ids import IdFactory, RandomSource
@@ -47,8 +49,11 @@ def build_runtime(
     the_clock = clock or SystemClock()
     decisions = DecisionRuntime.build(settings.decision)
     offers_stage, catalogue_refresher = offers_wiring()
+    identity_checks = build_identity_prefetcher(settings.identity_providers)
     stages = default_stages(
+        checks=build_checks_stage(settings.identity_providers) if identity_checks else None,
         vehicle=build_vehicle_stage(settings.vehicle, settings.artifacts_dir),
+        fraud=build_fraud_stage(settings.fraud, settings.artifacts_dir),
         credit=build_credit_stage(settings.credit, settings.artifacts_dir),
         policy=decisions.stage,
         offers=offers_stage,
@@ -62,6 +67,11 @@ def build_runtime(
         ids=IdFactory(the_clock, rng),
         audit_key=chain_key(keys.blind_key),
         stages=stages,
-        prefetchers=(catalogue_refresher, decisions.sync),
+        prefetchers=(
+            catalogue_refresher,
+            decisions.sync,
+            *((identity_checks,) if identity_checks else ()),
+            *build_fraud_prefetchers(settings.fraud),
+        ),
         decisions=decisions,
     )

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 
-from autolease.origination.pipeline import ApplicationFacts, PersonFacts
+from autolease.origination.pipeline import ApplicationFacts, DeviceFacts, PersonFacts
 from autolease.origination.schemas import ApplicationCreate, IndividualApplicant
 
 
@@ -48,6 +48,19 @@ def build_facts(data: ApplicationCreate, *, sp_grade: str) -> ApplicationFacts:
         monthly_budget=financing.monthly_budget,
         lead_source=data.lead_source.type.value,
         sp_grade=sp_grade,
+        device=device_facts(data),
+    )
+
+
+def device_facts(data: ApplicationCreate) -> DeviceFacts | None:
+    d = data.device
+    if d.fingerprint_id is None and d.ip is None and d.user_agent is None and not d.signals:
+        return None
+    return DeviceFacts(
+        fingerprint_id=d.fingerprint_id,
+        ip=str(d.ip) if d.ip is not None else None,
+        user_agent=d.user_agent,
+        signals=dict(d.signals),
     )
 
 

@@ -9,7 +9,7 @@ builds the facts, passes the time, and persists the result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -57,6 +57,16 @@ class PersonFacts:
 
 
 @dataclass(frozen=True)
+class DeviceFacts:
+    """What the SP's page reported about the applicant's device (see docs/fraud.md)."""
+
+    fingerprint_id: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+    signals: Mapping[str, str | int | float | bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ApplicationFacts:
     """Everything the stages may read, in plaintext and in memory only."""
 
@@ -82,6 +92,7 @@ class ApplicationFacts:
     monthly_budget: Decimal | None
     lead_source: str
     sp_grade: str
+    device: DeviceFacts | None = None
 
 
 @dataclass(frozen=True)

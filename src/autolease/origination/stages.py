@@ -22,15 +22,22 @@ class NotYetAssessed:
 
 def default_stages(
     *,
+    checks: Stage | None = None,
     vehicle: Stage | None = None,
     fraud: Stage | None = None,
     credit: Stage | None = None,
     policy: Stage | None = None,
     offers: Stage | None = None,
 ) -> tuple[Stage, ...]:
-    """The stages in order; a stage not given is the plain default or a visible placeholder."""
+    """The stages in order; a stage not given is the plain default or a visible placeholder.
+
+    `checks` (the identity providers' reasons) runs right after identity when configured.
+    """
+    identity: tuple[Stage, ...] = (
+        (IdentityStage(),) if checks is None else (IdentityStage(), checks)
+    )
     return (
-        IdentityStage(),
+        *identity,
         vehicle or VehicleStage(),
         fraud or NotYetAssessed("fraud"),
         credit or NotYetAssessed("credit"),

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from autolease.audit import service as audit_service
 from autolease.audit.service import Actor
+from autolease.fraud.keys import link_hash
 from autolease.identity.identifiers import validate_resident_id
 from autolease.kit import masking
 from autolease.kit.clock import business_date
@@ -169,7 +170,10 @@ def _vehicle_row(v: VehicleIn) -> Vehicle:
 
 def link_keys(data: ApplicationCreate, cipher: FieldCipher) -> tuple[LinkKey, ...]:
     """The distinct blind-indexed link keys of an application."""
-    keys = {LinkKey(kind, cipher.blind_index(kind, value)) for kind, value in link_values(data)}
+    keys = {
+        LinkKey(kind, link_hash(cipher.blind_index, kind, value))
+        for kind, value in link_values(data)
+    }
     return tuple(sorted(keys, key=lambda k: (k.kind, k.key_hash)))
 
 
