@@ -76,6 +76,24 @@ class TestTrainAndEvaluate:
         assert result["model"] == "fraud_gbm@0001"
         assert "gang_ring" in result["recall_by_pattern"]
 
+    def test_a_book_model_leaves_out_dropped_inputs(self, book: Path, tmp_path: Path) -> None:
+        root = tmp_path / "artifacts"
+        trained = runner.invoke(
+            app,
+            ["train", "--data", str(book), "--out", str(root), "--rounds", "20",
+             "--drop", "face_match_score"],
+        )  # fmt: skip
+        assert trained.exit_code == 0, trained.output
+        model = json.loads((root / "fraud_gbm" / "0001" / "fraud_model.json").read_text())
+        names = json.dumps(model)
+        assert "face_match_score" not in names
+        assert "amount_to_price" in names
+        unknown = runner.invoke(
+            app, ["train", "--data", str(book), "--out", str(root), "--drop", "no_such_input"]
+        )
+        assert unknown.exit_code == 2
+        assert "no_such_input" in unknown.output
+
     def test_train_a_csv(self, tmp_path: Path) -> None:
         rows = ["kind,amount,year,fraud"] + [
             f"{'a' if i % 3 else 'b'},{i % 17},{1994 + i % 2},{int(i % 3 == 0 and i % 17 > 8)}"

@@ -480,7 +480,7 @@ def raw_from_application(
     stage_features : mapping
         ``ctx.features`` after the identity and vehicle stages (and the bureau, once
         connected: the keys named like the bureau raw inputs, ``bureau_first_credit_date``
-        as a date, ``outstanding_debt_yuan``, and ``valuation_yuan`` or ``ltv`` from the
+        as a date or ISO string, ``outstanding_debt_yuan``, and ``valuation_yuan`` or ``ltv`` from the
         vehicle valuation).
     business_date : date
 
@@ -537,13 +537,21 @@ def _scalar(value: Any) -> float:
 
 
 def _date_day(value: Any) -> float:
+    """Day number of a date or an ISO date string (features are stored as JSON)."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return float("nan")
     return day_number(value) if isinstance(value, date) else float("nan")
 
 
 def _valuation(facts: Any, stage_features: Mapping[str, Any]) -> float:
-    direct = _scalar(stage_features.get("valuation_yuan"))
-    if not np.isnan(direct):
-        return direct
+    """The fair value (P50) the model was trained on, never the conservative LTV basis."""
+    for name in ("valuation_p50", "valuation_yuan"):
+        direct = _scalar(stage_features.get(name))
+        if not np.isnan(direct):
+            return direct
     ltv = _scalar(stage_features.get("ltv"))
     if ltv > 0:
         return float(facts.amount) / ltv

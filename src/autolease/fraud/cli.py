@@ -179,7 +179,9 @@ def train(
     csv: Path | None = typer.Option(None, "--csv", help="Or a labelled CSV"),
     target: str | None = typer.Option(None, help="CSV: the label column"),
     positive: str | None = typer.Option(None, help="CSV: the label value meaning fraud"),
-    drop: list[str] = typer.Option([], "--drop", help="CSV: columns not to use"),
+    drop: list[str] = typer.Option(
+        [], "--drop", help="Columns (CSV) or model inputs (book) not to use"
+    ),
     train_where: str | None = typer.Option(None, help="CSV: train rows, COLUMN=VALUE"),
     test_where: str | None = typer.Option(None, help="CSV: test rows, COLUMN=VALUE"),
     train_months: int = typer.Option(9, min=1, help="Book: months to train on (rest: test)"),
@@ -210,7 +212,7 @@ def train(
         assert data is not None
         trained = offline.train_book(
             data, options, out=_root(out), name=name, version=version, created_at=now,
-            train_months=train_months,
+            train_months=train_months, drop=drop,
         )  # fmt: skip
         _emit({"event": "trained", "model": trained.manifest.ref,
                "refer_threshold": trained.model.refer_threshold,

@@ -49,6 +49,7 @@ def build_facts(data: ApplicationCreate, *, sp_grade: str) -> ApplicationFacts:
         lead_source=data.lead_source.type.value,
         sp_grade=sp_grade,
         device=device_facts(data),
+        model=vehicle.model,
     )
 
 

@@ -93,6 +93,7 @@ class ApplicationFacts:
     lead_source: str
     sp_grade: str
     device: DeviceFacts | None = None
+    model: str | None = None
 
 
 @dataclass(frozen=True)

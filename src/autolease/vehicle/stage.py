@@ -267,7 +267,7 @@ def valuation_input(
     """What the application tells the valuation model (model and trim when facts carry them)."""
     return ValuationInput(
         brand=facts.brand,
-        model=getattr(facts, "model", None),
+        model=facts.model,
         age_years=age_years,
         mileage_km=float(facts.mileage_km),
         fuel=facts.fuel_type,

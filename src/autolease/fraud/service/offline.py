@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from autolease.fraud import repository
 from autolease.fraud.book import BookLinks, book_features, book_link_rows, book_truth
 from autolease.fraud.exceptions import FraudDataInvalid, FraudModelInvalid
-from autolease.fraud.features import FEATURE_SET, FEATURES
+from autolease.fraud.features import FEATURE_SET, FEATURES, FeatureSpec
 from autolease.fraud.keys import DEFAULT_POLICY, LinkPolicy
 from autolease.fraud.links import LinkRows
 from autolease.fraud.model import FraudModel
@@ -91,9 +91,9 @@ class BookDataset:
     def dates(self) -> pd.Series:
         return pd.to_datetime(self.features["application_date"])
 
-    def matrix(self) -> npt.NDArray[np.float64]:
-        records = self.features[[f.name for f in FEATURES]]
-        return encode_features(records)
+    def matrix(self, specs: Sequence[FeatureSpec] = FEATURES) -> npt.NDArray[np.float64]:
+        records = self.features[[f.name for f in specs]]
+        return encode_frame(records, specs)
 
 
 def encode_features(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
@@ -131,7 +131,7 @@ def evaluate_dataset(
 ) -> dict[str, Any]:
     """Metrics of `model` on (some) rows of a book dataset at its own threshold."""
     mask = np.ones(len(data.features), bool) if rows is None else rows
-    x = data.matrix()[mask]
+    x = data.matrix(model.specs)[mask]
     y, ring = _labels(data.truth)
     scores = model.score_matrix(x)
     return evaluate(
@@ -204,8 +204,14 @@ def train_book(
     version: str | None = None,
     created_at: datetime,
     train_months: int | None = 9,
+    drop: Sequence[str] = (),
 ) -> Trained:
-    """Train on the first `train_months` months of a book (all when None), evaluate the rest."""
+    """Train on the first `train_months` months of a book (all when None), evaluate the rest.
+
+    `drop` names inputs to leave out — those serving will not have (a face-match score
+    where no biometric check runs): a model must not learn from what it will never see.
+    """
+    specs = _kept_inputs(drop)
     data = book if isinstance(book, BookDataset) else book_dataset(book)
     train = (
         split_months(data.dates, train_months)
@@ -213,7 +219,7 @@ def train_book(
         else np.ones(len(data.features), bool)
     )
     y, ring = _labels(data.truth)
-    model = fit_fraud_model(data.matrix()[train], y[train], FEATURES, options, ring=ring[train])
+    model = fit_fraud_model(data.matrix(specs)[train], y[train], specs, options, ring=ring[train])
     holdout = evaluate_dataset(model, data, ~train) if (~train).any() else None
     if holdout is not None:
         model.metrics["holdout"] = holdout
@@ -221,10 +227,18 @@ def train_book(
     window = {"from": str(dates.min().date()), "to": str(dates.max().date()),
               "source": str(getattr(book, "name", "book"))}  # fmt: skip
     params = {"options": options.to_json(), "feature_set": FEATURE_SET,
-              "train_months": train_months}  # fmt: skip
+              "train_months": train_months, "dropped_inputs": sorted(drop)}  # fmt: skip
     manifest = register(out, model, name=name, version=version, created_at=created_at,
                         training_window=window, params=params)  # fmt: skip
     return Trained(model, manifest, holdout)
+
+
+def _kept_inputs(drop: Sequence[str]) -> tuple[FeatureSpec, ...]:
+    known = {f.name for f in FEATURES}
+    unknown = sorted(set(drop) - known)
+    if unknown:
+        raise FraudDataInvalid(f"--drop: not model inputs: {unknown}")
+    return tuple(f for f in FEATURES if f.name not in set(drop))
 
 
 # ----------------------------------------------------------------------------- CSV

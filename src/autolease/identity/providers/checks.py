@@ -52,6 +52,8 @@ class BureauReport:
     delinquencies_24m: int
     max_dpd_24m: int
     report_date: date
+    first_credit_date: date | None = None
+    outstanding_debt_yuan: float | None = None
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,10 @@ BUREAU_COLUMNS = (
     "court_dishonest",
     "spending_ban",
     "court_enforced",
+    "first_credit_date",
+    "outstanding_debt_fen",
 )
+OPTIONAL_BUREAU_COLUMNS = ("first_credit_date", "outstanding_debt_fen")
 SECONDS_PER_MONTH = 30.4375 * 86_400
 
 
@@ -129,6 +132,9 @@ class LocalRegistry:
         )
         days = (pd.to_datetime(frame["report_date"]) - pd.Timestamp(0)) // pd.Timedelta(days=1)
         frame = frame.assign(day=days)
+        for optional in OPTIONAL_BUREAU_COLUMNS:
+            if optional not in frame:
+                frame[optional] = None
         columns = ["id_number", "day", *BUREAU_COLUMNS]
         for id_number, day, *values in zip(*(frame[c].tolist() for c in columns), strict=True):
             days_list, rows = self.bureau.setdefault(id_number, ([], []))
@@ -196,7 +202,8 @@ def _mismatched(holder: Holder, **given: str) -> tuple[str, ...]:
 
 
 def _bureau_row(values: list[Any]) -> _BureauRow:
-    report_date, has_file, hq, inst, opened, delinq, dpd, dishonest, ban, enforced = values
+    report_date, has_file, hq, inst, opened, delinq, dpd, dishonest, ban, enforced = values[:10]
+    first_credit, debt_fen = (values[10:12] + [None, None])[:2]
     report = BureauReport(
         has_file=bool(has_file),
         hard_queries_90d=int(hq),
@@ -205,8 +212,14 @@ def _bureau_row(values: list[Any]) -> _BureauRow:
         delinquencies_24m=int(delinq),
         max_dpd_24m=int(dpd),
         report_date=_as_date(report_date),
+        first_credit_date=None if _missing(first_credit) else _as_date(first_credit),
+        outstanding_debt_yuan=None if _missing(debt_fen) else float(debt_fen) / 100,
     )
     return _BureauRow(report, CourtRecord(bool(dishonest), bool(ban), bool(enforced)))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
 
 
 def _as_date(value: Any) -> date:

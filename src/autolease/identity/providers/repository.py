@@ -20,6 +20,7 @@ TABLES = {
         "application_id", "report_date", "has_credit_file", "hard_queries_90d",
         "institutions_applied_30d", "open_credit_institutions", "delinquencies_24m",
         "max_dpd_24m", "court_dishonest", "spending_ban", "court_enforced",
+        "first_credit_date", "outstanding_debt_fen",
     ),
 }  # fmt: skip
 

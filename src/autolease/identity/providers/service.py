@@ -86,6 +86,11 @@ def bureau_features(check: BureauCheck, facts: ApplicationFacts, as_of: datetime
     return {
         "bureau_status": "ok",
         "thin_file": not r.has_file,
+        "has_credit_file": r.has_file,
+        "bureau_first_credit_date": (
+            r.first_credit_date.isoformat() if r.first_credit_date else None
+        ),
+        "outstanding_debt_yuan": r.outstanding_debt_yuan,
         "hard_queries_90d": r.hard_queries_90d,
         "institutions_applied_30d": r.institutions_applied_30d,
         "open_credit_institutions": r.open_credit_institutions,

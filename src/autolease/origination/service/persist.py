@@ -14,6 +14,7 @@ from autolease.kit import masking
 from autolease.kit.clock import business_date
 from autolease.kit.crypto import FieldCipher
 from autolease.kit.ids import IdFactory
+from autolease.kit.jsonable import jsonable
 from autolease.kit.money import to_fen
 from autolease.origination.facts import link_values
 from autolease.origination.models import (
@@ -192,7 +193,7 @@ def store_decision(
         policy_version=ctx.policy.version,
         policy_hash=ctx.policy.content_hash,
         model_versions=dict(ctx.model_versions),
-        features=dict(ctx.features),
+        features=jsonable(ctx.features),
         trace=[
             {
                 "stage": t.stage,
