@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,12 +27,15 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 class TestDemo:
     def test_demo_submits_over_http_and_summarises(self, env: Path) -> None:
-        result = CliRunner().invoke(app, ["demo", "-n", "30", "--no-serve", "--port", "0"])
+        result = CliRunner().invoke(
+            app, ["demo", "-n", "30", "--no-serve", "--port", "0", "--no-train"]
+        )
         assert result.exit_code == 0, result.output
         output = " ".join(result.output.split())
         assert "30 applications submitted over HTTP" in output
         assert "refer" in output
         assert "origination/approve" in output
+        assert "VALUATION_UNAVAILABLE" in output
         engine = create_engine(f"sqlite:///{env}")
         with engine.connect() as conn:
             stored = conn.execute(text("select count(*) from application")).scalar_one()
@@ -41,9 +45,32 @@ class TestDemo:
         assert sps == 4
         assert (env.parent / "keys.json").stat().st_mode & 0o777 == 0o600
 
+    def test_demo_trains_on_its_book_and_decides_with_every_stage(self, env: Path) -> None:
+        args = ["demo", "-n", "40", "--no-serve", "--port", "0", "--book-size", "1500"]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        output = " ".join(result.output.split())
+        for model in ("valuation@", "credit_gbm@0001", "fraud_gbm@0001"):
+            assert model in output
+        assert "40 applications submitted over HTTP" in output
+        engine = create_engine(f"sqlite:///{env}")
+        with engine.connect() as conn:
+            rows = conn.execute(text("select model_versions, features from decision")).all()
+            history = conn.execute(text("select count(*) from application_link")).scalar_one()
+        engine.dispose()
+        assert 30 <= len(rows) <= 40
+        assert history > 1400 * 5
+        for versions, features in rows:
+            assert {"valuation", "credit", "fraud"} <= set(json.loads(versions))
+            assert json.loads(features)["bureau_status"] == "ok"
+        again = CliRunner().invoke(app, args)
+        assert again.exit_code == 0, again.output
+        assert "training" not in again.output
+
     def test_audit_verify_passes_then_detects_tampering(self, env: Path) -> None:
         runner = CliRunner()
-        assert runner.invoke(app, ["demo", "-n", "5", "--no-serve", "--port", "0"]).exit_code == 0
+        demo = ["demo", "-n", "5", "--no-serve", "--port", "0", "--no-train"]
+        assert runner.invoke(app, demo).exit_code == 0
         ok = runner.invoke(app, ["audit", "verify"])
         assert ok.exit_code == 0, ok.output
         assert '"intact": true' in ok.output

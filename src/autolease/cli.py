@@ -12,6 +12,7 @@ from autolease.audit.cli import app as audit_app
 from autolease.auth.cli import app as user_app
 from autolease.backtest.cli import backtest
 from autolease.cli_support import console, runtime_scope, system_actor, transaction
+from autolease.config import get_settings
 from autolease.credit.cli import app as credit_app
 from autolease.dealer.cli import app as sp_app
 from autolease.decision.cli import decision_app, policy_app
@@ -19,6 +20,7 @@ from autolease.demo.cli import demo
 from autolease.fraud.cli import app as fraud_app
 from autolease.identity.biometrics.cli import identity_app
 from autolease.product.cli import app as product_app
+from autolease.runtime import build_runtime
 from autolease.seeding import seed_demo
 from autolease.synth.cli import app as synth_app
 from autolease.vehicle.cli import app as vehicle_app
@@ -68,12 +70,20 @@ def seed() -> None:
 
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the API (migrates first)."""
-    from autolease.app import create_app
+    """Run the API (migrates first).
 
-    with runtime_scope() as runtime:
+    In development, a demo book left by `autolease demo` backs the local providers that are
+    not configured otherwise, so the server decides as the demo did.
+    """
+    from autolease.app import create_app
+    from autolease.demo.book import demo_settings
+
+    runtime = build_runtime(demo_settings(get_settings()))
+    try:
         store.upgrade(runtime.engine)
         uvicorn.run(create_app(runtime=runtime), host=host, port=port, log_level="info")
+    finally:
+        runtime.close()
 
 
 def main() -> None:

@@ -107,8 +107,8 @@ class TestAppraisal:
         assert data["age_years"] == pytest.approx(3.0, abs=0.01)
         assert data["residual"]["term_months"] == 36
         assert float(data["residual"]["p50"]) < float(v["p50"])
-        assert data["ltv"]["basis"] == "p10"
-        assert data["ltv"]["ratio"] == pytest.approx(60_000 / float(v["p10"]), abs=1e-3)
+        assert data["ltv"]["basis"] == "p50"
+        assert data["ltv"]["ratio"] == pytest.approx(60_000 / float(v["p50"]), abs=1e-3)
 
     def test_brand_mismatch(self, api: TestClient, tenant: Tenant, runtime: Runtime,
                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip

@@ -8,6 +8,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import uvicorn
@@ -22,6 +23,7 @@ from autolease.demo.samples import sample_batch
 from autolease.kit.clock import business_date
 from autolease.runtime import Runtime
 from autolease.seeding import seed_demo
+from autolease.synth.payloads import SynthPayload
 
 
 @dataclass
@@ -79,13 +81,30 @@ def start_server(runtime: Runtime, host: str, port: int) -> tuple[uvicorn.Server
 def submit_samples(
     base_url: str, keys: dict[str, str], *, n: int, seed: int, runtime: Runtime
 ) -> DemoSummary:
-    summary = DemoSummary()
+    """Submit `n` generated sample bodies, spread over the SPs in turn."""
     codes = sorted(keys)
     batch = sample_batch(seed, n, business_date(runtime.clock.now()))
+    return _post_all(
+        base_url,
+        keys,
+        [(codes[i % len(codes)], f"demo-{seed}-{i}", body) for i, (_, body) in enumerate(batch)],
+    )
+
+
+def submit_payloads(
+    base_url: str, keys: dict[str, str], payloads: list[SynthPayload]
+) -> DemoSummary:
+    """Submit synthetic-book payloads, each through its own SP."""
+    return _post_all(base_url, keys, [(p.sp_code, p.idempotency_key, p.body) for p in payloads])
+
+
+def _post_all(
+    base_url: str, keys: dict[str, str], items: list[tuple[str, str, dict[str, Any]]]
+) -> DemoSummary:
+    summary = DemoSummary()
     with httpx.Client(base_url=base_url, timeout=30) as client:
-        for i, (_, body) in enumerate(batch):
-            sp = codes[i % len(codes)]
-            headers = {"Authorization": f"Bearer {keys[sp]}", "Idempotency-Key": f"demo-{seed}-{i}"}
+        for sp, idempotency_key, body in items:
+            headers = {"Authorization": f"Bearer {keys[sp]}", "Idempotency-Key": idempotency_key}
             started = time.perf_counter()
             response = client.post("/v1/applications", json=body, headers=headers)
             summary.latencies_ms.append((time.perf_counter() - started) * 1000)
@@ -100,7 +119,9 @@ def _tally(summary: DemoSummary, sp: str, response: httpx.Response) -> None:
         outcome = data["decision"]["outcome"]
         summary.outcomes[outcome] += 1
         summary.by_sp[(sp, outcome)] += 1
-        summary.reasons.update(r["code"] for r in data["decision"]["reasons"])
+        summary.reasons.update(
+            r["code"] for r in data["decision"]["reasons"] if r["severity"] != "info"
+        )
     else:
         summary.outcomes[f"rejected {response.status_code}"] += 1
         summary.rejected_fields.update(

@@ -24,7 +24,7 @@ class VehicleSettings(BaseModel):
     """
 
     valuation_model: str | None = "valuation@latest"
-    ltv_basis: Literal["p10", "p50"] = "p10"
+    ltv_basis: Literal["p10", "p50"] = "p50"
     price_tolerance: float = Field(default=1.15, gt=1.0)
     max_ltv: float | None = Field(default=None, gt=0)
     history_book_dir: Path | None = None
