@@ -13,6 +13,7 @@ from autolease.credit.service import build_credit_stage
 from autolease.db import create_engine_for, session_factory
 from autolease.decision.service import DecisionRuntime
 from autolease.fraud.service.scoring import build_fraud_prefetchers, build_fraud_stage
+from autolease.identity.biometrics.service import BiometricPrefetcher, InstalledEngines
 from autolease.identity.providers.service import build_checks_stage, build_identity_prefetcher
 from autolease.kit.clock import Clock, SystemClock
 from autolease.kit.crypto import FieldCipher
@@ -45,6 +46,7 @@ def build_runtime(
     settings: Settings, *, clock: Clock | None = None, rng: RandomSource | None = None
 ) -> Runtime:
     keys = settings.security.resolved()
+    cipher = FieldCipher(keys.data_keys, keys.active_key_id, keys.blind_key)
     engine = create_engine_for(settings.db)
     the_clock = clock or SystemClock()
     decisions = DecisionRuntime.build(settings.decision)
@@ -62,7 +64,7 @@ def build_runtime(
         settings=settings,
         engine=engine,
         sessions=session_factory(engine),
-        cipher=FieldCipher(keys.data_keys, keys.active_key_id, keys.blind_key),
+        cipher=cipher,
         clock=the_clock,
         ids=IdFactory(the_clock, rng),
         audit_key=chain_key(keys.blind_key),
@@ -71,6 +73,7 @@ def build_runtime(
             catalogue_refresher,
             decisions.sync,
             *((identity_checks,) if identity_checks else ()),
+            BiometricPrefetcher(InstalledEngines(settings.biometrics), settings.biometrics, cipher),
             *build_fraud_prefetchers(settings.fraud),
         ),
         decisions=decisions,

@@ -480,8 +480,8 @@ def raw_from_application(
     stage_features : mapping
         ``ctx.features`` after the identity and vehicle stages (and the bureau, once
         connected: the keys named like the bureau raw inputs, ``bureau_first_credit_date``
-        as a date or ISO string, ``outstanding_debt_yuan``, and ``valuation_yuan`` or ``ltv`` from the
-        vehicle valuation).
+        as a date or ISO string, ``outstanding_debt_yuan``, and ``valuation_p50`` (else
+        ``valuation_yuan`` or ``ltv``) from the vehicle valuation).
     business_date : date
 
     Returns

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from autolease.identity.biometrics.assessment import FEATURE_KEY, BiometricPolicy, assess_biometrics
 from autolease.identity.identifiers import (
     IdentifierError,
     is_unionpay,
@@ -27,6 +28,7 @@ ALLOWED_USCC_PREFIXES = ("91", "92")
 class IdentityStage:
     min_age: int = 18
     max_age_at_maturity: int = 65
+    biometrics: BiometricPolicy | None = None
     name: str = STAGE
 
     def run(self, ctx: DecisionContext) -> str:
@@ -44,6 +46,8 @@ class IdentityStage:
                 "mobile number is on a virtual-operator prefix",
                 "手机号为虚拟运营商号段",
             )
+        if FEATURE_KEY in ctx.features:
+            return assess_biometrics(ctx, self.biometrics)
         return ""
 
     def _check_person(self, ctx: DecisionContext, person: PersonFacts, *, role: str) -> None:

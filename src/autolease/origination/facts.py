@@ -50,6 +50,7 @@ def build_facts(data: ApplicationCreate, *, sp_grade: str) -> ApplicationFacts:
         sp_grade=sp_grade,
         device=device_facts(data),
         model=vehicle.model,
+        biometrics=data.biometrics.to_samples() if data.biometrics is not None else None,
     )
 
 

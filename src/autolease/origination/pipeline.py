@@ -16,6 +16,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
+from autolease.identity.biometrics.samples import BiometricSamples
+
 
 class Outcome(StrEnum):
     APPROVE = "approve"
@@ -94,6 +96,7 @@ class ApplicationFacts:
     sp_grade: str
     device: DeviceFacts | None = None
     model: str | None = None
+    biometrics: BiometricSamples | None = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from autolease.identity import identifiers as ids
+from autolease.identity.biometrics.schemas import BiometricSamplesIn
 from autolease.identity.schemas import BankCard, IdNumber, Mobile, Plate, Uscc, rule_error
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
@@ -187,6 +188,7 @@ class ApplicationCreate(Strict):
     vehicle: VehicleIn
     financing: FinancingRequest
     device: DeviceInfo = Field(default_factory=DeviceInfo)
+    biometrics: BiometricSamplesIn | None = None
 
     @field_validator("financing")
     @classmethod
