@@ -6,8 +6,13 @@ training metrics). `FraudModel.from_files` rebuilds it; the registry
 (`autolease.ml.registry`) verifies both files' sha256 before they are read.
 
 Categorical inputs are encoded as the index of their category (unknown or missing → NaN,
-LightGBM's missing value); booleans as 0/1. `explain` gives each input's contribution to the
-log-odds (LightGBM's TreeSHAP, ``pred_contrib``) for the reason codes.
+LightGBM's missing value); ordinal inputs (dtype ``ordinal``: text values in a known order,
+see `tabular`) the same way, but the booster treats the index as a number; booleans as 0/1.
+An input may appear twice (as ``category`` and ``ordinal``); `explain` adds up its parts.
+``fraud_model.json`` carries ``format`` (2 since ordinal inputs; files without it are 1 and
+load as before); a newer format or an unknown dtype is refused rather than mis-scored.
+`explain` gives each input's contribution to the log-odds (LightGBM's TreeSHAP,
+``pred_contrib``) for the reason codes.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ from autolease.fraud.features import FEATURE_SET, FeatureSpec
 F64 = npt.NDArray[np.float64]
 MODEL_FILE = "model.txt"
 META_FILE = "fraud_model.json"
+FORMAT = 2
+DTYPES = frozenset({"float", "bool", "category", "ordinal"})
+INDEXED = frozenset({"category", "ordinal"})
 
 
 def _lgb() -> Any:
@@ -51,6 +59,11 @@ def _number(value: Any) -> float:
         return math.nan
 
 
+def category_index(spec: FeatureSpec) -> dict[str, float]:
+    """Value → position in ``spec.categories`` (the encoding of categorical and ordinal inputs)."""
+    return {c: float(i) for i, c in enumerate(spec.categories)}
+
+
 def encode(specs: Sequence[FeatureSpec], records: Sequence[Mapping[str, Any]]) -> F64:
     """Records (dicts of inputs) → a float64 matrix in `specs` order.
 
@@ -62,8 +75,8 @@ def encode(specs: Sequence[FeatureSpec], records: Sequence[Mapping[str, Any]]) -
     """
     out = np.full((len(records), len(specs)), np.nan)
     for j, spec in enumerate(specs):
-        if spec.dtype == "category":
-            index = {c: float(i) for i, c in enumerate(spec.categories)}
+        if spec.dtype in INDEXED:
+            index = category_index(spec)
             out[:, j] = [index.get(r.get(spec.name), math.nan) for r in records]  # type: ignore[arg-type]
         else:
             out[:, j] = [_number(r.get(spec.name)) for r in records]
@@ -102,20 +115,25 @@ class FraudModel:
         return self.score_matrix(encode(self.specs, records))
 
     def explain(self, record: Mapping[str, Any], top: int = 3) -> list[Contribution]:
-        """The `top` inputs that raise the log-odds most (positive contributions only)."""
+        """The `top` inputs that raise the log-odds most (positive contributions only).
+
+        Parts of one input (its categorical and ordinal encodings) are added up.
+        """
         x = encode(self.specs, [record])
         contrib = np.asarray(
             self.booster.predict(x, pred_contrib=True, num_threads=self.num_threads)
         )[0, :-1]
-        order = np.argsort(-contrib, kind="stable")[:top]
-        return [
-            Contribution(self.specs[j].name, float(contrib[j])) for j in order if contrib[j] > 0
-        ]
+        by_input: dict[str, float] = {}
+        for spec, value in zip(self.specs, contrib.tolist(), strict=True):
+            by_input[spec.name] = by_input.get(spec.name, 0.0) + value
+        ranked = sorted(by_input.items(), key=lambda item: -item[1])[:top]
+        return [Contribution(name, value) for name, value in ranked if value > 0]
 
     # ---- files ------------------------------------------------------------------------------
 
     def to_files(self) -> dict[str, bytes]:
         meta = {
+            "format": FORMAT,
             "feature_set": FEATURE_SET,
             "features": [
                 {"name": s.name, "dtype": s.dtype, "source": s.source,
@@ -139,11 +157,18 @@ class FraudModel:
     ) -> FraudModel:
         """Rebuild from `to_files` output (raises KeyError/ValueError when malformed)."""
         meta = json.loads(files[META_FILE].decode())
+        if int(meta.get("format", 1)) > FORMAT:
+            raise ValueError(
+                f"fraud model format {meta['format']} is newer than this code ({FORMAT})"
+            )
         specs = tuple(
             FeatureSpec(f["name"], f["dtype"], f["source"], f["description"],
                         tuple(f.get("categories", ())))
             for f in meta["features"]
         )  # fmt: skip
+        unknown = sorted({s.dtype for s in specs} - DTYPES)
+        if unknown:
+            raise ValueError(f"unknown input dtypes {unknown}")
         booster = _lgb().Booster(model_str=files[MODEL_FILE].decode())
         if booster.num_feature() != len(specs):
             raise ValueError("the booster and the feature list disagree on the number of inputs")
