@@ -110,7 +110,7 @@ class ApplicationLink(Base):
 
     __table_args__ = (
         Index("ix_application_link_kind_key_hash_submitted_at", "kind", "key_hash", "submitted_at"),
-        Index("ix_application_link_application_id", "application_id"),
+        Index("ix_application_link_application_id_kind", "application_id", "kind"),
     )
 
 
