@@ -1,16 +1,29 @@
 from __future__ import annotations
 
+from datetime import UTC
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from autolease.backtest.jobs import BacktestOptions, decide
-from autolease.backtest.runner import PolicyPair, contexts, decide_in_process, decide_partition
+from autolease.backtest.runner import (
+    PolicyMemo,
+    PolicyPair,
+    contexts,
+    decide_in_process,
+    decide_partition,
+)
 from autolease.backtest.stages import BookStages
 from autolease.decision.catalog import PolicyCatalog
+from autolease.decision.engine import PolicyEngine
+from autolease.decision.inputs import build_policy_input
 from autolease.decision.jdm import PolicyDocument
 from autolease.decision.stage import PolicyStage
+from autolease.kit.clock import business_date
+from autolease.kit.money import from_fen
+from autolease.origination.pipeline import ApplicationFacts, PersonFacts
 
 P, Q = "origination/approve", "origination/approve-conservative"
 
@@ -78,6 +91,84 @@ class TestDecidePartition:
         assert (decided["policy_outcome"] != "approve").all()
 
 
+class TestPolicyMemo:
+    def test_duplicate_rows_get_the_decisions_of_their_first_copy(
+        self, scored: pd.DataFrame, pair: PolicyPair
+    ) -> None:
+        twice = pd.concat([scored.iloc[:40], scored.iloc[:40]], ignore_index=True)
+        decided = decide_partition(twice, pair).drop(columns="application_id")
+        first, second = decided.iloc[:40], decided.iloc[40:].reset_index(drop=True)
+        pd.testing.assert_frame_equal(first, second)
+
+    def test_one_evaluation_per_distinct_input_and_the_engines_answer(
+        self, scored: pd.DataFrame, pair: PolicyPair
+    ) -> None:
+        engine = PolicyEngine()
+        memo = PolicyMemo(engine, pair)
+        stages = pair.stages.build()
+        for _, ctx, valuation in contexts(scored.iloc[:25]):
+            pair.stages.run(stages, ctx, valuation)
+            values = build_policy_input(ctx.facts, ctx.features, ctx.reasons).values
+            first = memo.decide(values)
+            assert memo.decide(dict(values)) == first
+            outcome, codes = engine.decide(pair.against, values)
+            assert first[1] == (outcome, "|".join(codes))
+        assert memo.evaluated == 25
+
+    def test_stops_keying_when_inputs_do_not_repeat_and_still_answers(
+        self, scored: pd.DataFrame, pair: PolicyPair
+    ) -> None:
+        engine = PolicyEngine()
+        memo = PolicyMemo(engine, pair)
+        memo.PROBE = 10
+        stages = pair.stages.build()
+        for _, ctx, valuation in contexts(scored.iloc[:30]):
+            pair.stages.run(stages, ctx, valuation)
+            values = build_policy_input(ctx.facts, ctx.features, ctx.reasons).values
+            outcome, codes = engine.decide(pair.policy, values)
+            assert memo.decide(values)[0] == (outcome, "|".join(codes))
+        assert not memo.keying
+        assert memo.evaluated == 30
+
+    def test_keeps_keying_when_inputs_repeat(self, scored: pd.DataFrame, pair: PolicyPair) -> None:
+        memo = PolicyMemo(PolicyEngine(), pair)
+        memo.PROBE = 10
+        stages = pair.stages.build()
+        _, ctx, valuation = next(contexts(scored.iloc[:1]))
+        pair.stages.run(stages, ctx, valuation)
+        values = build_policy_input(ctx.facts, ctx.features, ctx.reasons).values
+        for _ in range(30):
+            memo.decide(values)
+        assert memo.keying
+        assert memo.evaluated == 1
+
+    def test_the_key_tells_a_bool_from_an_equal_number(
+        self, scored: pd.DataFrame, pair: PolicyPair
+    ) -> None:
+        memo = PolicyMemo(PolicyEngine(), pair)
+        stages = pair.stages.build()
+        _, ctx, valuation = next(contexts(scored.iloc[:1]))
+        pair.stages.run(stages, ctx, valuation)
+        values = build_policy_input(ctx.facts, ctx.features, ctx.reasons).values
+        memo.decide({**values, "court_enforced": False})
+        memo.decide({**values, "court_enforced": 0})
+        assert memo.evaluated == 2
+
+
+class TestLocalProcesses:
+    def test_a_pool_of_processes_gives_the_in_process_decisions(
+        self, scored: pd.DataFrame, pair: PolicyPair, book_dir: Path
+    ) -> None:
+        options = BacktestOptions(
+            data=book_dir, policy=pair.policy, against=pair.against, executor="pandas",
+            workers=2, chunk_rows=70,
+        )  # fmt: skip
+        done: list[int] = []
+        pooled = decide(scored, pair, options, done.append)
+        pd.testing.assert_frame_equal(pooled, decide_partition(scored, pair))
+        assert done == [70, 70, 70, 70, 20]
+
+
 class TestOnACluster:
     def test_a_local_cluster_gives_the_same_decisions(
         self, scored: pd.DataFrame, pair: PolicyPair, book_dir: Path
@@ -91,3 +182,56 @@ class TestOnACluster:
         pd.testing.assert_frame_equal(on_cluster, decide_partition(scored, pair))
         assert sum(done) == len(scored)
         assert len(done) == 3
+
+
+def _plain_facts(row: dict[str, object]) -> ApplicationFacts:
+    """Facts built field by field from one row (the reference for `contexts`)."""
+
+    def money(value: object) -> Decimal | None:
+        return None if value is None or value != value else from_fen(int(value))  # type: ignore[call-overload]
+
+    def text(value: object) -> str | None:
+        return value if isinstance(value, str) and value else None
+
+    return ApplicationFacts(
+        applicant_kind=row["applicant_kind"],
+        person=PersonFacts(row["person_name"], text(row["id_number"]), row["phone"]),
+        uscc=text(row["uscc"]),
+        bank_card=row["bank_card"],
+        province=row["province"],
+        monthly_income=money(row["monthly_income_fen"]),
+        vin=row["vin"],
+        plate=text(row["plate"]),
+        brand=row["brand"],
+        first_registration_date=row["first_registration_date"].date(),
+        mileage_km=int(row["mileage_km"]),
+        asking_price=money(row["asking_price_fen"]) or Decimal(0),
+        invoice_price=money(row["invoice_price_fen"]),
+        fuel_type=text(row["fuel_type"]),
+        seller_type=row["seller_type"],
+        product_type=row["product_type"],
+        amount=money(row["amount_fen"]) or Decimal(0),
+        term_months=int(row["term_months"]),
+        down_payment=money(row["down_payment_fen"]) or Decimal(0),
+        monthly_budget=money(row["monthly_budget_fen"]),
+        lead_source=row["lead_source"],
+        sp_grade=row["sp_grade"],
+    )  # type: ignore[arg-type]
+
+
+def test_contexts_hold_the_facts_and_features_of_each_row(scored: pd.DataFrame) -> None:
+    rows = scored.astype(object).where(scored.notna(), None).to_dict("records")
+    built = list(contexts(scored))
+    assert len(built) == len(rows)
+    with_invoice = 0
+    for row, (application_id, ctx, valuation) in zip(rows, built, strict=True):
+        assert application_id == row["application_id"]
+        assert ctx.facts == _plain_facts(row)
+        at = row["submitted_at"].to_pydatetime().astimezone(UTC)
+        assert ctx.as_of == at
+        assert ctx.business_date == business_date(at)
+        assert ctx.features["credit_pd"] == row["credit_pd"]
+        assert ctx.features["court_dishonest"] == row["court_dishonest"]
+        assert valuation == row["valuation_price_fen"] / 100
+        with_invoice += ctx.facts.invoice_price is not None
+    assert 0 < with_invoice < len(rows)

@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import pyarrow.parquet as pq
 
@@ -201,7 +200,7 @@ def _read(directory: Path, table: str, columns: Sequence[str]) -> pd.DataFrame:
     for column in columns:
         if column not in names:
             raise _missing(f"{table}.parquet", column)
-    frame: pd.DataFrame = pq.read_table(path, columns=list(columns)).to_pandas()
+    frame: pd.DataFrame = pq.read_table(path, columns=list(columns)).to_pandas(date_as_object=False)
     return frame
 
 
@@ -213,42 +212,53 @@ def _missing(where: str, column: str) -> BookInvalid:
 
 
 def _shape(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rename and pick the book columns, keeping each column's dtype (no object round trips)."""
+    frame = frame.reset_index(drop=True)
     corporate = frame["kind"].astype(str) == "corporate"
+
+    def person(field: str) -> pd.Series:
+        return frame[f"legal_rep_{field}"].where(corporate, frame[field])
+
     out = pd.DataFrame(
         {
-            "application_id": frame["application_id"].to_numpy(),
-            "submitted_at": frame["submitted_at"].to_numpy(),
-            "applicant_kind": frame["kind"].astype(str).to_numpy(),
-            "person_name": np.where(corporate, frame["legal_rep_name"], frame["name"]),
-            "id_number": np.where(corporate, frame["legal_rep_id_number"], frame["id_number"]),
-            "phone": np.where(corporate, frame["legal_rep_phone"], frame["phone"]),
-            "uscc": frame["uscc"].to_numpy(),
-            "bank_card": frame["bank_card"].to_numpy(),
-            "province": frame["province"].to_numpy(),
-            "monthly_income_fen": frame["monthly_income_fen"].to_numpy(),
-            "vin": frame["vin"].to_numpy(),
-            "plate": frame["plate"].to_numpy(),
-            "brand": frame["declared_brand"].to_numpy(),
-            "first_registration_date": pd.to_datetime(frame["first_registration_date"]),
-            "mileage_km": frame["declared_mileage_km"].to_numpy(),
-            "asking_price_fen": frame["asking_price_fen"].to_numpy(),
-            "invoice_price_fen": frame["invoice_price_fen"].to_numpy(),
-            "fuel_type": frame["fuel_type"].astype("string").to_numpy(),
-            "seller_type": frame["seller_type"].astype(str).to_numpy(),
-            "product_type": frame["product_type"].astype(str).to_numpy(),
-            "amount_fen": frame["amount_fen"].to_numpy(),
-            "term_months": frame["term_months"].to_numpy(),
-            "down_payment_fen": frame["down_payment_fen"].to_numpy(),
-            "monthly_budget_fen": frame["monthly_budget_fen"].to_numpy(),
-            "lead_source": frame["lead_source"].astype(str).to_numpy(),
-            "sp_grade": frame["grade"].to_numpy(),
-            "court_spending_ban": frame["spending_ban"].to_numpy(),
+            "application_id": frame["application_id"],
+            "submitted_at": frame["submitted_at"],
+            "applicant_kind": frame["kind"].astype(str),
+            "person_name": person("name"),
+            "id_number": person("id_number"),
+            "phone": person("phone"),
+            "uscc": frame["uscc"],
+            "bank_card": frame["bank_card"],
+            "province": frame["province"],
+            "monthly_income_fen": frame["monthly_income_fen"],
+            "vin": frame["vin"],
+            "plate": frame["plate"],
+            "brand": frame["declared_brand"],
+            "first_registration_date": _day(frame["first_registration_date"]),
+            "mileage_km": frame["declared_mileage_km"],
+            "asking_price_fen": frame["asking_price_fen"],
+            "invoice_price_fen": frame["invoice_price_fen"],
+            "fuel_type": frame["fuel_type"].astype("string").astype(str),
+            "seller_type": frame["seller_type"].astype(str),
+            "product_type": frame["product_type"].astype(str),
+            "amount_fen": frame["amount_fen"],
+            "term_months": frame["term_months"],
+            "down_payment_fen": frame["down_payment_fen"],
+            "monthly_budget_fen": frame["monthly_budget_fen"],
+            "lead_source": frame["lead_source"].astype(str),
+            "sp_grade": frame["grade"],
+            "court_spending_ban": frame["spending_ban"],
         }
     )
-    out["application_date"] = pd.to_datetime(frame["application_date"]).to_numpy()
+    out["application_date"] = _day(frame["application_date"])
     for column in FEATURE_COLUMNS + OUTCOME_COLUMNS + SCORE_COLUMNS + MODEL_COLUMNS:
         if column in frame.columns and column not in out.columns:
-            out[column] = frame[column].to_numpy()
+            out[column] = frame[column]
     if "default_flag" in out.columns:
         out["default_flag"] = out["default_flag"].astype("boolean")
-    return out.reset_index(drop=True)
+    return out
+
+
+def _day(column: pd.Series) -> pd.Series:
+    """A date column as ``datetime64[s]`` (Parquet ``date32`` is read as datetimes)."""
+    return pd.to_datetime(column).astype("datetime64[s]")

@@ -56,8 +56,10 @@ def backtest(
     policy: Annotated[str, typer.Option(help="policy key, key@version (stored) or a .json file")],
     against: Annotated[str, typer.Option(help="the policy to compare with (same forms)")],
     data: Annotated[Path, typer.Option(help="directory of a book written by `autolease synth`")],
-    executor: Annotated[str, typer.Option(help="pandas (this process) or dask")] = "pandas",
-    workers: Annotated[int, typer.Option(help="LocalCluster workers for dask")] = 2,
+    executor: Annotated[str, typer.Option(help="pandas (local processes) or dask")] = "pandas",
+    workers: Annotated[
+        int, typer.Option(help="local processes (pandas) or LocalCluster workers (dask)")
+    ] = 2,
     scheduler: Annotated[
         str | None, typer.Option(help="dask scheduler address (tcp://host:8786) or 'synchronous'")
     ] = None,

@@ -2,7 +2,8 @@
 
 Executors only decide *where* `autolease.backtest.runner.decide_partition` runs:
 
-* ``pandas``: in this process, chunk by chunk;
+* ``pandas``: chunk by chunk, in this process (``workers=1``) or on a local pool of
+  ``workers`` processes (`concurrent.futures`, spawned; results gathered in book order);
 * ``dask``: ``map_partitions`` over the book on a ``distributed`` cluster — a
   ``LocalCluster`` of ``workers`` processes, or the scheduler at ``scheduler`` — or, with
   ``scheduler="synchronous"``, Dask's single-threaded scheduler (tests).
@@ -16,12 +17,14 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd  # type: ignore[import-untyped]
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from autolease.backtest.book import SCORE_COLUMNS, load_book
 from autolease.backtest.exceptions import BacktestInvalid
 from autolease.backtest.metrics import DEFAULT_LGD, BacktestSummary, summarize
 from autolease.backtest.runner import (
     PolicyPair,
+    chunks,
     decide_in_process,
     decide_partition,
     decision_columns,
@@ -68,7 +71,8 @@ def prepare_book(options: BacktestOptions) -> tuple[pd.DataFrame, list[str]]:
     notes = []
     has_scores = all(c in book.columns for c in ("credit_pd", "fraud_score"))
     if not has_scores and options.standin_models:
-        scores = standin_scores(book)
+        with threadpool_limits(limits=1):  # BLAS threads thrash on a shared 2-core box
+            scores = standin_scores(book)
         book = book.drop(columns=[c for c in SCORE_COLUMNS if c in book.columns]).merge(
             scores, on="application_id", how="left"
         )
@@ -126,6 +130,8 @@ def run_backtest(
 def decide(
     book: pd.DataFrame, pair: PolicyPair, options: BacktestOptions, on_progress: Progress | None
 ) -> pd.DataFrame:
+    if options.executor == "pandas" and options.workers > 1 and len(book) > options.chunk_rows:
+        return decide_in_processes(book, pair, options, on_progress)
     if options.executor == "pandas":
         return decide_in_process(book, pair, chunk_rows=options.chunk_rows, on_progress=on_progress)
     if options.executor == "dask":
@@ -134,6 +140,34 @@ def decide(
         f"unknown executor {options.executor!r}",
         errors=[FieldError("executor", "choice", "pandas or dask", "执行器应为pandas或dask")],
     )
+
+
+def decide_in_processes(
+    book: pd.DataFrame, pair: PolicyPair, options: BacktestOptions, on_progress: Progress | None
+) -> pd.DataFrame:
+    """The pandas executor on ``workers`` local processes: the same chunks, in book order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(
+        max_workers=options.workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_setup_worker,
+        initargs=(options.worker_setup,),
+    )
+    with pool:
+        futures = [pool.submit(decide_partition, p, pair) for p in chunks(book, options.chunk_rows)]
+        parts = []
+        for future in futures:
+            parts.append(future.result())
+            if on_progress is not None:
+                on_progress(len(parts[-1]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _setup_worker(setup: Callable[[], None] | None) -> None:
+    if setup is not None:
+        setup()
 
 
 def decide_with_dask(
