@@ -73,6 +73,23 @@ class TestScoreBatch:
         assert batch.factors is not None
         assert batch.factors[0, 0] == single[0].factors[0].feature
 
+    @pytest.mark.parametrize("kind", KINDS)
+    def test_reasons_leave_pd_unchanged_and_name_the_worst_inputs(
+        self, toy_models: dict[str, TrainingResult], toy_frame: pd.DataFrame, kind: str
+    ) -> None:
+        model = toy_models[kind].model
+        plain = model.score_batch(toy_frame)
+        explained = model.score_batch(toy_frame, top=2)
+        assert np.allclose(explained.pd, plain.pd, rtol=0, atol=1e-9)
+        assert explained.grade.tolist() == plain.grade.tolist()
+        adverse = model.adverse_points(encode(toy_frame, model.schema))
+        names = np.asarray(model.schema.names)
+        assert explained.factors is not None
+        worst = names[np.argmax(adverse, axis=1)]
+        hurt = adverse.max(axis=1) > 1e-9
+        assert (explained.factors[hurt, 0] == worst[hurt]).all()
+        assert (explained.factors[~hurt, 0] == "").all()
+
     def test_blend_lies_between_its_parts(
         self, toy_models: dict[str, TrainingResult], toy_frame: pd.DataFrame
     ) -> None:

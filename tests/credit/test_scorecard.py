@@ -40,10 +40,37 @@ class TestScorecardFit:
     def test_low_iv_inputs_are_left_out(self, toy_frame: pd.DataFrame) -> None:
         schema, _ = infer_schema(toy_frame, exclude=["status"])
         y = (toy_frame["status"] == "bad").to_numpy().astype(int)
-        card = ScorecardPD(min_iv=0.2).fit(encode(toy_frame, schema), y, schema)
-        assert [v.name for v in card.table_.variables] == ["ltv"]
-        statuses = {r["variable"]: r["status"] for r in card.report_}
-        assert statuses["home"].startswith("dropped: IV")
+        for params in (
+            {"regression": "woe", "min_iv": 0.2},
+            {"regression": "bins", "min_iv_bins": 0.2},
+        ):
+            card = ScorecardPD(**params).fit(encode(toy_frame, schema), y, schema)  # type: ignore[arg-type]
+            assert [v.name for v in card.table_.variables] == ["ltv"]
+            statuses = {r["variable"]: r["status"] for r in card.report_}
+            assert statuses["home"].startswith("dropped: IV")
+
+    @pytest.mark.parametrize("form", ["woe", "bins"])
+    def test_each_form_keeps_declared_directions(self, toy_frame: pd.DataFrame, form: str) -> None:
+        schema, _ = infer_schema(toy_frame, exclude=["status"])
+        y = (toy_frame["status"] == "bad").to_numpy().astype(int)
+        card = ScorecardPD(regression=form, monotone={"ltv": 1, "income": -1})
+        card.fit(encode(toy_frame, schema), y, schema)
+        assert card.regression_ == form
+        by_name = {v.name: v for v in card.table_.variables}
+        ltv_points = [b.points for b in by_name["ltv"].bins[:-1]]
+        income_points = [b.points for b in by_name["income"].bins[:-1]]
+        assert ltv_points == sorted(ltv_points, reverse=True)
+        assert income_points == sorted(income_points)
+        assert ltv_points[0] > ltv_points[-1]
+
+    def test_auto_takes_the_form_with_the_better_inner_auc(self, toy_frame: pd.DataFrame) -> None:
+        schema, _ = infer_schema(toy_frame, exclude=["status"])
+        y = (toy_frame["status"] == "bad").to_numpy().astype(int)
+        card = ScorecardPD().fit(encode(toy_frame, schema), y, schema)
+        assert set(card.inner_auc_) == {"woe", "bins"}
+        assert all(0.5 < auc <= 1 for auc in card.inner_auc_.values())
+        assert card.regression_ == max(card.inner_auc_, key=card.inner_auc_.__getitem__)
+        assert {r["regression"] for r in card.report_} == {card.regression_}
 
     def test_declared_directions_give_monotone_points(
         self, toy_models: dict[str, TrainingResult]
@@ -61,6 +88,8 @@ class TestScorecardFit:
         schema, _ = infer_schema(toy_frame, exclude=["status"])
         with pytest.raises(ValueError, match="max_correlation"):
             ScorecardPD(max_correlation=0).fit(encode(toy_frame, schema), [0, 1] * 400, schema)
+        with pytest.raises(ValueError, match="regression must be"):
+            ScorecardPD(regression="trees").fit(encode(toy_frame, schema), [0, 1] * 400, schema)
 
 
 class TestCompiledScorecard:

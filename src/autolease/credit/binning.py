@@ -4,14 +4,21 @@
 monotone direction where there is one, else the ``monotonic_trend`` parameter), computes WOE
 as ``ln(share of goods / share of bads)`` (positive = safer, smoothed by half a count),
 keeps inputs with enough information value and not too correlated with a stronger one, and
-fits scikit-learn's L2 `LogisticRegression` on the bad flag. Fitted coefficients are
-negative, so ``points = −factor · coefficient · WOE``; an input whose coefficient comes out
-positive (collinearity) is dropped and the regression refitted, so points always rise with
-WOE. What is kept is a `scorecard.PointsTable`; optbinning is never needed to score.
+fits scikit-learn's L2 `LogisticRegression` on the bad flag in one of two forms:
+
+- WOE form: one coefficient per input on its WOE. Fitted coefficients are negative, so
+  ``points = −factor · coefficient · WOE``; an input whose coefficient comes out positive
+  (collinearity) is dropped and the regression refitted, so points always rise with WOE.
+- bin form: one coefficient per bin (indicator columns), ``points = −factor · coefficient``;
+  declared directions are kept by a count-weighted isotonic fit of the bins' coefficients.
+
+``regression="auto"`` takes the form with the higher inner cross-validated AUC. What is kept
+is a `scorecard.PointsTable` either way; optbinning is never needed to score.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import warnings
@@ -22,6 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from autolease.credit import metrics
 from autolease.credit.encoding import ColumnKind, InputSchema
 from autolease.credit.scaling import ScoreScaling
 from autolease.credit.scorecard import (
@@ -35,6 +43,8 @@ from autolease.credit.scorecard import (
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 _SMOOTH = 0.5
+FORMS = ("woe", "bins")
+_INNER_FOLDS = 5
 
 
 @dataclass
@@ -60,8 +70,16 @@ class ScorecardPD:
     monotone : mapping of str to int
         +1 when a higher value is riskier (bad rate ascending), −1 when safer.
     max_n_prebins, min_prebin_size, min_bin_size, max_n_bins : optbinning limits.
+    regression : {"auto", "woe", "bins"}
+        ``woe``: one coefficient per input on its WOE (the classic scorecard); ``bins``: one
+        coefficient per bin (an indicator per bin, so correlated inputs such as successive
+        months' arrears share the signal bin by bin); ``auto``: the form with the higher
+        5-fold cross-validated AUC on the training rows (WOE recomputed on each inner
+        training part; the bins themselves are fitted once).
     min_iv : float
-        Inputs with a lower information value are left out.
+        For the WOE form, inputs with a lower information value are left out.
+    min_iv_bins : float
+        The same screen for the bin form, looser because its L2 penalty shrinks weak bins.
     max_correlation : float
         Of two inputs whose WOE correlate more than this, the lower-IV one is left out.
     c : float
@@ -78,19 +96,25 @@ class ScorecardPD:
     min_bin_size: float | None = None
     max_n_bins: int | None = None
     min_iv: float = 0.02
+    min_iv_bins: float = 0.005
     max_correlation: float = 0.9
     c: float = 0.1
+    regression: str = "auto"
     scaling: ScoreScaling = field(default_factory=ScoreScaling)
     point_decimals: int = 2
     table_: PointsTable = field(init=False, repr=False, compare=False)
     compiled_: CompiledScorecard = field(init=False, repr=False, compare=False)
     report_: list[dict[str, Any]] = field(init=False, repr=False, compare=False)
+    regression_: str = field(init=False, repr=False, compare=False)
+    inner_auc_: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def _check_parameters(self) -> None:
         if not 0 < self.max_correlation <= 1:
             raise ValueError("max_correlation must be in (0, 1]")
-        if self.c <= 0 or self.min_iv < 0 or self.point_decimals < 0:
+        if self.c <= 0 or min(self.min_iv, self.min_iv_bins) < 0 or self.point_decimals < 0:
             raise ValueError("c must be positive; min_iv and point_decimals non-negative")
+        if self.regression not in ("auto", *FORMS):
+            raise ValueError(f"regression must be auto, woe or bins, not {self.regression!r}")
 
     def fit(self, x: F64, y: Any, schema: InputSchema) -> ScorecardPD:
         """Bin every input, select, regress and scale.
@@ -113,12 +137,52 @@ class ScorecardPD:
         binned = [
             self._bin(x[:, j], target, spec.name, spec) for j, spec in enumerate(schema.columns)
         ]
-        chosen = _select(binned, self.min_iv, self.max_correlation)
-        coef, intercept, chosen = self._regress(chosen, target)
-        self.table_ = self._table(chosen, coef, intercept)
+        self.inner_auc_ = {}
+        if self.regression == "auto":
+            self.inner_auc_ = {form: self._inner_auc(form, binned, target) for form in FORMS}
+            self.regression_ = max(FORMS, key=lambda form: self.inner_auc_[form])
+        else:
+            self.regression_ = self.regression
+        chosen = _select(binned, self._screen(self.regression_), self.max_correlation)
+        if self.regression_ == "bins":
+            bin_points, intercept = self._regress_bins(chosen, target)
+            self.table_ = self._bin_table(chosen, bin_points, intercept)
+        else:
+            coef, intercept, chosen = self._regress(chosen, target)
+            self.table_ = self._table(chosen, coef, intercept)
         self.compiled_ = CompiledScorecard(self.table_, schema)
-        self.report_ = [_report_row(b) for b in binned]
+        self.report_ = [{**_report_row(b), "regression": self.regression_} for b in binned]
         return self
+
+    def _screen(self, form: str) -> float:
+        return self.min_iv_bins if form == "bins" else self.min_iv
+
+    def _inner_auc(self, form: str, binned: list[_Binned], y: I64) -> float:
+        """Mean AUC of one regression form over inner folds of the training rows."""
+        from sklearn.model_selection import StratifiedKFold
+
+        copies = [dataclasses.replace(b) for b in binned]
+        chosen = _select(copies, self._screen(form), self.max_correlation)
+        folds = StratifiedKFold(_INNER_FOLDS, shuffle=True, random_state=0)
+        aucs = [
+            self._fold_auc(form, chosen, y, train, valid)
+            for train, valid in folds.split(np.zeros(len(y)), y)
+        ]
+        return float(np.mean(aucs))
+
+    def _fold_auc(self, form: str, chosen: list[_Binned], y: I64, train: I64, valid: I64) -> float:
+        fitted = [_subset(b, train, y) for b in chosen]
+        logit = np.zeros(len(valid))
+        if form == "bins":
+            betas, intercept = self._regress_bins(fitted, y[train])
+            for b, beta in zip(chosen, betas, strict=True):
+                logit += beta[b.index[valid]]
+        else:
+            coef, intercept, kept = self._regress(fitted, y[train])
+            index = {b.name: b.index for b in chosen}
+            for f, beta in zip(kept, coef, strict=True):
+                logit += beta * f.woe[index[f.name][valid]]
+        return metrics.auc(y[valid], logit + intercept)
 
     def _bin(self, col: F64, y: I64, name: str, spec: Any) -> _Binned:
         numeric = spec.kind == "numeric"
@@ -152,6 +216,52 @@ class ScorecardPD:
             chosen[worst].status = "dropped: coefficient sign (collinear)"
             chosen = chosen[:worst] + chosen[worst + 1 :]
 
+    def _regress_bins(self, chosen: list[_Binned], y: I64) -> tuple[list[F64], float]:
+        from scipy import sparse
+        from sklearn.linear_model import LogisticRegression
+
+        if not chosen:
+            return [], float(_logit_mean(y))
+        widths = [len(b.bins) for b in chosen]
+        offsets = np.cumsum([0, *widths[:-1]])
+        rows = np.arange(len(y))
+        cols = np.concatenate([b.index + o for b, o in zip(chosen, offsets, strict=True)])
+        design = sparse.csr_matrix(
+            (np.ones(len(cols)), (np.tile(rows, len(chosen)), cols)),
+            shape=(len(y), int(sum(widths))),
+        )
+        model = LogisticRegression(C=self.c, max_iter=5000)
+        model.fit(design, y)
+        beta = np.asarray(model.coef_[0], dtype=np.float64)
+        out = []
+        for b, o, w in zip(chosen, offsets, widths, strict=True):
+            out.append(_monotone(beta[o : o + w], b, self.monotone.get(b.name, 0)))
+        return out, float(model.intercept_[0])
+
+    def _bin_table(self, chosen: list[_Binned], betas: list[F64], intercept: float) -> PointsTable:
+        factor, offset = self.scaling.factor, self.scaling.offset
+        digits = self.point_decimals
+        variables = []
+        for b, beta in zip(chosen, betas, strict=True):
+            bins = tuple(
+                ScorecardBin(
+                    label=bin_.label,
+                    points=round(-factor * float(bb), digits),
+                    woe=round(float(w), 6),
+                    count=bin_.count,
+                    bads=bin_.bads,
+                    lower=bin_.lower,
+                    upper=bin_.upper,
+                    categories=bin_.categories,
+                    missing=bin_.missing,
+                )
+                for bin_, w, bb in zip(b.bins, b.woe, beta, strict=True)
+            )
+            slope = _slope(b, beta)
+            variables.append(ScorecardVariable(b.name, b.kind, round(b.iv, 6), slope, bins))
+        base = round(offset - factor * intercept, digits)
+        return PointsTable(self.scaling, intercept, base, tuple(variables))
+
     def _table(self, chosen: list[_Binned], coef: F64, intercept: float) -> PointsTable:
         factor, offset = self.scaling.factor, self.scaling.offset
         digits = self.point_decimals
@@ -180,6 +290,32 @@ class ScorecardPD:
 
     def predict_pd(self, x: F64) -> F64:
         return self.scaling.pd(self.compiled_.score(x))
+
+
+def _monotone(beta: F64, b: _Binned, direction: int) -> F64:
+    """Bin log-odds made monotone along a declared direction (count-weighted isotonic fit)."""
+    if direction == 0 or b.kind != "numeric" or len(beta) < 3:
+        return beta
+    from sklearn.isotonic import IsotonicRegression
+
+    regular = beta[:-1]
+    weights = np.maximum(np.bincount(b.index, minlength=len(beta))[:-1], 1)
+    iso = IsotonicRegression(increasing=direction > 0)
+    fitted = iso.fit_transform(np.arange(len(regular)), regular, sample_weight=weights)
+    return np.concatenate([fitted, beta[-1:]])
+
+
+def _slope(b: _Binned, beta: F64) -> float:
+    """Least-squares slope of the bins' log-odds on their WOE (negative when they agree)."""
+    counts = np.bincount(b.index, minlength=len(beta)).astype(np.float64)
+    if counts.sum() == 0 or np.ptp(b.woe) == 0:
+        return 0.0
+    w_mean = np.average(b.woe, weights=counts)
+    b_mean = np.average(beta, weights=counts)
+    var = np.average((b.woe - w_mean) ** 2, weights=counts)
+    if var == 0:
+        return 0.0
+    return float(np.average((b.woe - w_mean) * (beta - b_mean), weights=counts) / var)
 
 
 def _trend(direction: int, default: str) -> str:
@@ -248,15 +384,7 @@ def _binned(
     name: str, kind: ColumnKind, splits: list[Any], index: I64, y: I64, regular: int
 ) -> _Binned:
     n_bins = regular + 1
-    counts = np.bincount(index, minlength=n_bins)
-    bads = np.bincount(index, weights=y, minlength=n_bins).astype(np.int64)
-    goods = counts - bads
-    total_good, total_bad = max(int(goods.sum()), 1), max(int(bads.sum()), 1)
-    good_share = (goods + _SMOOTH) / (total_good + _SMOOTH * n_bins)
-    bad_share = (bads + _SMOOTH) / (total_bad + _SMOOTH * n_bins)
-    woe = np.log(good_share / bad_share)
-    woe[counts == 0] = 0.0
-    iv = float(np.sum((goods / total_good - bads / total_bad) * woe))
+    counts, bads, woe, iv = _woe_iv(index, y, n_bins)
     labels = _labels(kind, splits)
     bins = []
     for i in range(n_bins):
@@ -275,6 +403,27 @@ def _binned(
             )
         )
     return _Binned(name, kind, bins, index, woe, iv)
+
+
+def _woe_iv(index: I64, y: I64, n_bins: int) -> tuple[I64, I64, F64, float]:
+    """Counts, bads, WOE (smoothed by half a count; 0 for empty bins) and IV of each bin."""
+    counts = np.bincount(index, minlength=n_bins)
+    bads = np.bincount(index, weights=y, minlength=n_bins).astype(np.int64)
+    goods = counts - bads
+    total_good, total_bad = max(int(goods.sum()), 1), max(int(bads.sum()), 1)
+    good_share = (goods + _SMOOTH) / (total_good + _SMOOTH * n_bins)
+    bad_share = (bads + _SMOOTH) / (total_bad + _SMOOTH * n_bins)
+    woe = np.log(good_share / bad_share)
+    woe[counts == 0] = 0.0
+    iv = float(np.sum((goods / total_good - bads / total_bad) * woe))
+    return counts, bads, woe, iv
+
+
+def _subset(b: _Binned, rows: I64, y: I64) -> _Binned:
+    """The same bins on some rows only, with WOE and IV from those rows."""
+    index = b.index[rows]
+    _, _, woe, iv = _woe_iv(index, y[rows], len(b.bins))
+    return dataclasses.replace(b, index=index, woe=woe, iv=iv)
 
 
 def _labels(kind: ColumnKind, splits: list[Any]) -> list[tuple[Any, Any, tuple[str, ...], str]]:

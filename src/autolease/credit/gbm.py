@@ -217,8 +217,29 @@ class BoosterModel:
 
     def contributions(self, x: F64) -> F64:
         """Per-input SHAP contributions to the log-odds (LightGBM ``pred_contrib``), (n, p)."""
-        contrib = self.booster.predict(x, pred_contrib=True, num_threads=self.num_threads)
-        return np.asarray(contrib, dtype=np.float64)[:, : x.shape[1]]
+        return self.explain(x)[1]
+
+    def explain(self, x: F64) -> tuple[F64, F64]:
+        """Log-odds and per-input SHAP contributions from one ``pred_contrib`` pass.
+
+        TreeSHAP is exact and efficient: the contributions plus the expected value (LightGBM's
+        last output column) sum to the raw log-odds, so a batch that needs reasons walks the
+        trees once instead of predicting and explaining separately.
+
+        Parameters
+        ----------
+        x : ndarray of float64, shape (n, p)
+
+        Returns
+        -------
+        tuple of ndarray of float64
+            Log-odds, shape (n,), and contributions, shape (n, p).
+        """
+        contrib = np.asarray(
+            self.booster.predict(x, pred_contrib=True, num_threads=self.num_threads),
+            dtype=np.float64,
+        )
+        return contrib.sum(axis=1), contrib[:, : x.shape[1]]
 
     def feature_importance(self) -> list[float]:
         gains = self.booster.feature_importance(importance_type="gain")

@@ -244,12 +244,28 @@ class CreditModel:
             score = card.table.base_points + points.sum(axis=1)
             pd_values = self.scaling.pd(score)
             lost = card.lost_from_points(points, x.shape[1]) if top > 0 else None
+        elif top > 0:
+            pd_values, lost = self._pd_and_adverse(x)
+            score = self.scaling.score(pd_values)
         else:
             pd_values = self.pd_matrix(x)
             score = self.scaling.score(pd_values)
-            lost = self.adverse_points(x) if top > 0 else None
+            lost = None
         factors = None if lost is None else self._top_names(lost, top)
         return BatchScores(pd_values, score, self.grades.grade(pd_values), factors)
+
+    def _pd_and_adverse(self, x: F64) -> tuple[F64, F64]:
+        """PD and adverse points of a model with a booster from one pass over its trees."""
+        log_odds, contrib = self._booster().explain(x)
+        gbm_pd = self._booster().calibrator.apply(log_odds)
+        gbm = np.maximum(contrib, 0.0) * self.scaling.factor
+        if self.kind == "gbm":
+            return gbm_pd, gbm
+        card, w = self._scorecard(), self.blend_weight
+        points = card.points(x)
+        sc_pd = self.scaling.pd(card.table.base_points + points.sum(axis=1))
+        blended = sigmoid(w * logit(sc_pd) + (1 - w) * logit(gbm_pd))
+        return blended, w * card.lost_from_points(points, x.shape[1]) + (1 - w) * gbm
 
     def _top_names(self, lost: F64, top: int) -> npt.NDArray[np.str_]:
         k = min(top, lost.shape[1])
