@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from autolease.audit import service as audit_service
@@ -84,16 +85,21 @@ def store_application(
             occurred_at=actor.at,
         )
     )
-    session.add_all(
-        ApplicationLink(
-            application_id=app.id,
-            kind=link.kind,
-            key_hash=link.key_hash,
-            sp_id=app.sp_id,
-            submitted_at=app.submitted_at,
+    if links:
+        # One executemany instead of one ORM insert per row (about a dozen per application).
+        session.execute(
+            insert(ApplicationLink),
+            [
+                {
+                    "application_id": app.id,
+                    "kind": link.kind,
+                    "key_hash": link.key_hash,
+                    "sp_id": app.sp_id,
+                    "submitted_at": app.submitted_at,
+                }
+                for link in links
+            ],
         )
-        for link in links
-    )
     audit_service.log(
         session,
         actor,
