@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from autolease import __version__, errors
 from autolease.api import ROUTERS
@@ -15,6 +17,7 @@ from autolease.config import Settings, get_settings
 from autolease.runtime import Runtime, build_runtime
 
 access_log = logging.getLogger("autolease.access")
+_TOKEN = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
@@ -33,25 +36,51 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__, "database": the_runtime.engine.dialect.name}
 
-    app.middleware("http")(_access_log)
+    app.add_middleware(AccessLog)
     return app
 
 
-async def _access_log(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """One line per request: no bodies, no query strings, no headers (they carry secrets)."""
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-    started = time.perf_counter()
-    response = await call_next(request)
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    response.headers["X-Request-ID"] = request_id
-    access_log.info(
-        "%s %s %s %.1fms rid=%s",
-        request.method,
-        request.url.path,
-        response.status_code,
-        elapsed_ms,
-        request_id,
-    )
-    return response
+class AccessLog:
+    """One line per request: no bodies, no query strings, no headers (they carry secrets).
+
+    Plain ASGI: `app.middleware("http")` would wrap every request in an extra task and copy
+    the response through a stream. A caller's ``X-Request-ID`` is echoed only when it is a
+    short token; otherwise a fresh one is made.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(Headers(scope=scope).get("x-request-id"))
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            access_log.info(
+                "%s %s %s %.1fms rid=%s",
+                scope["method"],
+                scope["path"],
+                status,
+                elapsed_ms,
+                request_id,
+            )
+
+
+def _request_id(given: str | None) -> str:
+    if given and len(given) <= 64 and _TOKEN.fullmatch(given):
+        return given
+    return uuid.uuid4().hex[:16]
