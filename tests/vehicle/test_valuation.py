@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +16,13 @@ from autolease.vehicle.features import Valuation, ValuationError, ValuationInput
 from autolease.vehicle.valuation import (
     BOOSTER_FILES,
     ENCODING_FILE,
+    Encoding,
     LgbmValuer,
+    TrainConfig,
     TrainedModel,
     price_metrics,
 )
-from tests.vehicle.conftest import price_table
+from tests.vehicle.conftest import FAST, price_table
 
 CAR = ValuationInput(brand="丰田", model="卡罗拉", age_years=3.0, mileage_km=36_000, fuel="petrol")
 
@@ -48,6 +51,17 @@ class TestTraining:
         assert trained.params["boosters"]["p50"]["monotone_constraints"] == [
             0, 0, 0, 0, -1, -1, 0
         ]  # fmt: skip
+
+    def test_point_model_samples_features_and_the_quantile_models_do_not(
+        self, trained: TrainedModel
+    ) -> None:
+        boosters = trained.params["boosters"]
+        assert boosters["p50"]["feature_fraction"] == TrainConfig().p50_feature_fraction < 0.9
+        assert boosters["p10"]["feature_fraction"] == boosters["p90"]["feature_fraction"] == 0.9
+
+    def test_early_stopping_never_exceeds_the_round_cap(self, trained: TrainedModel) -> None:
+        assert 0 < trained.params["boosters"]["p50"]["rounds"] <= FAST.p50_rounds
+        assert trained.params["boosters"]["p50"]["learning_rate"] == FAST.p50_learning_rate
 
 
 class TestValuer:
@@ -104,6 +118,30 @@ class TestValuer:
         files = {k: v for k, v in trained.files.items() if k != "p90.txt"}
         with pytest.raises(ValuationError, match=r"lacks p90\.txt"):
             LgbmValuer.from_files(files, ref="valuation@x")
+
+
+class TestUnseenBrandSpread:
+    UNSEEN = ValuationInput("Dacia", "Sandero", 3.0, 36_000, fuel="petrol")
+
+    def test_training_measures_a_brand_level_spread(self, trained: TrainedModel) -> None:
+        # Six brands whose new prices differ beyond what tier says: a real, positive spread.
+        assert 0.01 < trained.encoding.unknown_brand_spread < 1.0
+
+    def test_only_unseen_brands_get_wider_intervals(self, trained: TrainedModel) -> None:
+        narrow_encoding = replace(trained.encoding, unknown_brand_spread=0.0)
+        wide = LgbmValuer(trained.encoding, trained.boosters, ref="v@1")
+        narrow = LgbmValuer(narrow_encoding, trained.boosters, ref="v@1")
+        assert wide.value(CAR) == narrow.value(CAR)
+        w, n = wide.value(self.UNSEEN), narrow.value(self.UNSEEN)
+        spread = trained.encoding.unknown_brand_spread
+        assert w.p50 == n.p50
+        assert np.log(w.p50 / w.p10) == pytest.approx(np.hypot(np.log(n.p50 / n.p10), spread))
+        assert np.log(w.p90 / w.p50) == pytest.approx(np.hypot(np.log(n.p90 / n.p50), spread))
+
+    def test_artifacts_without_the_field_load_with_no_widening(self, trained: TrainedModel) -> None:
+        raw = json.loads(trained.files[ENCODING_FILE])
+        del raw["unknown_brand_spread"]
+        assert Encoding.from_json(json.dumps(raw).encode()).unknown_brand_spread == 0.0
 
 
 class TestHoldoutOnFreshData:
