@@ -41,3 +41,18 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "commit": commit,
     }
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Current resident set size (VmRSS) of a process, in MB (Linux /proc)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        lines = status.read().splitlines()
+    for line in lines:
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15-minute load averages (as `uptime` shows them)."""
+    return [round(x, 2) for x in os.getloadavg()]
