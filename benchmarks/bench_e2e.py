@@ -1,13 +1,15 @@
 """End-to-end decision latency in-process, every stage real, a big book's history in the store.
 
 Usage:
-    python -m benchmarks.bench_e2e --store-book BOOK_1M --models DIR [--providers-book BOOK]
+    python -m benchmarks.bench_e2e [--store-book BOOK_1M] [--models DIR] [--providers-book BOOK]
         [--db-url URL] [--requests 1000] [--warmup 100] [--profile OUT.prof]
 
 ``--models`` is a directory with ``artifacts/`` holding the valuation, credit and fraud models
 (``demo.book.ensure_models`` on a smaller book, e.g. 20k). The identity providers (carrier,
 card, bureau, court) and the vehicle history read ``--providers-book`` (default: the store
-book). The store gets the store book's SPs and the link rows of all but its last
+book given, else the models' book). Without arguments a 1M and a 20k book with models are
+built once under ``benchmarks/out/worlds/`` (`common.bench_world`), so `benchmarks.run`
+needs no arguments. The store gets the store book's SPs and the link rows of all but its last
 ``requests + warmup`` applications (``demo.book.seed_history``); those last applications are
 then POSTed through FastAPI's TestClient with their SP's API key and Idempotency-Key.
 
@@ -48,7 +50,14 @@ from autolease.origination.models import Decision
 from autolease.runtime import Runtime, build_runtime
 from autolease.synth.payloads import SynthPayload
 from benchmarks.bench_intake import settings_for
-from benchmarks.common import emit, load_average, machine, percentiles_ms, rss_mb
+from benchmarks.common import (
+    bench_world,
+    emit,
+    load_average,
+    machine,
+    percentiles_ms,
+    rss_mb,
+)
 
 Sink = dict[str, list[float]]
 
@@ -288,8 +297,12 @@ def run(args: argparse.Namespace, url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--store-book", type=Path, required=True)
-    parser.add_argument("--models", type=Path, required=True)
+    parser.add_argument(
+        "--store-book", type=Path, default=None, help="default: a 1M book under benchmarks/out"
+    )
+    parser.add_argument(
+        "--models", type=Path, default=None, help="default: models of a 20k book (benchmarks/out)"
+    )
     parser.add_argument("--providers-book", type=Path, default=None)
     parser.add_argument("--db-url", default=None)
     parser.add_argument("--requests", type=int, default=1000)
@@ -297,9 +310,24 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--profile", type=Path, default=None)
     args = parser.parse_args()
-    args.providers_book = args.providers_book or args.store_book
+    default_worlds(args)
     with tempfile.TemporaryDirectory() as tmp:
         run(args, args.db_url or f"sqlite:///{Path(tmp) / 'e2e.db'}")
+
+
+def default_worlds(args: argparse.Namespace) -> None:
+    """Fill in the default data: the store's history from a 1M book; models and providers from
+    a 20k book (providers over the 1M book would add ~2.5 GB to the worker).
+
+    Providers read `--providers-book`, else the `--store-book` given, else the models' book.
+    """
+    given_store = args.store_book
+    if args.models is None:
+        args.models = bench_world(20_000, train=True)
+    if args.store_book is None:
+        args.store_book = bench_world(1_000_000, train=False) / "book"
+    if args.providers_book is None:
+        args.providers_book = given_store or args.models / "book"
 
 
 if __name__ == "__main__":

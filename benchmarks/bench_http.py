@@ -1,7 +1,7 @@
 """Sustained decisions/s over HTTP: uvicorn serving the real app, a load client in another process.
 
 Usage:
-    python -m benchmarks.bench_http --store-book BOOK_1M --models DIR [--providers-book BOOK]
+    python -m benchmarks.bench_http [--store-book BOOK_1M] [--models DIR] [--providers-book BOOK]
         [--db-url URL] [--seconds 60] [--concurrency 1,4,8,16] [--pool 40000]
 
 The store is prepared as in `bench_e2e` (the store book's SPs, the link rows of all but its
@@ -34,6 +34,7 @@ from typing import Any
 import httpx
 
 from autolease.origination.schemas import ApplicationCreate
+from benchmarks.bench_e2e import default_worlds
 from benchmarks.common import emit, load_average, machine, percentiles_ms, rss_mb
 
 WARMUP = 200
@@ -236,7 +237,7 @@ def main() -> None:
     if args.cmd == "load":
         return load(args)
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
-    args.providers_book = args.providers_book or args.store_book
+    default_worlds(args)
     with tempfile.TemporaryDirectory() as tmp:
         args.db_url = args.db_url or f"sqlite:///{Path(tmp) / 'http.db'}"
         items = prepare_items(args, Path(tmp))

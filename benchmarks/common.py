@@ -8,6 +8,8 @@ import platform
 import resource
 import subprocess
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -56,3 +58,21 @@ def rss_mb(pid: int | str = "self") -> float:
 def load_average() -> list[float]:
     """The 1, 5 and 15-minute load averages (as `uptime` shows them)."""
     return [round(x, 2) for x in os.getloadavg()]
+
+
+WORLDS = Path(__file__).resolve().parent / "out" / "worlds"
+
+
+def bench_world(size: int, *, train: bool, seed: int = 11) -> Path:
+    """A synthetic book of `size` applications (window ending this month) under
+    ``benchmarks/out/worlds/w<size>/book``, with the demo's models in ``artifacts/`` when
+    `train`; built once and reused (the end-to-end benchmarks' default data)."""
+    from autolease.demo.book import DemoWorld, ensure_book, ensure_models
+
+    root = WORLDS / f"w{size}"
+    world = DemoWorld(root / "book", root / "artifacts")
+    now = datetime.now(UTC)
+    ensure_book(world, size=size, seed=seed, today=now.date())
+    if train:
+        ensure_models(world, now=now, report=lambda line: print(line, file=sys.stderr))
+    return root
