@@ -140,7 +140,7 @@ class TestFaceEndpoints:
         deleted = api.delete(url, headers=sp_a.headers)
         assert deleted.json() == {"subject_ref": ref, "deleted": 1}
         with runtime.sessions() as session:
-            actions = session.scalars(select(AuditEvent.action)).all()
+            actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
         assert actions == ["biometrics.template_enrolled", "biometrics.templates_deleted"]
 
     def test_liveness_of_a_still_photo_fails(
