@@ -26,6 +26,17 @@ class TestSubmit:
         assert body["applicant"]["phone"] not in response.text
         assert [e["to_status"] for e in data["status_history"]] == ["submitted", data["status"]]
 
+    def test_the_submit_response_equals_the_stored_application(
+        self, client: TestClient, runtime: Runtime
+    ) -> None:
+        sp_a, _ = setup_tenants(runtime)
+        for i, kind in ((2, "clean"), (3, "corporate"), (4, "over_price")):
+            created = submit(client, sp_a, make_body(i, kind))
+            assert created.status_code == 201, created.text
+            stored = client.get(f"/v1/applications/{created.json()['id']}", headers=sp_a.headers)
+            assert stored.status_code == 200
+            assert created.json() == stored.json()
+
     def test_finding_leads_to_refer_with_reason(self, client: TestClient, runtime: Runtime) -> None:
         sp_a, _ = setup_tenants(runtime)
         response = submit(client, sp_a, make_body(2, "over_price"))

@@ -86,14 +86,17 @@ def submit(
         if isinstance(won, Submitted):
             return won
         claim = won
-    app = store_application(
+    stored = store_application(
         session, data=data, sp_id=sp.id, cipher=cipher, ids=ids, actor=actor, links=links
     )
-    decision = store_decision(session, app=app, ctx=ctx, ids=ids, actor=actor)
+    app = stored.app
+    decision = store_decision(session, stored=stored, ctx=ctx, ids=ids, actor=actor)
     record_evaluations(
         session, decision_id=decision.id, application_id=app.id, ctx=ctx, at=actor.at
     )
-    body = to_read(session, app, cipher=cipher).model_dump(mode="json")
+    body = to_read(session, app, cipher=cipher, written=stored, sp_code=sp.code).model_dump(
+        mode="json"
+    )
     if claim is not None:
         claim.application_id, claim.response_status, claim.response_body = app.id, 201, body
     session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -41,6 +42,17 @@ OUTCOME_STATUS = {
 }
 
 
+@dataclass
+class StoredApplication:
+    """The rows one intake wrote, kept so the response is built without reading them back."""
+
+    app: Application
+    applicant: Applicant
+    vehicle: Vehicle
+    events: list[ApplicationStatusEvent] = field(default_factory=list)
+    decision: Decision | None = None
+
+
 def store_application(
     session: Session,
     *,
@@ -50,7 +62,7 @@ def store_application(
     ids: IdFactory,
     actor: Actor,
     links: tuple[LinkKey, ...],
-) -> Application:
+) -> StoredApplication:
     applicant = _applicant_row(data, cipher, actor)
     vehicle = _vehicle_row(data.vehicle)
     session.add_all([applicant, vehicle])
@@ -75,16 +87,15 @@ def store_application(
     )
     session.add(app)
     session.flush()
-    session.add(
-        ApplicationStatusEvent(
-            application_id=app.id,
-            from_status=None,
-            to_status="submitted",
-            actor=actor.name,
-            note="received",
-            occurred_at=actor.at,
-        )
+    received = ApplicationStatusEvent(
+        application_id=app.id,
+        from_status=None,
+        to_status="submitted",
+        actor=actor.name,
+        note="received",
+        occurred_at=actor.at,
     )
+    session.add(received)
     if links:
         # One executemany instead of one ORM insert per row (about a dozen per application).
         session.execute(
@@ -108,7 +119,7 @@ def store_application(
         entity_id=app.id,
         payload={"sp_id": sp_id, "lead_source": app.lead_source, "amount_fen": app.amount_fen},
     )
-    return app
+    return StoredApplication(app, applicant, vehicle, [received])
 
 
 def _applicant_row(data: ApplicationCreate, cipher: FieldCipher, actor: Actor) -> Applicant:
@@ -185,10 +196,16 @@ def link_keys(data: ApplicationCreate, cipher: FieldCipher) -> tuple[LinkKey, ..
 
 
 def store_decision(
-    session: Session, *, app: Application, ctx: DecisionContext, ids: IdFactory, actor: Actor
+    session: Session,
+    *,
+    stored: StoredApplication,
+    ctx: DecisionContext,
+    ids: IdFactory,
+    actor: Actor,
 ) -> Decision:
     assert ctx.outcome is not None
     assert ctx.policy is not None
+    app = stored.app
     decision = Decision(
         id=ids.new("dec"),
         application_id=app.id,
@@ -212,7 +229,9 @@ def store_decision(
         decided_at=actor.at,
     )
     session.add(decision)
-    transition(session, app, OUTCOME_STATUS[ctx.outcome], actor, f"decision {decision.id}")
+    moved = transition(session, app, OUTCOME_STATUS[ctx.outcome], actor, f"decision {decision.id}")
+    stored.events.append(moved)
+    stored.decision = decision
     audit_service.log(
         session,
         actor,
@@ -230,7 +249,9 @@ def store_decision(
     return decision
 
 
-def transition(session: Session, app: Application, to: str, actor: Actor, note: str) -> None:
+def transition(
+    session: Session, app: Application, to: str, actor: Actor, note: str
+) -> ApplicationStatusEvent:
     event = ApplicationStatusEvent(
         application_id=app.id,
         from_status=app.status,
@@ -241,3 +262,4 @@ def transition(session: Session, app: Application, to: str, actor: Actor, note: 
     )
     session.add(event)
     app.status, app.updated_at = to, actor.at
+    return event

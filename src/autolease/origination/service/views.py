@@ -21,18 +21,33 @@ from autolease.origination.schemas import (
     StatusEventRead,
     VehicleRead,
 )
+from autolease.origination.service.persist import StoredApplication
 
 
-def to_read(session: Session, app: Application, *, cipher: FieldCipher) -> ApplicationRead:
-    applicant = session.get(Applicant, app.applicant_id)
-    vehicle = session.get(Vehicle, app.vehicle_id)
+def to_read(
+    session: Session,
+    app: Application,
+    *,
+    cipher: FieldCipher,
+    written: StoredApplication | None = None,
+    sp_code: str | None = None,
+) -> ApplicationRead:
+    """The application as its SP sees it; `written` (this request's rows) saves reading back."""
+    applicant: Applicant | None
+    vehicle: Vehicle | None
+    if written is not None:
+        applicant, vehicle = written.applicant, written.vehicle
+        decision, events = written.decision, written.events
+    else:
+        applicant = session.get(Applicant, app.applicant_id)
+        vehicle = session.get(Vehicle, app.vehicle_id)
+        decision = repository.latest_decision(session, app.id)
+        events = list(repository.status_events(session, app.id))
     if applicant is None or vehicle is None:
         raise LookupError(f"application {app.id} has lost its applicant or vehicle")
-    decision = repository.latest_decision(session, app.id)
-    events = repository.status_events(session, app.id)
     return ApplicationRead(
         id=app.id,
-        sp_code=dealer_service.get(session, sp_id=app.sp_id).code,
+        sp_code=sp_code or dealer_service.get(session, sp_id=app.sp_id).code,
         status=app.status,
         lead_source=app.lead_source,
         submitted_at=app.submitted_at,
