@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,16 @@ from autolease.audit.chain import (
 from autolease.audit.models import AuditEvent, AuditHead
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event to append: what happened to which entity (actor and time come separately)."""
+
+    action: str
+    entity_type: str
+    entity_id: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
 def record(
     session: Session,
     *,
@@ -33,29 +43,52 @@ def record(
     payload: dict[str, Any],
 ) -> AuditEvent:
     """Append one event. Holds the chain tip's row lock until the transaction ends."""
+    entry = Entry(action, entity_type, entity_id, payload)
+    return record_many(session, key=key, at=at, actor=actor, entries=[entry])[0]
+
+
+def record_many(
+    session: Session, *, key: bytes, at: datetime, actor: str, entries: Sequence[Entry]
+) -> list[AuditEvent]:
+    """Append events in order under one lock of the chain tip (held until the transaction ends).
+
+    Callers that write several events in one transaction append them together at the end, so
+    the tip is locked for as short a time as possible (it serialises every writer).
+    """
     head = repository.lock_head(session)
     if head is None:
         head = AuditHead(id=repository.HEAD_ID, seq=0, hash=GENESIS_HASH)
         session.add(head)
-    draft = ChainRecord(
-        head.seq + 1, at, actor, action, entity_type, entity_id, payload, head.hash, ""
-    )
-    digest = record_hash(key, head.hash, content_of(draft))
-    event = AuditEvent(
-        seq=draft.seq,
-        occurred_at=at,
-        actor=actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        payload=payload,
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    session.add(event)
-    head.seq, head.hash = draft.seq, digest
+    appended = []
+    for entry in entries:
+        draft = ChainRecord(
+            head.seq + 1,
+            at,
+            actor,
+            entry.action,
+            entry.entity_type,
+            entry.entity_id,
+            entry.payload,
+            head.hash,
+            "",
+        )
+        digest = record_hash(key, head.hash, content_of(draft))
+        event = AuditEvent(
+            seq=draft.seq,
+            occurred_at=at,
+            actor=actor,
+            action=entry.action,
+            entity_type=entry.entity_type,
+            entity_id=entry.entity_id,
+            payload=entry.payload,
+            prev_hash=head.hash,
+            hash=digest,
+        )
+        session.add(event)
+        appended.append(event)
+        head.seq, head.hash = draft.seq, digest
     session.flush()
-    return event
+    return appended
 
 
 def _as_record(event: AuditEvent) -> ChainRecord:
@@ -118,3 +151,7 @@ def log(
         entity_id=entity_id,
         payload=payload or {},
     )
+
+
+def log_many(session: Session, actor: Actor, entries: Sequence[Entry]) -> list[AuditEvent]:
+    return record_many(session, key=actor.key, at=actor.at, actor=actor.name, entries=entries)

@@ -29,7 +29,12 @@ from autolease.origination.pipeline import (
     run_pipeline,
 )
 from autolease.origination.schemas import ApplicationCreate
-from autolease.origination.service.persist import link_keys, store_application, store_decision
+from autolease.origination.service.persist import (
+    append_audit,
+    link_keys,
+    store_application,
+    store_decision,
+)
 from autolease.origination.service.views import to_read
 
 
@@ -94,6 +99,7 @@ def submit(
     record_evaluations(
         session, decision_id=decision.id, application_id=app.id, ctx=ctx, at=actor.at
     )
+    append_audit(session, stored, actor)
     body = to_read(session, app, cipher=cipher, written=stored, sp_code=sp.code).model_dump(
         mode="json"
     )

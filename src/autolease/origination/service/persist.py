@@ -51,6 +51,7 @@ class StoredApplication:
     vehicle: Vehicle
     events: list[ApplicationStatusEvent] = field(default_factory=list)
     decision: Decision | None = None
+    audit: list[audit_service.Entry] = field(default_factory=list)
 
 
 def store_application(
@@ -111,15 +112,16 @@ def store_application(
                 for link in links
             ],
         )
-    audit_service.log(
-        session,
-        actor,
-        "application.submitted",
-        entity_type="application",
-        entity_id=app.id,
-        payload={"sp_id": sp_id, "lead_source": app.lead_source, "amount_fen": app.amount_fen},
+    stored = StoredApplication(app, applicant, vehicle, [received])
+    stored.audit.append(
+        audit_service.Entry(
+            "application.submitted",
+            "application",
+            app.id,
+            {"sp_id": sp_id, "lead_source": app.lead_source, "amount_fen": app.amount_fen},
+        )
     )
-    return StoredApplication(app, applicant, vehicle, [received])
+    return stored
 
 
 def _applicant_row(data: ApplicationCreate, cipher: FieldCipher, actor: Actor) -> Applicant:
@@ -232,21 +234,27 @@ def store_decision(
     moved = transition(session, app, OUTCOME_STATUS[ctx.outcome], actor, f"decision {decision.id}")
     stored.events.append(moved)
     stored.decision = decision
-    audit_service.log(
-        session,
-        actor,
-        "decision.made",
-        entity_type="application",
-        entity_id=app.id,
-        payload={
-            "decision_id": decision.id,
-            "outcome": decision.outcome,
-            "reasons": [r.code for r in ctx.reasons],
-            "policy": f"{ctx.policy.key}@{ctx.policy.version}",
-            "policy_hash": ctx.policy.content_hash,
-        },
+    stored.audit.append(
+        audit_service.Entry(
+            "decision.made",
+            "application",
+            app.id,
+            {
+                "decision_id": decision.id,
+                "outcome": decision.outcome,
+                "reasons": [r.code for r in ctx.reasons],
+                "policy": f"{ctx.policy.key}@{ctx.policy.version}",
+                "policy_hash": ctx.policy.content_hash,
+            },
+        )
     )
     return decision
+
+
+def append_audit(session: Session, stored: StoredApplication, actor: Actor) -> None:
+    """The intake's audit events, appended together last (the chain tip is locked briefly)."""
+    audit_service.log_many(session, actor, stored.audit)
+    stored.audit.clear()
 
 
 def transition(
