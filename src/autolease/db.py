@@ -9,6 +9,7 @@ never commit: `session_scope()` and the request dependency own the transaction.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from autolease.config import DatabaseSettings
+from autolease.sqlite_wal import SAFETY_PAGES, WalCheckpointer
 
 BUSY_TIMEOUT_S = 30
 _HOLDS_WRITER = "autolease_holds_writer_lock"
@@ -72,7 +74,13 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     engine = create_engine(
         url, echo=echo, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
     )
+    checkpointer = _checkpointer_for(engine, database)
+    _set_pragmas(engine, background_checkpoints=checkpointer is not None)
+    _serialise_writers(engine)
+    return engine
 
+
+def _set_pragmas(engine: Engine, *, background_checkpoints: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below take over
@@ -81,15 +89,19 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        if background_checkpoints:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")
         cursor.close()
 
+
+def _serialise_writers(engine: Engine) -> None:
+    """Threads of this process queue on a lock instead of SQLite's busy handler, whose sleeps
+    (up to 100 ms each) gave p99s of seconds under 4-8 concurrent requests. After the busy
+    timeout a waiter goes ahead and SQLite's own locking decides."""
     writer = threading.Lock()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Threads of this process queue on a lock instead of SQLite's busy handler, whose
-        # sleeps (up to 100 ms each) gave p99s of seconds under 4-8 concurrent requests.
-        # After the busy timeout a waiter goes ahead and SQLite's own locking decides.
         if writer.acquire(timeout=BUSY_TIMEOUT_S):
             conn.info[_HOLDS_WRITER] = True
         try:
@@ -109,7 +121,16 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
 
     event.listen(engine, "commit", _release)
     event.listen(engine, "rollback", _release)
-    return engine
+
+
+def _checkpointer_for(engine: Engine, database: str | None) -> WalCheckpointer | None:
+    """A background WAL checkpointer for a database file, stopped with the engine."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    checkpointer = WalCheckpointer(database).start()
+    event.listen(engine, "engine_disposed", lambda _engine: checkpointer.stop())
+    weakref.finalize(engine, checkpointer.stop)
+    return checkpointer
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
