@@ -1,8 +1,8 @@
 """The pipeline stages a backtest runs before the policies, built as the service builds them.
 
 * identity: ``IdentityStage()`` as in production;
-* vehicle: ``VehicleStage`` with the book's vehicle history (`BookHistoryIndex`, which
-  answers exactly as the vehicle domain's ``ParquetHistoryProvider``) and, per application,
+* vehicle: ``VehicleStage`` with the book's vehicle history (the vehicle domain's
+  ``ParquetHistoryProvider``, as the service uses it) and, per application,
   the book's vendor valuation as its valuer (`BookValuer`) — so LTV, price-to-value and
   their reasons come from the stage's own code. No valuation model is needed; pass
   ``use_book_valuation=False`` to run the stage exactly as a service without a registered
@@ -119,7 +119,7 @@ class BookStages:
 
 @lru_cache(maxsize=2)
 def _history_provider(book_dir: str) -> HistoryProvider:
-    """One history index per process and book (equal to ``ParquetHistoryProvider``, faster)."""
-    from autolease.backtest.history import BookHistoryIndex
+    """One history index per process and book."""
+    from autolease.vehicle.repository import ParquetHistoryProvider
 
-    return BookHistoryIndex(Path(book_dir))
+    return ParquetHistoryProvider(Path(book_dir))
