@@ -239,51 +239,44 @@ class ScorecardPD:
         return out, float(model.intercept_[0])
 
     def _bin_table(self, chosen: list[_Binned], betas: list[F64], intercept: float) -> PointsTable:
-        factor, offset = self.scaling.factor, self.scaling.offset
-        digits = self.point_decimals
-        variables = []
-        for b, beta in zip(chosen, betas, strict=True):
-            bins = tuple(
-                ScorecardBin(
-                    label=bin_.label,
-                    points=round(-factor * float(bb), digits),
-                    woe=round(float(w), 6),
-                    count=bin_.count,
-                    bads=bin_.bads,
-                    lower=bin_.lower,
-                    upper=bin_.upper,
-                    categories=bin_.categories,
-                    missing=bin_.missing,
-                )
-                for bin_, w, bb in zip(b.bins, b.woe, beta, strict=True)
-            )
-            slope = _slope(b, beta)
-            variables.append(ScorecardVariable(b.name, b.kind, round(b.iv, 6), slope, bins))
-        base = round(offset - factor * intercept, digits)
-        return PointsTable(self.scaling, intercept, base, tuple(variables))
+        factor = self.scaling.factor
+        variables = tuple(
+            self._variable(b, [-factor * float(bb) for bb in beta], _slope(b, beta))
+            for b, beta in zip(chosen, betas, strict=True)
+        )
+        return self._points_table(variables, intercept)
 
     def _table(self, chosen: list[_Binned], coef: F64, intercept: float) -> PointsTable:
-        factor, offset = self.scaling.factor, self.scaling.offset
-        digits = self.point_decimals
-        variables = []
-        for b, beta in zip(chosen, coef, strict=True):
-            bins = tuple(
-                ScorecardBin(
-                    label=bin_.label,
-                    points=round(-factor * float(beta) * float(w), digits),
-                    woe=round(float(w), 6),
-                    count=bin_.count,
-                    bads=bin_.bads,
-                    lower=bin_.lower,
-                    upper=bin_.upper,
-                    categories=bin_.categories,
-                    missing=bin_.missing,
-                )
-                for bin_, w in zip(b.bins, b.woe, strict=True)
+        factor = self.scaling.factor
+        variables = tuple(
+            self._variable(b, [-factor * float(beta) * float(w) for w in b.woe], float(beta))
+            for b, beta in zip(chosen, coef, strict=True)
+        )
+        return self._points_table(variables, intercept)
+
+    def _variable(self, b: _Binned, points: list[float], slope: float) -> ScorecardVariable:
+        """One input's row of the points table; `points` are each bin's unrounded points."""
+        bins = tuple(
+            ScorecardBin(
+                label=bin_.label,
+                points=round(raw, self.point_decimals),
+                woe=round(float(w), 6),
+                count=bin_.count,
+                bads=bin_.bads,
+                lower=bin_.lower,
+                upper=bin_.upper,
+                categories=bin_.categories,
+                missing=bin_.missing,
             )
-            variables.append(ScorecardVariable(b.name, b.kind, round(b.iv, 6), float(beta), bins))
-        base = round(offset - factor * intercept, digits)
-        return PointsTable(self.scaling, intercept, base, tuple(variables))
+            for bin_, w, raw in zip(b.bins, b.woe, points, strict=True)
+        )
+        return ScorecardVariable(b.name, b.kind, round(b.iv, 6), slope, bins)
+
+    def _points_table(
+        self, variables: tuple[ScorecardVariable, ...], intercept: float
+    ) -> PointsTable:
+        base = round(self.scaling.offset - self.scaling.factor * intercept, self.point_decimals)
+        return PointsTable(self.scaling, intercept, base, variables)
 
     def score(self, x: F64) -> F64:
         return self.compiled_.score(x)
