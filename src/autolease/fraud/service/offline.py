@@ -96,11 +96,6 @@ class BookDataset:
         return encode_frame(records, specs)
 
 
-def encode_features(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
-    """The FEATURES matrix of a features frame (same encoding as serving)."""
-    return encode_frame(frame, FEATURES)
-
-
 def book_dataset(
     book: Path | dict[str, Any], *, policy: LinkPolicy = DEFAULT_POLICY, graph: bool = True
 ) -> BookDataset:

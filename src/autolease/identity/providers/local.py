@@ -202,8 +202,8 @@ def _mismatched(holder: Holder, **given: str) -> tuple[str, ...]:
 
 
 def _bureau_row(values: list[Any]) -> _BureauRow:
-    report_date, has_file, hq, inst, opened, delinq, dpd, dishonest, ban, enforced = values[:10]
-    first_credit, debt_fen = [*values[10:12], None, None][:2]
+    (report_date, has_file, hq, inst, opened, delinq, dpd, dishonest, ban, enforced,
+     first_credit, debt_fen) = values  # fmt: skip
     report = BureauReport(
         has_file=bool(has_file),
         hard_queries_90d=int(hq),
