@@ -35,16 +35,21 @@ def load_yaml(name: str) -> list[dict[str, Any]]:
     return data
 
 
+def ensure_sp(session: Session, data: SpCreate, *, actor: Actor) -> bool:
+    """Create the SP (audited) unless its code exists; True when created."""
+    if dealer_repository.by_code(session, data.code) is not None:
+        return False
+    sp = dealer_service.create(session, data=data, at=actor.at)
+    audit_service.log(
+        session, actor, "sp.created", entity_type="service_provider", entity_id=sp.code
+    )
+    return True
+
+
 def seed_demo(session: Session, *, actor: Actor) -> SeedReport:
     sps = users = 0
     for raw in load_yaml("demo_sps.yaml"):
-        data = SpCreate.model_validate(raw)
-        if dealer_repository.by_code(session, data.code) is None:
-            sp = dealer_service.create(session, data=data, at=actor.at)
-            audit_service.log(
-                session, actor, "sp.created", entity_type="service_provider", entity_id=sp.code
-            )
-            sps += 1
+        sps += ensure_sp(session, SpCreate.model_validate(raw), actor=actor)
     for raw in load_yaml("demo_users.yaml"):
         user = UserCreate.model_validate(raw)
         if auth_repository.user_by_username(session, user.username) is None:

@@ -26,8 +26,6 @@ from autolease.audit import service as audit_service
 from autolease.config import Settings
 from autolease.credit import service as credit_service
 from autolease.credit.training import TrainOptions as CreditOptions
-from autolease.dealer import repository as dealer_repository
-from autolease.dealer import service as dealer_service
 from autolease.dealer.schemas import SpCreate
 from autolease.fraud.book import book_link_rows
 from autolease.fraud.service import offline as fraud_offline
@@ -37,6 +35,7 @@ from autolease.kit.money import from_fen
 from autolease.ml import registry
 from autolease.origination.models import Application
 from autolease.runtime import Runtime
+from autolease.seeding import ensure_sp
 from autolease.synth.config import SynthConfig
 from autolease.synth.payloads import SynthPayload, build_payloads
 from autolease.synth.writer import write_book
@@ -148,8 +147,6 @@ def seed_book_sps(runtime: Runtime, tables: dict[str, Any], actor: audit_service
     created = 0
     with runtime.sessions.begin() as session:
         for row in tables["sps"].to_pylist():
-            if dealer_repository.by_code(session, row["sp_code"]) is not None:
-                continue
             data = SpCreate(
                 code=row["sp_code"],
                 name=row["name"],
@@ -157,11 +154,7 @@ def seed_book_sps(runtime: Runtime, tables: dict[str, Any], actor: audit_service
                 grade=row["grade"],
                 deposit_balance=from_fen(int(row["deposit_balance_fen"])),
             )
-            dealer_service.create(session, data=data, at=actor.at)
-            audit_service.log(
-                session, actor, "sp.created", entity_type="service_provider", entity_id=data.code
-            )
-            created += 1
+            created += ensure_sp(session, data, actor=actor)
     return created
 
 
