@@ -19,6 +19,7 @@ from autolease.app import create_app
 from autolease.audit.models import AuditHead
 from autolease.config import DatabaseSettings, SecuritySettings, Settings
 from autolease.db import Base, import_all_models
+from autolease.decision.service import forget_stored_versions
 from autolease.kit.clock import FixedClock
 from autolease.runtime import Runtime, build_runtime
 
@@ -74,6 +75,7 @@ def runtime(_runtime: Runtime) -> Runtime:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(delete(table))
         conn.execute(insert(AuditHead).values(id=1, seq=0, hash="0" * 64))
+    forget_stored_versions(_runtime.engine)
     _runtime.clock = FixedClock(START)
     _runtime.ids = type(_runtime.ids)(_runtime.clock)
     return _runtime

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from autolease.audit.models import AuditEvent
 from autolease.audit.service import Actor
@@ -275,3 +275,50 @@ class TestReview:
                     session, app=app, verdict=service.Verdict.APPROVE, note="changed my mind",
                     actor=actor(runtime, "user:reviewer"),
                 )  # fmt: skip
+
+
+class TestStoredVersionsRemembered:
+    """The packaged version is stored once; later decisions skip the look-up, but only after
+    the transaction that stored it committed."""
+
+    def test_the_second_decision_does_not_read_the_version_again(
+        self, runtime: Runtime, http: TestClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        wired = wire(runtime, monkeypatch)
+        sp, _ = setup_tenants(runtime)
+        wired.submit(http, sp, make_body(2))
+        statements: list[str] = []
+
+        def seen(_conn: object, _cursor: object, sql: str, *_: object) -> None:
+            statements.append(sql)
+
+        event.listen(runtime.engine, "before_cursor_execute", seen)
+        try:
+            second = wired.submit(http, sp, make_body(3))
+        finally:
+            event.remove(runtime.engine, "before_cursor_execute", seen)
+        assert statements
+        assert not [s for s in statements if "FROM policy_version" in s]
+        with runtime.sessions() as session:
+            assert len(session.scalars(select(PolicyVersion)).all()) == 1
+            assert service.replay(session, decision_id=second["decision_id"], engine=ENGINE).matches
+
+    def test_a_rolled_back_store_is_not_remembered(
+        self, runtime: Runtime, http: TestClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        wired = wire(runtime, monkeypatch)
+        sp, _ = setup_tenants(runtime)
+
+        def fail(*_: object, **__: object) -> None:
+            raise RuntimeError("the audit append failed")
+
+        with monkeypatch.context() as patched:
+            patched.setattr("autolease.origination.service.intake.append_audit", fail)
+            with pytest.raises(RuntimeError):
+                submit(http, sp, make_body(2))
+        with runtime.sessions() as session:
+            assert session.scalars(select(PolicyVersion)).all() == []
+        data = wired.submit(http, sp, make_body(3))
+        with runtime.sessions() as session:
+            assert len(session.scalars(select(PolicyVersion)).all()) == 1
+            assert service.replay(session, decision_id=data["decision_id"], engine=ENGINE).matches

@@ -74,10 +74,12 @@ def authenticate(session: Session, *, bearer: str, at: datetime) -> Principal:
 
 def _authenticate_api_key(session: Session, key: str) -> Principal:
     prefix = secrets.parse_api_key_prefix(key)
-    row = repository.api_key_by_prefix(session, prefix) if prefix else None
-    if row is None or row.revoked_at is not None or not secrets.api_key_matches(key, row.key_hash):
+    found = repository.api_key_with_sp(session, prefix) if prefix else None
+    if found is None:
         raise InvalidCredentials("invalid or revoked API key")
-    sp = dealer_service.get(session, sp_id=row.sp_id)
+    row, sp = found
+    if row.revoked_at is not None or not secrets.api_key_matches(key, row.key_hash):
+        raise InvalidCredentials("invalid or revoked API key")
     if sp.status != "active":
         raise InvalidCredentials("the SP is not active")
     return Principal("api_key", f"apikey:{row.prefix}", Role.SP_USER, sp.id, sp.code)

@@ -12,7 +12,12 @@ from autolease.decision.service.policies import (
     stored_document,
     sync_catalog,
 )
-from autolease.decision.service.records import ensure_version, record_evaluations, replay
+from autolease.decision.service.records import (
+    ensure_version,
+    forget_stored_versions,
+    record_evaluations,
+    replay,
+)
 from autolease.decision.service.review import Verdict, review
 
 __all__ = [
@@ -23,6 +28,7 @@ __all__ = [
     "activate",
     "check_policy",
     "ensure_version",
+    "forget_stored_versions",
     "list_policies",
     "load_files",
     "record_evaluations",

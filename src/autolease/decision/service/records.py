@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from autolease.decision import repository
@@ -23,6 +25,12 @@ from autolease.origination.pipeline import DecisionContext
 
 INTAKE_ACTOR = "system:intake"
 
+# Policy versions are append-only and immutable, so once a (key, version, hash) is known to be
+# stored in a database it need not be read again for every decision. Kept per engine (one
+# database each); only committed rows are remembered (see `_remember_after_commit`).
+_stored_versions: WeakKeyDictionary[object, set[tuple[str, str, str]]] = WeakKeyDictionary()
+_PENDING = "autolease.pending_policy_versions"
+
 
 def record_evaluations(
     session: Session, *, decision_id: str, application_id: str, ctx: DecisionContext, at: datetime
@@ -32,14 +40,47 @@ def record_evaluations(
     Any policy version used that is not stored yet (the packaged file version, before its
     first activation) is stored first, so every decision stays replayable.
     """
+    session.flush()  # the decision row first: no ORM relationship orders the two inserts
     rows = []
     for evaluation in evaluations_of(ctx):
-        ensure_version(session, evaluation.policy, at=at)
+        if not _known_stored(session, evaluation.policy):
+            ensure_version(session, evaluation.policy, at=at)
+            _remember_after_commit(session, evaluation.policy)
         row = _row(evaluation, decision_id, application_id, at)
         session.add(row)
         rows.append(row)
     session.flush()
     return rows
+
+
+def forget_stored_versions(bind: object) -> None:
+    """Drop what is remembered about a database's stored versions: call after deleting rows
+    behind the service's back (a test emptying its tables, a restore from backup)."""
+    _stored_versions.pop(bind, None)
+
+
+def _known_stored(session: Session, document: PolicyDocument) -> bool:
+    known = _stored_versions.get(session.get_bind(), set())
+    return (document.key, document.version, document.content_hash) in known
+
+
+def _remember_after_commit(session: Session, document: PolicyDocument) -> None:
+    """Remember the version as stored once this transaction commits (a rollback may undo
+    the insert `ensure_version` just made)."""
+    label = (document.key, document.version, document.content_hash)
+    session.info.setdefault(_PENDING, set()).add(label)
+
+
+@event.listens_for(Session, "after_commit")
+def _on_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        _stored_versions.setdefault(session.get_bind(), set()).update(pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _on_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def _row(

@@ -85,12 +85,6 @@ def submit(
     for prefetcher in prefetchers:
         ctx.features.update(prefetcher.fetch(session, request))
     run_pipeline(stages, ctx, time.perf_counter)
-    claim: IdempotencyRecord | None = None
-    if idempotency_key is not None:
-        won = _claim(session, sp.id, idempotency_key, body_hash, actor)
-        if isinstance(won, Submitted):
-            return won
-        claim = won
     stored = store_application(
         session, data=data, sp_id=sp.id, cipher=cipher, ids=ids, actor=actor, links=links
     )
@@ -103,8 +97,14 @@ def submit(
     body = to_read(session, app, cipher=cipher, written=stored, sp_code=sp.code).model_dump(
         mode="json"
     )
-    if claim is not None:
-        claim.application_id, claim.response_status, claim.response_body = app.id, 201, body
+    if idempotency_key is not None:
+        record = IdempotencyRecord(
+            sp_id=sp.id, key=idempotency_key, request_hash=body_hash, created_at=actor.at,
+            application_id=app.id, response_status=201, response_body=body,
+        )  # fmt: skip
+        lost = _remember(session, record)
+        if lost is not None:
+            return lost
     session.flush()
     return Submitted(201, body, replayed=False)
 
@@ -117,18 +117,18 @@ def _replay(record: IdempotencyRecord, body_hash: str) -> Submitted:
     return Submitted(record.response_status, record.response_body, replayed=True)
 
 
-def _claim(
-    session: Session, sp_id: int, key: str, body_hash: str, actor: Actor
-) -> IdempotencyRecord | Submitted:
-    """Insert the key first, in a savepoint: a concurrent duplicate fails here, not later."""
-    record = IdempotencyRecord(sp_id=sp_id, key=key, request_hash=body_hash, created_at=actor.at)
+def _remember(session: Session, record: IdempotencyRecord) -> Submitted | None:
+    """Store the key with its response, last, in one insert. A concurrent duplicate that
+    committed first makes it fail: everything this request wrote is then rolled back and the
+    winner's response is replayed instead (None when this request won)."""
+    sp_id, key, body_hash = record.sp_id, record.key, record.request_hash
+    session.add(record)
     try:
-        with session.begin_nested():
-            session.add(record)
+        session.flush()
     except IntegrityError:
+        session.rollback()
         winner = repository.idempotency_record(session, sp_id, key)
         if winner is None:
             raise
-        session.refresh(winner)
         return _replay(winner, body_hash)
-    return record
+    return None
