@@ -7,7 +7,8 @@ Usage:
 The store is prepared as in `bench_e2e` (the store book's SPs, the link rows of all but its
 last ``--pool`` applications, one API key per SP); then one uvicorn worker serves
 ``create_app`` (every stage real) on 127.0.0.1 in a subprocess, and for each concurrency a
-load client (a separate process: N threads, one keep-alive httpx connection each) POSTs the
+load client (a separate process: N threads, one keep-alive connection each on a plain
+socket, far lighter than httpx) POSTs the
 book's latest applications, each with its SP's key and Idempotency-Key, for ``--seconds``.
 Bodies are used in order and never repeated within the pool; past the pool they come round
 again with a fresh Idempotency-Key (a new application with the same content).
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import subprocess
 import sys
 import tempfile
@@ -60,18 +62,35 @@ def floor_app() -> Any:
 
 
 def serve(args: argparse.Namespace) -> None:
+    """uvicorn with `--workers` processes, each building its own runtime (`app_from_env`)."""
+    import os
+
     import uvicorn
 
-    if args.floor:
-        app = floor_app()
-    else:
-        from autolease.app import create_app
-        from autolease.runtime import build_runtime
-        from benchmarks.bench_e2e import bench_settings
+    os.environ.update({
+        "BENCH_HTTP_FLOOR": "1" if args.floor else "",
+        "BENCH_HTTP_DB_URL": args.db_url or "",
+        "BENCH_HTTP_MODELS": str(args.models or ""),
+        "BENCH_HTTP_PROVIDERS": str(args.providers_book or ""),
+    })  # fmt: skip
+    uvicorn.run("benchmarks.bench_http:app_from_env", factory=True, host="127.0.0.1",
+                port=args.port, workers=args.workers, log_level="warning",
+                access_log=False)  # fmt: skip
 
-        runtime = build_runtime(bench_settings(args.db_url, args.models, args.providers_book))
-        app = create_app(runtime=runtime)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+
+def app_from_env() -> Any:
+    import os
+
+    if os.environ["BENCH_HTTP_FLOOR"]:
+        return floor_app()
+    from autolease.app import create_app
+    from autolease.runtime import build_runtime
+    from benchmarks.bench_e2e import bench_settings
+
+    settings = bench_settings(os.environ["BENCH_HTTP_DB_URL"],
+                              Path(os.environ["BENCH_HTTP_MODELS"]),
+                              Path(os.environ["BENCH_HTTP_PROVIDERS"]))  # fmt: skip
+    return create_app(runtime=build_runtime(settings))
 
 
 # --- the load client process --------------------------------------------------------------
@@ -96,21 +115,26 @@ def load(args: argparse.Namespace) -> None:
             return i
 
     def worker() -> None:
-        with httpx.Client(base_url=args.url, timeout=30) as client:
+        connection = RawConnection(args.url)
+        try:
             while (i := take()) is not None:
                 key, idem, body = items[i % len(items)]
                 headers = {"Authorization": f"Bearer {key}",
                            "Idempotency-Key": f"{idem}-r{i // len(items)}"}  # fmt: skip
+                payload = json.dumps(body, ensure_ascii=False, default=str).encode()
                 started = time.perf_counter()
                 try:
-                    response = client.post("/v1/applications", json=body, headers=headers)
-                    status = str(response.status_code)
-                except httpx.HTTPError as exc:
+                    status = str(connection.post("/v1/applications", payload, headers))
+                except OSError as exc:
                     status = type(exc).__name__
+                    connection.close()
+                    connection = RawConnection(args.url)
                 elapsed = time.perf_counter() - started
                 with lock:
                     latencies.append(elapsed)
                     statuses[status] = statuses.get(status, 0) + 1
+        finally:
+            connection.close()
 
     began = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
@@ -128,11 +152,54 @@ def load(args: argparse.Namespace) -> None:
                       "next": state["next"], **percentiles_ms(latencies)}))  # fmt: skip
 
 
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection on a plain socket: a load client far lighter than
+    httpx, so that on 2 cores the server, not the client, is what is measured."""
+
+    def __init__(self, url: str) -> None:
+        host, _, port = url.removeprefix("http://").rstrip("/").partition(":")
+        self.host = f"{host}:{port}"
+        self.sock = socket.create_connection((host, int(port)), timeout=30)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.reader = self.sock.makefile("rb")
+
+    def post(self, path: str, payload: bytes, headers: dict[str, str]) -> int:
+        lines = [f"POST {path} HTTP/1.1", f"Host: {self.host}",
+                 "Content-Type: application/json", f"Content-Length: {len(payload)}",
+                 *(f"{k}: {v}" for k, v in headers.items())]  # fmt: skip
+        self.sock.sendall("\r\n".join(lines).encode() + b"\r\n\r\n" + payload)
+        return self._response()
+
+    def _response(self) -> int:
+        status_line = self.reader.readline()
+        if not status_line:
+            raise ConnectionResetError("the server closed the connection")
+        status, length, chunked = int(status_line.split()[1]), 0, False
+        while (line := self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+                chunked = True
+        if chunked:
+            while (size := int(self.reader.readline().split(b";")[0], 16)) > 0:
+                self.reader.read(size + 2)
+            self.reader.readline()
+        else:
+            self.reader.read(length)
+        return status
+
+    def close(self) -> None:
+        self.reader.close()
+        self.sock.close()
+
+
 # --- the orchestrator ---------------------------------------------------------------------
 
 
 def start_server(args: argparse.Namespace, port: int, floor: bool) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "benchmarks.bench_http", "serve", "--port", str(port)]
+    cmd = [sys.executable, "-m", "benchmarks.bench_http", "serve", "--port", str(port),
+           "--workers", str(args.workers)]  # fmt: skip
     if floor:
         cmd.append("--floor")
     else:
@@ -179,6 +246,16 @@ def prepare_items(args: argparse.Namespace, tmp: Path) -> Path:
     return path
 
 
+def worker_rss_mb(pid: int) -> list[float]:
+    """RSS of each uvicorn worker (the server process itself when it has no children)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    workers = [c for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
+    return [rss_mb(c) for c in (workers or [str(pid)])]
+
+
 def backend_of(url: str) -> str:
     return "postgresql" if url.startswith("postgresql") else "sqlite"
 
@@ -190,14 +267,14 @@ def sweep(args: argparse.Namespace, items: Path, *, floor: bool, port: int) -> d
     rates: dict[int, float] = {}
     try:
         warm = client(url, items, concurrency=4, start=0, count=WARMUP)
-        emit("http_warmup", server=kind, rss_mb=rss_mb(proc.pid), **warm, load=load_average())
+        emit("http_warmup", server=kind, rss_mb=worker_rss_mb(proc.pid), **warm, load=load_average())
         start = warm["next"]
         for concurrency in args.concurrency:
             step = client(url, items, concurrency=concurrency, start=start, seconds=args.seconds)
             start = step["next"]
             rates[concurrency] = step["answered_per_s" if floor else "per_s"]
             emit("http_step", server=kind, concurrency=concurrency, **step,
-                 rss_mb=rss_mb(proc.pid), load=load_average())  # fmt: skip
+                 rss_mb=worker_rss_mb(proc.pid), load=load_average())  # fmt: skip
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -210,6 +287,7 @@ def main() -> None:
     s = sub.add_parser("serve")
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--floor", action="store_true")
+    s.add_argument("--workers", type=int, default=1)
     for p in (parser, s):
         p.add_argument("--db-url", default=None)
         p.add_argument("--models", type=Path, default=None)
@@ -224,6 +302,7 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=40_000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--skip-floor", action="store_true")
     parser.add_argument(
         "--no-reset",

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from autolease.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async (no I/O): FastAPI would run a plain `def` dependency in the thread pool, a
+    # thread hop per request for a dictionary look-up.
     runtime: Runtime = request.app.state.runtime
     return runtime
 

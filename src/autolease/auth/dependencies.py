@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import Depends, Header
 
@@ -31,10 +31,10 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+def require_roles(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
     allowed = frozenset(roles)
 
-    def check(principal: PrincipalDep) -> Principal:
+    async def check(principal: PrincipalDep) -> Principal:
         if principal.role not in allowed:
             raise RoleNotAllowed(f"role {principal.role.value!r} may not do this")
         return principal
@@ -49,7 +49,7 @@ StaffDep = Annotated[
 AuditorDep = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.RISK_ANALYST))]
 
 
-def _actor(runtime: RuntimeDep, principal: PrincipalDep) -> Actor:
+async def _actor(runtime: RuntimeDep, principal: PrincipalDep) -> Actor:
     return Actor(key=runtime.audit_key, name=principal.actor, at=runtime.clock.now())
 
 
