@@ -23,6 +23,9 @@ from autolease.decision.service import forget_stored_versions
 from autolease.kit.clock import FixedClock
 from autolease.runtime import Runtime, build_runtime
 
+# Hundreds of short-lived apps share the test process: no gc.freeze() at each start-up.
+os.environ.setdefault("AUTOLEASE_API__FREEZE_STARTUP_HEAP", "false")
+
 START = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
 TEST_KEYS = {
     "k1": base64.b64encode(b"1" * 32).decode(),

@@ -74,6 +74,9 @@ class SecuritySettings(BaseModel):
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
+    # gc.freeze() at start-up (see `app.freeze_startup_heap`); off where many short-lived
+    # apps share one process, as in the tests.
+    freeze_startup_heap: bool = True
 
 
 class Settings(BaseSettings):
