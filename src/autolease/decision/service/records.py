@@ -7,6 +7,7 @@ from datetime import datetime
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from autolease.decision import repository
@@ -114,12 +115,7 @@ def ensure_version(session: Session, document: PolicyDocument, *, at: datetime) 
     """
     row = repository.policy_version(session, document.key, document.version)
     if row is not None:
-        if row.content_hash != document.content_hash:
-            raise PolicyInvalid(
-                f"{document.ref} in use has hash {document.content_hash[:12]} but is stored "
-                f"with {row.content_hash[:12]}: a policy file changed without a new version"
-            )
-        return row
+        return _same_content(row, document)
     row = PolicyVersion(
         key=document.key,
         version=document.version,
@@ -131,8 +127,23 @@ def ensure_version(session: Session, document: PolicyDocument, *, at: datetime) 
         created_by=INTAKE_ACTOR,
         created_at=at,
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # the first decisions of several workers race here
+            session.add(row)
+    except IntegrityError:
+        stored = repository.policy_version(session, document.key, document.version)
+        if stored is None:
+            raise
+        return _same_content(stored, document)
+    return row
+
+
+def _same_content(row: PolicyVersion, document: PolicyDocument) -> PolicyVersion:
+    if row.content_hash != document.content_hash:
+        raise PolicyInvalid(
+            f"{document.ref} in use has hash {document.content_hash[:12]} but is stored "
+            f"with {row.content_hash[:12]}: a policy file changed without a new version"
+        )
     return row
 
 
