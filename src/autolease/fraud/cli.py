@@ -193,7 +193,10 @@ def train(
     test_where: str | None = typer.Option(None, help="CSV: test rows, COLUMN=VALUE"),
     train_months: int = typer.Option(9, min=1, help="Book: months to train on (rest: test)"),
     rounds: int | None = typer.Option(
-        None, min=1, help="Trees (default: 300 for a book, 700 for a CSV)"
+        None,
+        min=1,
+        help="Trees (default: 300 for a book; for a CSV at most 1000, the count chosen by"
+        " cross-validation)",
     ),
     refer_rate: float = typer.Option(0.028, help="Share to refer (sets the threshold)"),
     threads: int = typer.Option(1, min=1),
