@@ -20,6 +20,9 @@ from autolease.vehicle.valuation import (
     LgbmValuer,
     TrainConfig,
     TrainedModel,
+    add_derived,
+    frame_matrix,
+    map_distinct,
     price_metrics,
 )
 from tests.vehicle.conftest import FAST, price_table
@@ -58,6 +61,15 @@ class TestTraining:
         boosters = trained.params["boosters"]
         assert boosters["p50"]["feature_fraction"] == TrainConfig().p50_feature_fraction < 0.9
         assert boosters["p10"]["feature_fraction"] == boosters["p90"]["feature_fraction"] == 0.9
+
+    def test_category_smoothing_comes_from_the_config(self, trained: TrainedModel) -> None:
+        # Light smoothing lets rare models keep their own price level (Ford CV R² +0.002).
+        for booster in ("p10", "p50", "p90"):
+            used = trained.params["boosters"][booster]
+            assert (used["cat_smooth"], used["cat_l2"], used["min_data_per_group"]) == (
+                FAST.cat_smooth, FAST.cat_l2, FAST.min_data_per_group
+            )  # fmt: skip
+        assert (FAST.cat_smooth, FAST.cat_l2, FAST.min_data_per_group) == (1.0, 1.0, 5)
 
     def test_early_stopping_never_exceeds_the_round_cap(self, trained: TrainedModel) -> None:
         assert 0 < trained.params["boosters"]["p50"]["rounds"] <= FAST.p50_rounds
@@ -118,6 +130,63 @@ class TestValuer:
         files = {k: v for k, v in trained.files.items() if k != "p90.txt"}
         with pytest.raises(ValuationError, match=r"lacks p90\.txt"):
             LgbmValuer.from_files(files, ref="valuation@x")
+
+
+class TestBatchFeatures:
+    def test_map_distinct_equals_a_per_row_map(self) -> None:
+        series = pd.Series(["a", None, "b", "a", float("nan"), "c"], index=[5, 4, 3, 2, 1, 0])
+        calls: list[str] = []
+
+        def upper(value: str) -> str:
+            calls.append(value)
+            return value.upper()
+
+        out = map_distinct(series, upper)
+        assert out.tolist() == ["A", None, "B", "A", None, "C"]
+        assert out.index.tolist() == [5, 4, 3, 2, 1, 0]
+        assert sorted(calls) == ["a", "b", "c"]  # once per distinct value, never for nulls
+        assert map_distinct(series, {"1": 7}.get, key=lambda v: str(len(v))).tolist() == [
+            7, None, 7, 7, None, 7
+        ]  # fmt: skip
+
+    def test_map_distinct_of_nothing(self) -> None:
+        assert map_distinct(pd.Series([], dtype=object), str).tolist() == []
+        assert map_distinct(pd.Series([None, None]), str).tolist() == [None, None]
+
+    def test_brand_derivations_per_row(self) -> None:
+        frame = pd.DataFrame({"brand": ["toyota", None, "某某", "dacia", "toyota"]})
+        out = add_derived(frame)
+        assert out["brand_origin"].tolist() == ["japan", None, None, "romania", "japan"]
+        tier = out["brand_tier"].to_numpy()
+        assert tier.dtype == np.float64
+        assert np.isnan(tier[[1, 2]]).all()
+        assert tier[0] == tier[4] == 1.0
+        assert tier[3] == 0.0
+
+    def test_frame_matrix_codes_known_categories_and_blanks_the_rest(
+        self, trained: TrainedModel
+    ) -> None:
+        enc = trained.encoding
+        frame = add_derived(
+            pd.DataFrame(
+                {
+                    "brand": ["toyota", "unknownco", None],
+                    "model": ["卡罗拉", "卡罗拉", None],
+                    "fuel": ["hev", "petrol", None],
+                    "age_years": [1.0, 2.0, 3.0],
+                    "mileage_km": [10.0, None, 30.0],
+                }
+            )
+        )
+        x = frame_matrix(frame, enc)
+        col = {name: x[:, j] for j, name in enumerate(enc.features)}
+        assert col["brand"][0] == enc.vocab["brand"]["toyota"]
+        assert np.isnan(col["brand"][1:]).all()
+        assert col["model"][1] == enc.vocab["model"]["卡罗拉"]
+        assert col["fuel"][0] == enc.vocab["fuel"]["hev"]
+        assert np.isnan(col["fuel"][2])
+        assert np.isnan(col["mileage_km"][1])
+        assert col["age_years"].tolist() == [1.0, 2.0, 3.0]
 
 
 class TestUnseenBrandSpread:

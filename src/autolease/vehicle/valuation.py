@@ -60,19 +60,28 @@ FORMAT = "autolease.valuation/1"
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Training knobs; defaults balance accuracy against ≥ 50,000 valuations/s on one core."""
+    """Training knobs; defaults balance accuracy against ≥ 50,000 valuations/s on one core.
+
+    Chosen by CV on training rows only (Ford 5-fold, six UK brands 3-fold): P50 rate 0.1
+    (was 0.2) with light category smoothing (``cat_smooth`` 1, ``cat_l2`` 1,
+    ``min_data_per_group`` 5; were 10 / 5 / 20) — Ford R² 0.9387 → 0.9409, better on every
+    fold; six brands MAPE 6.92 → 6.87 % — within the same 200-tree cap.
+    """
 
     seed: int = 42
     holdout_share: float = 0.15
     calibration_share: float = 0.15
     p50_rounds: int = 200
-    p50_learning_rate: float = 0.2
+    p50_learning_rate: float = 0.1
     p50_leaves: int = 63
     p50_feature_fraction: float = 0.7
     quantile_rounds: int = 60
     quantile_learning_rate: float = 0.25
     quantile_leaves: int = 15
     min_data_in_leaf: int = 20
+    cat_smooth: float = 1.0
+    cat_l2: float = 1.0
+    min_data_per_group: int = 5
     early_stopping_rounds: int = 50
     monotone: bool = True
     coverage: float = 0.8
@@ -127,14 +136,33 @@ class TrainedModel:
 # ----------------------------------------------------------------------------- features
 
 
+def map_distinct(
+    series: Any, fn: Callable[[Any], Any], key: Callable[[Any], Any] | None = None
+) -> Any:
+    """``series.map(fn)`` (of ``key(value)`` when given) computed once per distinct non-null
+    value; nulls give ``None``.
+
+    A batch of 200,000 cars has a few hundred distinct brands and models: calling ``fn`` per
+    row cost more than half of the batch valuation's time outside the boosters.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.array([fn(key(u) if key else u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=series.index, dtype=object)
+
+
+def _brand_info(value: Any) -> tuple[str | None, float | None]:
+    key = brand_key(value) if isinstance(value, str) else None
+    info = brand(key) if key else None
+    return (info.origin, info.tier_rank) if info else (None, None)
+
+
 def add_derived(frame: Any) -> Any:
     """Add ``brand_tier`` and ``brand_origin`` from the brand list (for known brands)."""
     out = frame.copy()
     if "brand" in out:
-        keys = out["brand"].map(lambda b: brand_key(b) if isinstance(b, str) else None)
-        info = keys.map(lambda k: brand(k) if k else None)
-        out["brand_origin"] = info.map(lambda b: b.origin if b else None)
-        out["brand_tier"] = info.map(lambda b: b.tier_rank if b else None).astype(float)
+        out["brand_origin"] = map_distinct(out["brand"], lambda b: _brand_info(b)[0])
+        tier = map_distinct(out["brand"], lambda b: _brand_info(b)[1])
+        out["brand_tier"] = pd.to_numeric(tier, errors="coerce").astype(float)
     return out
 
 
@@ -170,8 +198,7 @@ def frame_matrix(frame: Any, encoding: Encoding) -> F64:
             continue
         col = frame[name]
         if name in encoding.vocab:
-            vocab = encoding.vocab[name]
-            codes = col.map(lambda v, vocab=vocab: vocab.get(str(v)) if v is not None else None)
+            codes = map_distinct(col, encoding.vocab[name].get, key=str)
             out[:, j] = pd.to_numeric(codes, errors="coerce").to_numpy(dtype=float)
         else:
             out[:, j] = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
@@ -230,9 +257,9 @@ def _params(
         "bagging_fraction": 0.9,
         "bagging_freq": 1,
         "lambda_l2": 5.0,
-        "cat_smooth": 10.0,
-        "cat_l2": 5.0,
-        "min_data_per_group": 20,
+        "cat_smooth": config.cat_smooth,
+        "cat_l2": config.cat_l2,
+        "min_data_per_group": config.min_data_per_group,
         "max_cat_to_onehot": 8,
         "seed": config.seed,
         "deterministic": True,
