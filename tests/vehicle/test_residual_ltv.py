@@ -8,7 +8,12 @@ import pytest
 
 from autolease.vehicle.features import Valuation, ValuationInput
 from autolease.vehicle.ltv import compute_ltv
-from autolease.vehicle.residual import curve_factor, km_per_year, residual_value
+from autolease.vehicle.residual import (
+    curve_factor,
+    km_per_year,
+    residual_value,
+    value_with_residual,
+)
 from autolease.vehicle.valuation import LgbmValuer
 
 CAR = ValuationInput(brand="大众", model="朗逸", age_years=2.0, mileage_km=24_000, fuel="petrol")
@@ -52,6 +57,25 @@ class TestResidual:
         assert r.extrapolated_years == pytest.approx(2.5)
         at_edge = valuer.value(old.at_future(0.5, 18_000)).p50
         assert r.p50 < at_edge
+
+    @pytest.mark.parametrize("age", [2.0, 14.5])
+    def test_one_call_gives_what_two_calls_give(self, valuer: LgbmValuer, age: float) -> None:
+        car = ValuationInput("大众", "朗逸", min(age, valuer.max_age_years - 0.5), 24_000, "petrol")
+        calls: list[int] = []
+        original = valuer.value_many
+
+        def counted(items: list[ValuationInput]) -> list[Valuation]:
+            calls.append(len(items))
+            return original(items)
+
+        valuer.value_many = counted  # type: ignore[method-assign]
+        try:
+            today, residual = value_with_residual(valuer, car, 36)
+        finally:
+            del valuer.value_many
+        assert calls == [2]
+        assert today == valuer.value(car)
+        assert residual == residual_value(valuer, car, 36, today=valuer.value(car))
 
     def test_term_must_be_positive(self, valuer: LgbmValuer) -> None:
         with pytest.raises(ValueError, match="positive"):

@@ -73,17 +73,48 @@ def residual_value(
     market_sigma: float = MARKET_SIGMA_PER_YEAR,
 ) -> Residual:
     """Expected value at the end of ``term_months`` with a P10-P90 interval."""
+    if today is None:
+        return value_with_residual(valuer, item, term_months, market_sigma=market_sigma)[1]
+    plan = _plan(valuer, item, term_months)
+    return _residual(plan, today, valuer.value(plan.at_model), market_sigma)
+
+
+def value_with_residual(
+    valuer: Valuer,
+    item: ValuationInput,
+    term_months: int,
+    *,
+    market_sigma: float = MARKET_SIGMA_PER_YEAR,
+) -> tuple[Valuation, Residual]:
+    """Today's value and the residual, from one model call on a two-row matrix (the intake
+    values every car both ways; each model call has a fixed cost much larger than a row's)."""
+    plan = _plan(valuer, item, term_months)
+    today, raw = valuer.value_many([item, plan.at_model])
+    return today, _residual(plan, today, raw, market_sigma)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    term_months: int
+    future: ValuationInput
+    at_model: ValuationInput  # the future car, no older than the model has seen
+    beyond: float  # years of the future age past the model's data
+
+
+def _plan(valuer: Valuer, item: ValuationInput, term_months: int) -> _Plan:
     if term_months <= 0:
         raise ValueError("term_months must be positive")
     years = term_months / 12
-    now = today or valuer.value(item)
     pace = km_per_year(item.mileage_km, item.age_years)
     future = item.at_future(years, pace * years)
-    max_age = valuer.max_age_years
-    beyond = max(0.0, future.age_years - max(max_age, item.age_years))
+    beyond = max(0.0, future.age_years - max(valuer.max_age_years, item.age_years))
     at_model = future.at_future(-beyond, 0.0) if beyond else future
-    raw = valuer.value(at_model)
-    factor = curve_factor(at_model.age_years, future.age_years) if beyond else 1.0
+    return _Plan(term_months, future, at_model, beyond)
+
+
+def _residual(plan: _Plan, now: Valuation, raw: Valuation, market_sigma: float) -> Residual:
+    years = plan.term_months / 12
+    factor = curve_factor(plan.at_model.age_years, plan.future.age_years) if plan.beyond else 1.0
     p50 = min(raw.p50 * factor, now.p50)
     spread_lo = math.log(now.p50 / now.p10) if now.p10 > 0 else 0.0
     spread_hi = math.log(now.p90 / now.p50) if now.p50 > 0 else 0.0
@@ -91,12 +122,12 @@ def residual_value(
     p10 = p50 * math.exp(-math.hypot(spread_lo, market))
     p90 = p50 * math.exp(math.hypot(spread_hi, market))
     return Residual(
-        term_months=term_months,
-        age_years_at_end=round(future.age_years, 3),
-        mileage_km_at_end=round(future.mileage_km),
+        term_months=plan.term_months,
+        age_years_at_end=round(plan.future.age_years, 3),
+        mileage_km_at_end=round(plan.future.mileage_km),
         p10=p10,
         p50=p50,
         p90=p90,
         rate=p50 / now.p50 if now.p50 > 0 else 0.0,
-        extrapolated_years=round(beyond, 3),
+        extrapolated_years=round(plan.beyond, 3),
     )

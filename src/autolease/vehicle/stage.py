@@ -44,7 +44,7 @@ from autolease.vehicle.history import (
     assess_history,
 )
 from autolease.vehicle.ltv import LtvBasis, compute_ltv
-from autolease.vehicle.residual import residual_value
+from autolease.vehicle.residual import value_with_residual
 from autolease.vehicle.vin import brand_agreement, decode_vin
 
 STAGE = "vehicle"
@@ -198,8 +198,7 @@ class VehicleStage:
             return None
         item = valuation_input(facts, age_years, history)
         try:
-            valuation = self.valuer.value(item)
-            residual = residual_value(self.valuer, item, facts.term_months, today=valuation)
+            valuation, residual = value_with_residual(self.valuer, item, facts.term_months)
         except ValuationError:
             self._unavailable(ctx, "the valuation model failed for this car")
             return None
