@@ -61,6 +61,22 @@ class TestAssess:
         assert factor.to_json()["label_zh"] == "贷款价值比"
 
 
+class TestAssessInOnePass:
+    @pytest.mark.parametrize("kind", KINDS)
+    def test_reasons_from_one_pass_match_the_separate_calls(
+        self, toy_models: dict[str, TrainingResult], kind: str
+    ) -> None:
+        model = toy_models[kind].model
+        x = encode(pd.DataFrame([RISKY]), model.schema)
+        with_reasons, plain = model.assess(RISKY, top=3), model.assess(RISKY, top=0)
+        assert with_reasons.pd == pytest.approx(float(model.pd_matrix(x)[0]), rel=1e-12)
+        assert with_reasons.pd == pytest.approx(plain.pd, rel=1e-12)
+        points = model.adverse_points(x)[0]
+        for factor in with_reasons.factors:
+            index = model.schema.names.index(factor.feature)
+            assert factor.points == pytest.approx(float(points[index]), rel=1e-12)
+
+
 class TestScoreBatch:
     @pytest.mark.parametrize("kind", KINDS)
     def test_batch_matches_single(self, toy_models: dict[str, TrainingResult], kind: str) -> None:

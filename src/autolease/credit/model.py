@@ -153,9 +153,13 @@ class CreditModel:
         -------
         ndarray of float64
         """
-        if self.kind == "scorecard":
+        log_odds = None if self.kind == "scorecard" else self._booster().log_odds(x)
+        return self._pd_from(x, log_odds)
+
+    def _pd_from(self, x: F64, gbm_log_odds: F64 | None) -> F64:
+        if gbm_log_odds is None:
             return self.scaling.pd(self._scorecard().score(x))
-        gbm_pd = self._booster().calibrator.apply(self._booster().log_odds(x))
+        gbm_pd = self._booster().calibrator.apply(gbm_log_odds)
         if self.kind == "gbm":
             return gbm_pd
         sc_pd = self.scaling.pd(self._scorecard().score(x))
@@ -179,9 +183,13 @@ class CreditModel:
         -------
         ndarray of float64
         """
-        if self.kind == "scorecard":
+        contributions = None if self.kind == "scorecard" else self._booster().contributions(x)
+        return self._adverse_from(x, contributions)
+
+    def _adverse_from(self, x: F64, gbm_contributions: F64 | None) -> F64:
+        if gbm_contributions is None:
             return self._scorecard().points_lost(x)
-        gbm = np.maximum(self._booster().contributions(x), 0.0) * self.scaling.factor
+        gbm = np.maximum(gbm_contributions, 0.0) * self.scaling.factor
         if self.kind == "gbm":
             return gbm
         w = self.blend_weight
@@ -201,11 +209,17 @@ class CreditModel:
         CreditAssessment
         """
         x = encode_row(values, self.schema)
-        pd_value = float(self.pd_matrix(x)[0])
+        if self.kind == "scorecard" or top <= 0:
+            pd_value = float(self.pd_matrix(x)[0])
+            adverse = self.adverse_points(x) if top > 0 else None
+        else:  # one TreeSHAP pass gives the log-odds and the reasons
+            log_odds, contributions = self._booster().explain(x)
+            pd_value = float(self._pd_from(x, log_odds)[0])
+            adverse = self._adverse_from(x, contributions)
         score = float(self.score_matrix(x)[0]) if self.kind == "scorecard" else None
         if score is None:
             score = float(self.scaling.score(np.array([pd_value]))[0])
-        factors = self._factors(self.adverse_points(x)[0], top) if top > 0 else ()
+        factors = self._factors(adverse[0], top) if adverse is not None else ()
         return CreditAssessment(pd_value, score, self.grades.grade_one(pd_value), factors)
 
     def _factors(self, points: F64, top: int) -> tuple[Factor, ...]:
