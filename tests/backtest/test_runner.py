@@ -7,23 +7,30 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from autolease.backtest import runner
 from autolease.backtest.jobs import BacktestOptions, decide
 from autolease.backtest.runner import (
+    DATA_FEATURES,
     PolicyMemo,
     PolicyPair,
     contexts,
     decide_in_process,
     decide_partition,
+    decision_columns,
 )
-from autolease.backtest.stages import BookStages
+from autolease.backtest.stages import BookStages, BookValuer
 from autolease.decision.catalog import PolicyCatalog
 from autolease.decision.engine import PolicyEngine
 from autolease.decision.inputs import build_policy_input
 from autolease.decision.jdm import PolicyDocument
 from autolease.decision.stage import PolicyStage
+from autolease.identity.stage import IdentityStage
 from autolease.kit.clock import business_date
 from autolease.kit.money import from_fen
-from autolease.origination.pipeline import ApplicationFacts, PersonFacts
+from autolease.origination.pipeline import ApplicationFacts, DecisionContext, PersonFacts
+from autolease.vehicle.repository import ParquetHistoryProvider
+from autolease.vehicle.stage import VehicleStage
+from tests.decision.conftest import graph
 
 P, Q = "origination/approve", "origination/approve-conservative"
 
@@ -71,6 +78,51 @@ class TestDecidePartition:
         whole = decide_partition(scored, pair)
         chunked = decide_in_process(scored, pair, chunk_rows=37)
         pd.testing.assert_frame_equal(whole, chunked)
+
+    def test_policy_batches_do_not_change_decisions(
+        self, scored: pd.DataFrame, pair: PolicyPair, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        whole = decide_partition(scored, pair)
+        monkeypatch.setattr(runner, "BATCH", 7)
+        pd.testing.assert_frame_equal(decide_partition(scored, pair), whole)
+
+    def test_equals_a_plain_row_by_row_replay(
+        self, scored: pd.DataFrame, pair: PolicyPair, book_dir: Path
+    ) -> None:
+        """The optimised path against the obvious one: facts field by field, fresh stages
+        and a fresh valuer per row, one `PolicyEngine.decide` per row and policy."""
+        engine = PolicyEngine()
+        history = ParquetHistoryProvider(book_dir)
+        rows = scored.astype(object).where(scored.notna(), None).to_dict("records")
+        expected: dict[str, list[object]] = {name: [] for name in decision_columns()}
+        for row in rows:
+            facts = _plain_facts(row)
+            at = row["submitted_at"].to_pydatetime().astimezone(UTC)
+            ctx = DecisionContext(facts, at, business_date(at))
+            ctx.features.update({k: row[k] for k in DATA_FEATURES if k in row})
+            IdentityStage().run(ctx)
+            age = (ctx.business_date - facts.first_registration_date).days / 365.25
+            fen = row["valuation_price_fen"]
+            valuer = BookValuer(fen / 100, age) if fen is not None and fen > 0 else None
+            VehicleStage(valuer=valuer, history=history).run(ctx)
+            values = build_policy_input(facts, ctx.features, ctx.reasons).values
+            expected["application_id"].append(row["application_id"])
+            for role, policy in pair.items():
+                outcome, codes = engine.decide(policy, values)
+                expected[f"{role}_outcome"].append(outcome)
+                expected[f"{role}_reasons"].append("|".join(codes))
+            expected["upstream_codes"].append("|".join(values["upstream_codes"]))
+        reference = pd.DataFrame(expected).astype({"application_id": "int64"})
+        pd.testing.assert_frame_equal(decide_partition(scored, pair), reference)
+
+    def test_a_failing_policy_gives_error_rows_and_the_other_policy_still_decides(
+        self, scored: pd.DataFrame, pair: PolicyPair
+    ) -> None:
+        odd = PolicyDocument.from_graph("test/odd", "1", graph([], outcome='"maybe"'))
+        decided = decide_partition(scored.iloc[:5], PolicyPair(odd, pair.against, pair.stages))
+        assert set(decided["policy_outcome"]) == {"error"}
+        assert decided["policy_reasons"].str.contains("maybe").all()
+        assert set(decided["against_outcome"]) <= {"approve", "refer", "decline"}
 
     def test_dask_synchronous_equals_pandas(
         self, scored: pd.DataFrame, pair: PolicyPair, book_dir: Path
@@ -141,6 +193,22 @@ class TestPolicyMemo:
             memo.decide(values)
         assert memo.keying
         assert memo.evaluated == 1
+
+    def test_duplicates_inside_one_batch_are_evaluated_once(
+        self, scored: pd.DataFrame, pair: PolicyPair
+    ) -> None:
+        memo = PolicyMemo(PolicyEngine(), pair)
+        stages = pair.stages.build()
+        inputs = []
+        for _, ctx, valuation in contexts(scored.iloc[:5]):
+            pair.stages.run(stages, ctx, valuation)
+            inputs.append(build_policy_input(ctx.facts, ctx.features, ctx.reasons).values)
+        answers = memo.decide_all([*inputs, *inputs, inputs[0]])
+        assert memo.evaluated == 5
+        assert answers[5:10] == answers[:5]
+        assert answers[10] == answers[0]
+        assert memo.decide_all(inputs) == answers[:5]
+        assert memo.evaluated == 5
 
     def test_the_key_tells_a_bool_from_an_equal_number(
         self, scored: pd.DataFrame, pair: PolicyPair

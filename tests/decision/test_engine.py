@@ -62,6 +62,46 @@ class TestEvaluate:
             full = engine.evaluate(doc, context)
             assert engine.decide(doc, context) == (full.outcome, full.codes)
 
+    def test_decide_many_agrees_with_decide_and_returns_failures_in_place(
+        self, engine: PolicyEngine
+    ) -> None:
+        doc = document(rules=[("a > 1", "A", "refer"), ("b > 1", "B", "decline")])
+        contexts: list[dict[str, Any]] = [{"a": 2, "b": 2}, {"a": 2}, {}]
+        assert engine.decide_many(doc, contexts) == [engine.decide(doc, c) for c in contexts]
+        broken_doc = document(outcome='"refer" +')
+        broken = engine.decide_many(broken_doc, [{"score": 1}])
+        assert isinstance(broken[0], PolicyEvaluationError)
+        with pytest.raises(PolicyEvaluationError) as raised:
+            engine.decide(broken_doc, {"score": 1})
+        assert str(broken[0]) == str(raised.value)
+        odd = engine.decide_many(document(outcome='"maybe"'), [{"score": 1}, {}])
+        assert [type(d) for d in odd] == [PolicyOutputInvalid, PolicyOutputInvalid]
+        assert "maybe" in str(odd[0])
+
+    def test_decide_many_follows_decision_nodes_like_decide(self, engine: PolicyEngine) -> None:
+        inner = document(rules=[("a > 1", "A", "refer")])
+        engine.prepare(inner)
+        position = {"x": 0, "y": 0}
+        outer = PolicyDocument.from_graph(
+            "test/outer",
+            "1",
+            {
+                "nodes": [
+                    {"id": "i", "type": "inputNode", "name": "in", "position": position},
+                    {"id": "d", "type": "decisionNode", "name": "inner", "position": position,
+                     "content": {"key": inner.content_hash}},
+                    {"id": "o", "type": "outputNode", "name": "out", "position": position},
+                ],
+                "edges": [
+                    {"id": "e1", "sourceId": "i", "targetId": "d", "type": "edge"},
+                    {"id": "e2", "sourceId": "d", "targetId": "o", "type": "edge"},
+                ],
+            },
+        )  # fmt: skip
+        contexts: list[dict[str, Any]] = [{"a": 2}, {"a": 0}]
+        assert engine.decide_many(outer, contexts) == [engine.decide(outer, c) for c in contexts]
+        assert engine.decide_many(outer, contexts)[0] == ("refer", ("A",))
+
     def test_two_versions_with_the_same_key_stay_apart(self, engine: PolicyEngine) -> None:
         low = document(version="1", rules=[("score > 1", "HIGH", "refer")])
         high = document(version="2", rules=[("score > 100", "HIGH", "refer")])

