@@ -24,7 +24,7 @@ fraud, of ring members and per fraud pattern.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -243,11 +243,12 @@ def _out_of_fold(
     specs: Sequence[FeatureSpec],
     options: TrainOptions,
     fold: npt.NDArray[np.int64],
+    fit: Callable[..., Any] = _train,
 ) -> F64:
     oof = np.zeros(len(target))
     for k in np.unique(fold).tolist():
         train, valid = fold != k, fold == k
-        booster = _train(x[train], target[train], weight[train], specs, options)
+        booster = fit(x[train], target[train], weight[train], specs, options)
         oof[valid] = booster.predict(x[valid], num_threads=options.num_threads)
     return oof
 
@@ -273,30 +274,18 @@ def cross_validated_auc(
     scores: list[float] = []
     for repeat in range(repeats):
         fold = _folds(target, folds, options.seed + 1000 + repeat)
-        if options.choose_rounds:
-            oof = _nested_out_of_fold(x, target, weight, specs, options, fold)
-        else:
-            oof = _out_of_fold(x, target, weight, specs, options, fold)
+        fit = _fit_choosing_rounds if options.choose_rounds else _train
+        oof = _out_of_fold(x, target, weight, specs, options, fold, fit)
         scores += [auc(target[fold == k], oof[fold == k]) or 0.5 for k in range(folds)]
     spread = float(np.std(scores, ddof=1) / np.sqrt(len(scores))) if len(scores) > 1 else 0.0
     return {"auc": round(float(np.mean(scores)), 4), "se": round(spread, 4), "folds": len(scores)}
 
 
-def _nested_out_of_fold(
-    x: F64,
-    target: F64,
-    weight: F64,
-    specs: Sequence[FeatureSpec],
-    options: TrainOptions,
-    fold: npt.NDArray[np.int64],
-) -> F64:
-    """Out-of-fold scores of the whole fit (trees chosen inside each fold's training rows)."""
-    oof = np.zeros(len(target))
-    for k in np.unique(fold).tolist():
-        train, valid = fold != k, fold == k
-        booster, _, _ = _cross_fit(x[train], target[train], weight[train], specs, options)
-        oof[valid] = booster.predict(x[valid], num_threads=options.num_threads)
-    return oof
+def _fit_choosing_rounds(
+    x: F64, target: F64, weight: F64, specs: Sequence[FeatureSpec], options: TrainOptions
+) -> Any:
+    """The whole fit, its trees chosen by the cross-fit of these rows only (for nested CV)."""
+    return _cross_fit(x, target, weight, specs, options)[0]
 
 
 # ----------------------------------------------------------------------------- metrics
