@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 import random
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,7 @@ from autolease.auth import service as auth_service
 from autolease.auth.principal import Role
 from autolease.dealer import service as dealer_service
 from autolease.dealer.schemas import SpCreate
+from autolease.demo.jobs import bound_port, start_server
 from autolease.demo.samples import sample_application
 from autolease.runtime import Runtime
 
@@ -84,3 +87,22 @@ def submit(client: TestClient, tenant: Tenant, body: dict[str, Any], key: str | 
     if key is not None:
         headers["Idempotency-Key"] = key
     return client.post("/v1/applications", json=copy.deepcopy(body), headers=headers)
+
+
+def post_concurrently(
+    runtime: Runtime, posts: list[tuple[dict[str, Any], dict[str, str]]], workers: int = 8
+) -> list[httpx.Response]:
+    """POST each (body, headers) to /v1/applications of a real server, `workers` at a time."""
+    server, thread = start_server(runtime, "127.0.0.1", 0)
+    port = bound_port(server)
+
+    def post(item: tuple[dict[str, Any], dict[str, str]]) -> httpx.Response:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as c:
+            return c.post("/v1/applications", json=item[0], headers=item[1])
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(post, posts))
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

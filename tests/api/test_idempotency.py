@@ -1,21 +1,17 @@
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from autolease.audit.models import AuditHead
 from autolease.dealer.models import ServiceProvider
-from autolease.demo.jobs import bound_port, start_server
 from autolease.exceptions import IdempotencyConflict
 from autolease.origination.models import Application, IdempotencyRecord
 from autolease.origination.service import intake
 from autolease.runtime import Runtime
 from tests.conftest import START
-from tests.factories import make_body, setup_tenants, submit
+from tests.factories import make_body, post_concurrently, setup_tenants, submit
 
 
 def count_applications(runtime: Runtime) -> int:
@@ -53,21 +49,9 @@ class TestIdempotencyKey:
 
     def test_concurrent_duplicates_create_exactly_one(self, runtime: Runtime) -> None:
         a, _ = setup_tenants(runtime)
-        server, thread = start_server(runtime, "127.0.0.1", 0)
-        port = bound_port(server)
         body = make_body(45)
         headers = {**a.headers, "Idempotency-Key": "race-1"}
-
-        def post(_: int) -> httpx.Response:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as c:
-                return c.post("/v1/applications", json=body, headers=headers)
-
-        try:
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                responses = list(pool.map(post, range(16)))
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+        responses = post_concurrently(runtime, [(body, headers)] * 16)
         assert {r.status_code for r in responses} == {201}
         assert len({r.json()["id"] for r in responses}) == 1
         assert count_applications(runtime) == 1
