@@ -267,7 +267,9 @@ def sweep(args: argparse.Namespace, items: Path, *, floor: bool, port: int) -> d
     rates: dict[int, float] = {}
     try:
         warm = client(url, items, concurrency=4, start=0, count=WARMUP)
-        emit("http_warmup", server=kind, rss_mb=worker_rss_mb(proc.pid), **warm, load=load_average())
+        emit(
+            "http_warmup", server=kind, rss_mb=worker_rss_mb(proc.pid), **warm, load=load_average()
+        )
         start = warm["next"]
         for concurrency in args.concurrency:
             step = client(url, items, concurrency=concurrency, start=start, seconds=args.seconds)
