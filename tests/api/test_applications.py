@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from autolease.runtime import Runtime
 from tests.factories import login, make_body, setup_tenants, submit
@@ -36,6 +37,27 @@ class TestSubmit:
             stored = client.get(f"/v1/applications/{created.json()['id']}", headers=sp_a.headers)
             assert stored.status_code == 200
             assert created.json() == stored.json()
+
+    def test_the_application_row_is_written_once_with_its_final_status(
+        self, client: TestClient, runtime: Runtime
+    ) -> None:
+        sp_a, _ = setup_tenants(runtime)
+        statements: list[str] = []
+
+        def seen(_conn: object, _cursor: object, sql: str, *_: object) -> None:
+            statements.append(" ".join(sql.split()[:3]).upper())
+
+        event.listen(runtime.engine, "before_cursor_execute", seen)
+        try:
+            created = submit(client, sp_a, make_body(5))
+        finally:
+            event.remove(runtime.engine, "before_cursor_execute", seen)
+        assert created.status_code == 201, created.text
+        assert statements.count("INSERT INTO APPLICATION") == 1
+        assert not [s for s in statements if s.startswith("UPDATE APPLICATION")]
+        stored = client.get(f"/v1/applications/{created.json()['id']}", headers=sp_a.headers)
+        history = [(e["from_status"], e["to_status"]) for e in stored.json()["status_history"]]
+        assert history == [(None, "submitted"), ("submitted", created.json()["status"])]
 
     def test_finding_leads_to_refer_with_reason(self, client: TestClient, runtime: Runtime) -> None:
         sp_a, _ = setup_tenants(runtime)

@@ -34,6 +34,7 @@ from autolease.origination.service.persist import (
     link_keys,
     store_application,
     store_decision,
+    write_rows,
 )
 from autolease.origination.service.views import to_read
 
@@ -85,11 +86,10 @@ def submit(
     for prefetcher in prefetchers:
         ctx.features.update(prefetcher.fetch(session, request))
     run_pipeline(stages, ctx, time.perf_counter)
-    stored = store_application(
-        session, data=data, sp_id=sp.id, cipher=cipher, ids=ids, actor=actor, links=links
-    )
+    stored = store_application(session, data=data, sp_id=sp.id, cipher=cipher, ids=ids, actor=actor)
     app = stored.app
-    decision = store_decision(session, stored=stored, ctx=ctx, ids=ids, actor=actor)
+    decision = store_decision(stored=stored, ctx=ctx, ids=ids, actor=actor)
+    write_rows(session, stored, links)
     record_evaluations(
         session, decision_id=decision.id, application_id=app.id, ctx=ctx, at=actor.at
     )

@@ -62,8 +62,10 @@ def store_application(
     cipher: FieldCipher,
     ids: IdFactory,
     actor: Actor,
-    links: tuple[LinkKey, ...],
 ) -> StoredApplication:
+    """The rows of an application, not yet written except the applicant and the vehicle (their
+    ids are needed): `store_decision` then sets the final status, and `write_rows` inserts
+    the application once, with that status, instead of inserting and updating it."""
     applicant = _applicant_row(data, cipher, actor)
     vehicle = _vehicle_row(data.vehicle)
     session.add_all([applicant, vehicle])
@@ -86,8 +88,6 @@ def store_application(
         submitted_at=actor.at,
         updated_at=actor.at,
     )
-    session.add(app)
-    session.flush()
     received = ApplicationStatusEvent(
         application_id=app.id,
         from_status=None,
@@ -96,22 +96,6 @@ def store_application(
         note="received",
         occurred_at=actor.at,
     )
-    session.add(received)
-    if links:
-        # One executemany instead of one ORM insert per row (about a dozen per application).
-        session.execute(
-            insert(ApplicationLink),
-            [
-                {
-                    "application_id": app.id,
-                    "kind": link.kind,
-                    "key_hash": link.key_hash,
-                    "sp_id": app.sp_id,
-                    "submitted_at": app.submitted_at,
-                }
-                for link in links
-            ],
-        )
     stored = StoredApplication(app, applicant, vehicle, [received])
     stored.audit.append(
         audit_service.Entry(
@@ -198,7 +182,6 @@ def link_keys(data: ApplicationCreate, cipher: FieldCipher) -> tuple[LinkKey, ..
 
 
 def store_decision(
-    session: Session,
     *,
     stored: StoredApplication,
     ctx: DecisionContext,
@@ -230,8 +213,7 @@ def store_decision(
         ],
         decided_at=actor.at,
     )
-    session.add(decision)
-    moved = transition(session, app, OUTCOME_STATUS[ctx.outcome], actor, f"decision {decision.id}")
+    moved = status_event(app, OUTCOME_STATUS[ctx.outcome], actor, f"decision {decision.id}")
     stored.events.append(moved)
     stored.decision = decision
     stored.audit.append(
@@ -251,6 +233,33 @@ def store_decision(
     return decision
 
 
+def write_rows(session: Session, stored: StoredApplication, links: tuple[LinkKey, ...]) -> None:
+    """Insert the application, then what refers to it (no ORM relationship orders these
+    inserts, so the application is flushed on its own first), then its link rows."""
+    app = stored.app
+    session.add(app)
+    session.flush()
+    session.add_all(stored.events)
+    if stored.decision is not None:
+        session.add(stored.decision)
+    session.flush()
+    if links:
+        # One executemany instead of one ORM insert per row (about a dozen per application).
+        session.execute(
+            insert(ApplicationLink),
+            [
+                {
+                    "application_id": app.id,
+                    "kind": link.kind,
+                    "key_hash": link.key_hash,
+                    "sp_id": app.sp_id,
+                    "submitted_at": app.submitted_at,
+                }
+                for link in links
+            ],
+        )
+
+
 def append_audit(session: Session, stored: StoredApplication, actor: Actor) -> None:
     """The intake's audit events, appended together last (the chain tip is locked briefly)."""
     audit_service.log_many(session, actor, stored.audit)
@@ -260,6 +269,13 @@ def append_audit(session: Session, stored: StoredApplication, actor: Actor) -> N
 def transition(
     session: Session, app: Application, to: str, actor: Actor, note: str
 ) -> ApplicationStatusEvent:
+    event = status_event(app, to, actor, note)
+    session.add(event)
+    return event
+
+
+def status_event(app: Application, to: str, actor: Actor, note: str) -> ApplicationStatusEvent:
+    """The event of moving `app` to `to`; sets its status (the caller adds the event)."""
     event = ApplicationStatusEvent(
         application_id=app.id,
         from_status=app.status,
@@ -268,6 +284,5 @@ def transition(
         note=note,
         occurred_at=actor.at,
     )
-    session.add(event)
     app.status, app.updated_at = to, actor.at
     return event
