@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -45,6 +47,14 @@ def scored(book: pd.DataFrame) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def pair(policies: dict[str, PolicyDocument], book_dir: Path) -> PolicyPair:
     return PolicyPair(policies[P], policies[Q], BookStages(book_dir))
+
+
+def policy_inputs(rows: pd.DataFrame, pair: PolicyPair) -> Iterator[dict[str, Any]]:
+    """Each row's policy input, through one set of the pair's stages, as the runner builds it."""
+    stages = pair.stages.build()
+    for _, ctx, valuation in contexts(rows):
+        pair.stages.run(stages, ctx, valuation)
+        yield build_policy_input(ctx.facts, ctx.features, ctx.reasons).values
 
 
 class TestDecidePartition:
@@ -157,10 +167,7 @@ class TestPolicyMemo:
     ) -> None:
         engine = PolicyEngine()
         memo = PolicyMemo(engine, pair)
-        stages = pair.stages.build()
-        for _, ctx, valuation in contexts(scored.iloc[:25]):
-            pair.stages.run(stages, ctx, valuation)
-            values = build_policy_input(ctx.facts, ctx.features, ctx.reasons).values
+        for values in policy_inputs(scored.iloc[:25], pair):
             first = memo.decide(values)
             assert memo.decide(dict(values)) == first
             outcome, codes = engine.decide(pair.against, values)
@@ -173,10 +180,7 @@ class TestPolicyMemo:
         engine = PolicyEngine()
         memo = PolicyMemo(engine, pair)
         memo.PROBE = 10
-        stages = pair.stages.build()
-        for _, ctx, valuation in contexts(scored.iloc[:30]):
-            pair.stages.run(stages, ctx, valuation)
-            values = build_policy_input(ctx.facts, ctx.features, ctx.reasons).values
+        for values in policy_inputs(scored.iloc[:30], pair):
             outcome, codes = engine.decide(pair.policy, values)
             assert memo.decide(values)[0] == (outcome, "|".join(codes))
         assert not memo.keying
@@ -185,10 +189,7 @@ class TestPolicyMemo:
     def test_keeps_keying_when_inputs_repeat(self, scored: pd.DataFrame, pair: PolicyPair) -> None:
         memo = PolicyMemo(PolicyEngine(), pair)
         memo.PROBE = 10
-        stages = pair.stages.build()
-        _, ctx, valuation = next(contexts(scored.iloc[:1]))
-        pair.stages.run(stages, ctx, valuation)
-        values = build_policy_input(ctx.facts, ctx.features, ctx.reasons).values
+        values = next(policy_inputs(scored.iloc[:1], pair))
         for _ in range(30):
             memo.decide(values)
         assert memo.keying
@@ -198,11 +199,7 @@ class TestPolicyMemo:
         self, scored: pd.DataFrame, pair: PolicyPair
     ) -> None:
         memo = PolicyMemo(PolicyEngine(), pair)
-        stages = pair.stages.build()
-        inputs = []
-        for _, ctx, valuation in contexts(scored.iloc[:5]):
-            pair.stages.run(stages, ctx, valuation)
-            inputs.append(build_policy_input(ctx.facts, ctx.features, ctx.reasons).values)
+        inputs = list(policy_inputs(scored.iloc[:5], pair))
         answers = memo.decide_all([*inputs, *inputs, inputs[0]])
         assert memo.evaluated == 5
         assert answers[5:10] == answers[:5]
@@ -214,10 +211,7 @@ class TestPolicyMemo:
         self, scored: pd.DataFrame, pair: PolicyPair
     ) -> None:
         memo = PolicyMemo(PolicyEngine(), pair)
-        stages = pair.stages.build()
-        _, ctx, valuation = next(contexts(scored.iloc[:1]))
-        pair.stages.run(stages, ctx, valuation)
-        values = build_policy_input(ctx.facts, ctx.features, ctx.reasons).values
+        values = next(policy_inputs(scored.iloc[:1], pair))
         memo.decide({**values, "court_enforced": False})
         memo.decide({**values, "court_enforced": 0})
         assert memo.evaluated == 2
