@@ -10,13 +10,25 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Insert,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    insert,
+    inspect,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -131,6 +143,65 @@ def _checkpointer_for(engine: Engine, database: str | None) -> WalCheckpointer |
     event.listen(engine, "engine_disposed", lambda _engine: checkpointer.stop())
     weakref.finalize(engine, checkpointer.stop)
     return checkpointer
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class (for Core statements on hot paths)."""
+    table = model.__table__
+    if not isinstance(table, Table):  # pragma: no cover - every model here maps one table
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return table
+
+
+def insert_rows(session: Session, rows: Sequence[Base], *, fetch_keys: bool = True) -> None:
+    """INSERT new objects of one mapped class in one Core statement (an executemany for
+    several), bypassing the ORM's unit of work; generated integer keys are set on them unless
+    ``fetch_keys`` is false (on SQLite, fetching them for several rows costs one statement each).
+
+    For the append-only rows of a hot path (an application's rows, its audit events). The
+    objects stay transient, outside the session: read them to build a response; a query in
+    the same session loads its own copies. The attributes set on the first object are the
+    ones written (the rest take their column defaults), so build all of them alike.
+    """
+    if not rows:
+        return
+    plan = _insert_plan(type(rows[0]), tuple(rows[0].__dict__), fetch_keys)
+    params = [{column: row.__dict__[key] for key, column in plan.columns} for row in rows]
+    connection = session.connection()  # Core on the session's transaction: no ORM execute
+    if plan.generated_key is None:
+        connection.execute(plan.statement, params)
+    elif len(rows) == 1:
+        inserted = connection.execute(plan.statement, params[0]).inserted_primary_key
+        if inserted is None:  # pragma: no cover - both dialects report a single row's key
+            raise RuntimeError(f"{type(rows[0]).__name__}: the database returned no key")
+        setattr(rows[0], plan.generated_key, inserted[0])
+    else:
+        returned = connection.execute(plan.returning, params)
+        for row, (value,) in zip(rows, returned, strict=True):
+            setattr(row, plan.generated_key, value)
+
+
+@dataclass(frozen=True)
+class _InsertPlan:
+    columns: tuple[tuple[str, str], ...]  # (attribute, column key) of the attributes given
+    statement: Insert
+    returning: Insert
+    generated_key: str | None  # the attribute of a primary key the database generates
+
+
+@lru_cache(maxsize=128)
+def _insert_plan(model: type[Base], given: tuple[str, ...], fetch_keys: bool) -> _InsertPlan:
+    attributes = inspect(model).column_attrs
+    columns = tuple((a.key, a.columns[0].key) for a in attributes if a.key in given)
+    keys = [a for a in attributes if a.columns[0].primary_key]
+    generated = len(keys) == 1 and keys[0].key not in given and fetch_keys
+    statement = insert(table_of(model))
+    return _InsertPlan(
+        columns,
+        statement,
+        statement.returning(keys[0].columns[0], sort_by_parameter_order=True),
+        keys[0].key if generated else None,
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

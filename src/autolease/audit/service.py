@@ -18,7 +18,8 @@ from autolease.audit.chain import (
     record_hash,
     verify_chain,
 )
-from autolease.audit.models import AuditEvent, AuditHead
+from autolease.audit.models import AuditEvent
+from autolease.db import insert_rows
 
 
 @dataclass(frozen=True)
@@ -55,39 +56,38 @@ def record_many(
     Callers that write several events in one transaction append them together at the end, so
     the tip is locked for as short a time as possible (it serialises every writer).
     """
-    head = repository.lock_head(session)
-    if head is None:
-        head = AuditHead(id=repository.HEAD_ID, seq=0, hash=GENESIS_HASH)
-        session.add(head)
+    locked = repository.lock_tip(session)
+    tip = locked or repository.Tip(0, GENESIS_HASH)
     appended = []
     for entry in entries:
         draft = ChainRecord(
-            head.seq + 1,
+            tip.seq + 1,
             at,
             actor,
             entry.action,
             entry.entity_type,
             entry.entity_id,
             entry.payload,
-            head.hash,
+            tip.hash,
             "",
         )
-        digest = record_hash(key, head.hash, content_of(draft))
-        event = AuditEvent(
-            seq=draft.seq,
-            occurred_at=at,
-            actor=actor,
-            action=entry.action,
-            entity_type=entry.entity_type,
-            entity_id=entry.entity_id,
-            payload=entry.payload,
-            prev_hash=head.hash,
-            hash=digest,
+        digest = record_hash(key, tip.hash, content_of(draft))
+        appended.append(
+            AuditEvent(
+                seq=draft.seq,
+                occurred_at=at,
+                actor=actor,
+                action=entry.action,
+                entity_type=entry.entity_type,
+                entity_id=entry.entity_id,
+                payload=entry.payload,
+                prev_hash=tip.hash,
+                hash=digest,
+            )
         )
-        session.add(event)
-        appended.append(event)
-        head.seq, head.hash = draft.seq, digest
-    session.flush()
+        tip = repository.Tip(draft.seq, digest)
+    insert_rows(session, appended)
+    repository.save_tip(session, tip, exists=locked is not None)
     return appended
 
 
@@ -108,9 +108,8 @@ def _as_record(event: AuditEvent) -> ChainRecord:
 def verify(session: Session, *, key: bytes) -> tuple[int, ChainProblem | None]:
     """Return (number of records checked, first problem or None)."""
     events = repository.all_events(session)
-    head = repository.get_head(session)
-    tip = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
-    return len(events), verify_chain(key, [_as_record(e) for e in events], tip)
+    tip = repository.get_tip(session) or repository.Tip(0, GENESIS_HASH)
+    return len(events), verify_chain(key, [_as_record(e) for e in events], (tip.seq, tip.hash))
 
 
 def events(

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from autolease.db import insert_rows
 from autolease.decision import repository
 from autolease.decision.engine import PolicyEngine, PolicyEvaluationError, PolicyOutputInvalid
 from autolease.decision.exceptions import (
@@ -41,16 +42,13 @@ def record_evaluations(
     Any policy version used that is not stored yet (the packaged file version, before its
     first activation) is stored first, so every decision stays replayable.
     """
-    session.flush()  # the decision row first: no ORM relationship orders the two inserts
     rows = []
     for evaluation in evaluations_of(ctx):
         if not _known_stored(session, evaluation.policy):
             ensure_version(session, evaluation.policy, at=at)
             _remember_after_commit(session, evaluation.policy)
-        row = _row(evaluation, decision_id, application_id, at)
-        session.add(row)
-        rows.append(row)
-    session.flush()
+        rows.append(_row(evaluation, decision_id, application_id, at))
+    insert_rows(session, rows)
     return rows
 
 

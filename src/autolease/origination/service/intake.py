@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from autolease.audit.service import Actor
 from autolease.auth.principal import Principal
+from autolease.db import insert_rows
 from autolease.dealer import service as dealer_service
 from autolease.decision.service import record_evaluations
 from autolease.exceptions import Forbidden, IdempotencyConflict
@@ -122,9 +123,8 @@ def _remember(session: Session, record: IdempotencyRecord) -> Submitted | None:
     committed first makes it fail: everything this request wrote is then rolled back and the
     winner's response is replayed instead (None when this request won)."""
     sp_id, key, body_hash = record.sp_id, record.key, record.request_hash
-    session.add(record)
     try:
-        session.flush()
+        insert_rows(session, [record])
     except IntegrityError:
         session.rollback()
         winner = repository.idempotency_record(session, sp_id, key)

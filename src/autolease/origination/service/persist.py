@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from autolease.audit import service as audit_service
 from autolease.audit.service import Actor
+from autolease.db import insert_rows, table_of
 from autolease.fraud.keys import link_hash
 from autolease.identity.identifiers import validate_resident_id
 from autolease.kit import masking
@@ -68,8 +69,8 @@ def store_application(
     the application once, with that status, instead of inserting and updating it."""
     applicant = _applicant_row(data, cipher, actor)
     vehicle = _vehicle_row(data.vehicle)
-    session.add_all([applicant, vehicle])
-    session.flush()
+    insert_rows(session, [applicant])
+    insert_rows(session, [vehicle])
     financing = data.financing
     app = Application(
         id=ids.new("app"),
@@ -234,19 +235,16 @@ def store_decision(
 
 
 def write_rows(session: Session, stored: StoredApplication, links: tuple[LinkKey, ...]) -> None:
-    """Insert the application, then what refers to it (no ORM relationship orders these
-    inserts, so the application is flushed on its own first), then its link rows."""
+    """Insert the application, then what refers to it, then its link rows: Core inserts in
+    foreign-key order (the rows are append-only; the unit of work cost more than SQLite)."""
     app = stored.app
-    session.add(app)
-    session.flush()
-    session.add_all(stored.events)
+    insert_rows(session, [app])
+    insert_rows(session, stored.events, fetch_keys=False)
     if stored.decision is not None:
-        session.add(stored.decision)
-    session.flush()
+        insert_rows(session, [stored.decision])
     if links:
-        # One executemany instead of one ORM insert per row (about a dozen per application).
-        session.execute(
-            insert(ApplicationLink),
+        session.connection().execute(
+            insert(table_of(ApplicationLink)),
             [
                 {
                     "application_id": app.id,
