@@ -4,6 +4,7 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, Header
+from sqlalchemy.orm import Session
 
 from autolease.audit.service import Actor
 from autolease.auth import service
@@ -11,14 +12,25 @@ from autolease.auth.exceptions import RoleNotAllowed
 from autolease.auth.principal import Principal, Role
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.exceptions import Unauthenticated
+from autolease.runtime import Runtime
+
+AuthorizationHeader = Annotated[str | None, Header()]
+ApiKeyHeader = Annotated[str | None, Header()]
 
 
 def get_principal(
     session: SessionDep,
     runtime: RuntimeDep,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
+    authorization: AuthorizationHeader = None,
+    x_api_key: ApiKeyHeader = None,
 ) -> Principal:
+    return authenticate(session, runtime, authorization=authorization, x_api_key=x_api_key)
+
+
+def authenticate(
+    session: Session, runtime: Runtime, *, authorization: str | None, x_api_key: str | None
+) -> Principal:
+    """The caller of a request from its credential headers (`X-Api-Key` wins)."""
     credential = x_api_key
     if credential is None and authorization is not None:
         scheme, _, value = authorization.partition(" ")
@@ -26,6 +38,10 @@ def get_principal(
     if not credential:
         raise Unauthenticated("send 'Authorization: Bearer <token or API key>'")
     return service.authenticate(session, bearer=credential, at=runtime.clock.now())
+
+
+def actor_of(runtime: Runtime, principal: Principal) -> Actor:
+    return Actor(key=runtime.audit_key, name=principal.actor, at=runtime.clock.now())
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -50,7 +66,7 @@ AuditorDep = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.RISK_AN
 
 
 async def _actor(runtime: RuntimeDep, principal: PrincipalDep) -> Actor:
-    return Actor(key=runtime.audit_key, name=principal.actor, at=runtime.clock.now())
+    return actor_of(runtime, principal)
 
 
 ActorDep = Annotated[Actor, Depends(_actor)]
