@@ -6,12 +6,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from autolease.vehicle.columns import canonical_frame
-from autolease.vehicle.repository import ParquetHistoryProvider, book_price_table
+from autolease.vehicle.repository import ParquetHistoryProvider, _order_by, book_price_table
 
 VIN_A = "LSVAU218XN2183294"
 VIN_B = "LFVAA11G0N3000001"
@@ -116,3 +117,25 @@ class TestBookPriceTable:
         assert list(frame["region"]) == ["上海", "广东"]
         assert frame["age_years"].iloc[0] == pytest.approx(4.0, abs=0.01)
         assert info["age_source"] == "registration_date/sale_date"
+
+
+class TestHistoryIndexOrder:
+    def test_a_table_out_of_order_gives_the_same_answers(self, book: Path) -> None:
+        path = book / "vehicle_history.parquet"
+        table = pq.read_table(path)
+        expected = {
+            vin: ParquetHistoryProvider(book).lookup(vin, as_of=date(2026, 11, 29))
+            for vin in (VIN_A, VIN_B)
+        }
+        pq.write_table(table.take([4, 0, 2, 5, 1, 3]), path)  # VINs interleaved, days shuffled
+        shuffled = ParquetHistoryProvider(book)
+        for vin, history in expected.items():
+            assert shuffled.lookup(vin, as_of=date(2026, 11, 29)) == history
+
+    def test_the_order_is_lexsort_by_code_then_day(self) -> None:
+        rng = np.random.default_rng(5)
+        code = rng.integers(-1, 50, 2_000)
+        day = rng.integers(-3_000, 20_000, 2_000)
+        assert np.array_equal(_order_by(code, day), np.lexsort((day, code)))
+        ordered = np.lexsort((day, code))
+        assert _order_by(code[ordered], day[ordered]) is None

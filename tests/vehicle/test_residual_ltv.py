@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import random
+import struct
 from decimal import Decimal
 
 import pytest
 
-from autolease.vehicle.features import Valuation, ValuationInput
+from autolease.vehicle.features import Valuation, ValuationInput, round_to
 from autolease.vehicle.ltv import compute_ltv
 from autolease.vehicle.residual import (
     curve_factor,
@@ -97,3 +100,25 @@ class TestLtv:
     def test_without_valuation_falls_back_to_asking_price_marked_as_such(self) -> None:
         ltv = compute_ltv(Decimal("72000"), None, Decimal("96000"), "p10")
         assert (ltv.ratio, ltv.basis, ltv.on_valuation) == (0.75, "asking_price", False)
+
+
+def _same_float(a: float, b: float) -> bool:
+    """Equal, of one type, and with one sign (``round`` keeps the sign of a zero)."""
+    equal = a == b or (a != a and b != b)
+    return type(a) is type(b) and equal and math.copysign(1, a) == math.copysign(1, b)
+
+
+def test_round_to_is_round() -> None:
+    rng = random.Random(7)
+    values = [0.0, -0.0, 0.005, 0.015, 1.005, 2.675, -2.675, 1e12, -1e13, 5e-5, 1e-300]
+    values += [math.inf, -math.inf, math.nan, 3, 12]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(20_000)]
+    values += [rng.random() * 10 ** rng.randint(-6, 11) for _ in range(20_000)]
+    # decimal ties: where a fast path that is not exact would go wrong
+    values += [
+        (rng.randint(-(10**7), 10**7) + 0.5) / 10 ** rng.randint(0, 4) for _ in range(20_000)
+    ]
+    values += [struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0] for _ in range(5_000)]
+    for value in values:
+        for ndigits in range(5):
+            assert _same_float(round_to(value, ndigits), round(value, ndigits)), (value, ndigits)

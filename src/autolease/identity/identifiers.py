@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import mul as _mul
 from typing import Literal
 
 from stdnum import numdb
@@ -104,8 +105,8 @@ def _require_length(text: str, length: int, what_en: str, what_zh: str) -> None:
         )
 
 
-def _require_charset(text: str, allowed: str | frozenset[str], what_en: str, what_zh: str) -> None:
-    if not all(char in allowed for char in text):
+def _require_charset(text: str, allowed: frozenset[str], what_en: str, what_zh: str) -> None:
+    if not allowed.issuperset(text):
         raise IdentifierError(
             "charset",
             f"{what_en} contains characters that are not allowed",
@@ -222,6 +223,7 @@ def current_region_codes() -> tuple[str, ...]:
 _RID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _RID_CHECK_CHARS = "10X98765432"
 _RID_LAST_CHARS = "0123456789X"
+_RID_ASCII_OFFSET = ord("0") * sum(_RID_WEIGHTS)
 _EARLIEST_BIRTH_YEAR = 1900
 
 
@@ -278,7 +280,13 @@ def resident_id_check_char(first17: str) -> str:
         raise IdentifierError(
             "charset", "the ID number body must be digits", "身份证号码本体应为数字"
         )
-    total = sum(int(char) * weight for char, weight in zip(first17, _RID_WEIGHTS, strict=True))
+    return _rid_check_char(first17)
+
+
+def _rid_check_char(first17: str) -> str:
+    """`resident_id_check_char` of 17 ASCII digits (checked by the caller)."""
+    # Weigh the digits' ASCII codes, then take off what the code of "0" (48) added.
+    total = sum(map(_mul, first17.encode("ascii"), _RID_WEIGHTS)) - _RID_ASCII_OFFSET
     return _RID_CHECK_CHARS[total % 11]
 
 
@@ -351,7 +359,7 @@ def validate_resident_id(value: str, *, today: date | None = None) -> ResidentId
             "地址码（第1-6位）不是有效的行政区划代码",
         )
     born = _parse_birth_date(number[6:14], today)
-    expected = resident_id_check_char(number[:17])
+    expected = _rid_check_char(number[:17])  # the shape check found 17 digits
     if number[17] != expected:
         raise IdentifierError(
             "checksum",
@@ -365,6 +373,8 @@ def validate_resident_id(value: str, *, today: date | None = None) -> ResidentId
 # --------------------------------------------------------------------------- USCC
 
 _USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_CHARS = frozenset(_USCC_CHARSET)
+_USCC_VALUES = {char: value for value, char in enumerate(_USCC_CHARSET)}
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
@@ -398,11 +408,8 @@ def uscc_check_char(first17: str) -> str:
     '3'
     """
     _require_length(first17, 17, "the credit code body", "统一社会信用代码本体")
-    _require_charset(first17, _USCC_CHARSET, "the credit code body", "统一社会信用代码本体")
-    total = sum(
-        _USCC_CHARSET.index(char) * weight
-        for char, weight in zip(first17, _USCC_WEIGHTS, strict=True)
-    )
+    _require_charset(first17, _USCC_CHARS, "the credit code body", "统一社会信用代码本体")
+    total = sum(map(_mul, map(_USCC_VALUES.__getitem__, first17), _USCC_WEIGHTS))
     return _USCC_CHARSET[(31 - total % 31) % 31]
 
 
@@ -433,7 +440,7 @@ def validate_uscc(value: str) -> Uscc:
     code = _compact(value)
     _require_length(code, 18, "the credit code", "统一社会信用代码")
     # Position 18 is judged by the checksum, so a bad last character reports the expected one.
-    _require_charset(code[:17], _USCC_CHARSET, "the credit code", "统一社会信用代码")
+    _require_charset(code[:17], _USCC_CHARS, "the credit code", "统一社会信用代码")
     if not _is_ascii_digits(code[2:8]):
         raise IdentifierError(
             "format",
@@ -462,6 +469,8 @@ _VIN_LETTER_VALUES = dict(
 )
 _VIN_VALUES = {**{str(digit): digit for digit in range(10)}, **_VIN_LETTER_VALUES}
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+_VIN_DIGITS = str.maketrans({char: str(value) for char, value in _VIN_VALUES.items()})
+_VIN_ASCII_OFFSET = ord("0") * sum(_VIN_WEIGHTS)
 _VIN_CHECK_MANDATORY = frozenset("L12345")  # China and North America
 _MODEL_YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
 _MODEL_YEAR_EPOCH = 1980
@@ -506,11 +515,15 @@ def vin_check_digit(vin: str) -> str:
     text = _compact(vin)
     _require_length(text, 17, "the VIN", "车辆识别代号")
     _require_charset(text[:8] + text[9:], _VIN_CHARSET, "the VIN", "车辆识别代号")
-    total = sum(
-        _VIN_VALUES[char] * weight
-        for char, weight in zip(text, _VIN_WEIGHTS, strict=True)
-        if weight
-    )
+    return _vin_check_digit(text)
+
+
+def _vin_check_digit(vin: str) -> str:
+    """`vin_check_digit` of a compact 17-character VIN whose other characters are valid."""
+    # Every character's value is one digit: translate to ASCII digits, weigh the bytes, and
+    # take off what the ASCII offset of "0" (48) added.
+    digits = vin.translate(_VIN_DIGITS).encode("ascii", "replace")  # position 9: any
+    total = sum(map(_mul, digits, _VIN_WEIGHTS)) - _VIN_ASCII_OFFSET
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 
@@ -605,13 +618,13 @@ def validate_vin(value: str, *, registration_date: date | None = None) -> Vin:
     _require_charset(
         vin, _VIN_CHARSET, "the VIN (I, O and Q are never used)", "车辆识别代号（不使用I、O、Q）"
     )
-    if len(set(vin)) == 1:
+    if vin.count(vin[0]) == 17:
         raise IdentifierError(
             "repeated_character",
             "the VIN is a single repeated character",
             "车辆识别代号由同一字符重复组成",
         )
-    expected = vin_check_digit(vin)
+    expected = _vin_check_digit(vin)  # length and characters are checked above
     check_ok = vin[8] == expected
     warnings: list[str] = []
     if not check_ok:
@@ -689,6 +702,9 @@ def is_virtual_operator(mobile: str) -> bool:
     >>> is_virtual_operator("17012345678"), is_virtual_operator("13812345678")
     (True, False)
     """
+    if len(mobile) == 11 and _is_ascii_digits(mobile):
+        # Already normalised: valid when it starts with 13-19, as every virtual prefix does.
+        return mobile.startswith(_VIRTUAL_OPERATOR_PREFIXES)
     try:
         number = validate_mobile(mobile)
     except IdentifierError:

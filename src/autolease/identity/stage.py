@@ -59,12 +59,12 @@ class IdentityStage:
             ctx.add_reason("ID_INVALID", STAGE, Severity.DECLINE, err.message_en, err.message_zh)
             return
         age = rid.age_on(ctx.business_date)
-        maturity = _add_months(ctx.business_date, ctx.facts.term_months)
+        age_at_maturity = rid.age_on(_add_months(ctx.business_date, ctx.facts.term_months))
         ctx.features[f"{role}_age"] = age
-        ctx.features[f"{role}_age_at_maturity"] = rid.age_on(maturity)
+        ctx.features[f"{role}_age_at_maturity"] = age_at_maturity
         ctx.features[f"{role}_gender"] = rid.gender
         ctx.features[f"{role}_id_province"] = rid.region_code[:2]
-        self._check_ages(ctx, age, rid.age_on(maturity))
+        self._check_ages(ctx, age, age_at_maturity)
         _check_declared(ctx, person, rid.birth_date, rid.gender)
 
     def _check_ages(self, ctx: DecisionContext, age: int, age_at_maturity: int) -> None:
@@ -120,7 +120,7 @@ def _check_declared(ctx: DecisionContext, person: PersonFacts, birth: date, gend
 def _add_months(start: date, months: int) -> date:
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, _days_in_month(year, month))
+    day = start.day if start.day <= 28 else min(start.day, _days_in_month(year, month))
     return date(year, month, day)
 
 

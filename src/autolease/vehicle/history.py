@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Literal, Protocol
 
 from autolease.origination.pipeline import Severity
@@ -77,8 +78,13 @@ class VehicleHistory:
 
     def readings(self) -> list[OdometerReading]:
         """Odometer readings and maintenance records with a km figure, by date."""
+        if not self.maintenance:
+            return sorted(self.odometer, key=_ON)
         extra = [OdometerReading(m.on, m.km, "maintenance") for m in self.maintenance if m.km]
-        return sorted([*self.odometer, *extra], key=lambda r: r.on)
+        return sorted([*self.odometer, *extra], key=_ON)
+
+
+_ON = attrgetter("on")
 
 
 class HistoryProvider(Protocol):
@@ -181,15 +187,19 @@ def find_rollback(
     entry noise, while a real rollback takes off a quarter or more.
     """
 
-    def below(value: int, highest: int) -> bool:
-        return value < highest - max(tolerance_km, tolerance_share * highest)
-
-    highest = None
-    for reading in readings:
-        if highest is not None and below(reading.km, highest):
+    if not readings:
+        return False
+    rest = iter(readings)
+    highest = next(rest).km
+    for reading in rest:
+        km = reading.km
+        if km < highest - max(tolerance_km, tolerance_share * highest):
             return True
-        highest = reading.km if highest is None else max(highest, reading.km)
-    return declared_km is not None and highest is not None and below(declared_km, highest)
+        if km > highest:
+            highest = km
+    return declared_km is not None and declared_km < highest - max(
+        tolerance_km, tolerance_share * highest
+    )
 
 
 def mileage_plausibility(
@@ -231,22 +241,15 @@ def assess_history(
     findings: list[Finding] = []
     plausibility = mileage_plausibility(declared_km, age_years, rules)
     if history is None:
-        findings.append(
-            Finding(
-                "HISTORY_UNAVAILABLE",
-                Severity.INFO,
-                0,
-                "no insurer-claims or maintenance history for this VIN",
-                "未查到该车辆的保险理赔或维保记录",
-            )
-        )
+        findings.append(_UNAVAILABLE)
         if plausibility:
             findings.append(plausibility)
         return HistoryAssessment(
             False, None, tuple(findings), 0, False, False, False, False, False, 0, 0, None
         )
-    kinds = {c.kind for c in history.claims}
-    levels = [_accident_level(c, value_hint, rules) for c in history.claims if c.kind == "accident"]
+    claims = history.claims
+    kinds = {c.kind for c in claims} if claims else _NO_KINDS
+    levels = [_accident_level(c, value_hint, rules) for c in claims if c.kind == "accident"]
     severe = "severe" in levels
     total_loss, flood, fire = "total_loss" in kinds, "flood" in kinds, "fire" in kinds
     _damage_findings(findings, total_loss=total_loss, fire=fire, flood=flood, severe=severe)
@@ -267,55 +270,70 @@ def assess_history(
         readings, declared_km, rules.rollback_tolerance_km, rules.rollback_tolerance_share
     )
     if rollback:
-        findings.append(
-            Finding(
-                "ODOMETER_ROLLBACK",
-                Severity.REFER,
-                40,
-                "odometer readings go backwards or the declared mileage is below a recorded one",
-                "里程记录出现回退，或申报里程低于历史记录（疑似调表）",
-            )
-        )
+        findings.append(_ROLLBACK)
     if plausibility:
         findings.append(plausibility)
-    findings.extend(_transfer_findings(history.transfers, as_of, rules))
+    if history.transfers:
+        findings.extend(_transfer_findings(history.transfers, as_of, rules))
     score = max(0, 100 - minor_points - sum(f.points for f in findings))
     grade = 3 if fire else 2 if flood else 1 if (severe or total_loss) else 0
+    last_km = readings[-1].km if readings else None
     return HistoryAssessment(
-        available=True,
-        score=score,
-        findings=tuple(findings),
-        accident_grade=grade,
-        total_loss=total_loss,
-        flood=flood,
-        fire=fire,
-        severe_accident=severe,
-        rollback=rollback,
-        claims=len(history.claims),
-        transfers=len(history.transfers),
-        last_odometer_km=readings[-1].km if readings else None,
+        True,  # available
+        score,
+        tuple(findings),
+        grade,
+        total_loss,
+        flood,
+        fire,
+        severe,
+        rollback,
+        len(claims),
+        len(history.transfers),
+        last_km,
     )
+
+
+_NO_KINDS: frozenset[str] = frozenset()
+
+# Findings without figures in their messages are the same every time (and immutable).
+_UNAVAILABLE = Finding(
+    "HISTORY_UNAVAILABLE",
+    Severity.INFO,
+    0,
+    "no insurer-claims or maintenance history for this VIN",
+    "未查到该车辆的保险理赔或维保记录",
+)
+_ROLLBACK = Finding(
+    "ODOMETER_ROLLBACK",
+    Severity.REFER,
+    40,
+    "odometer readings go backwards or the declared mileage is below a recorded one",
+    "里程记录出现回退，或申报里程低于历史记录（疑似调表）",
+)
+_TOTAL_LOSS = Finding("TOTAL_LOSS", Severity.DECLINE, 100, "a total-loss claim", "有全损理赔记录")
+_FIRE = Finding("FIRE_DAMAGE", Severity.DECLINE, 60, "a fire-damage claim", "有火烧理赔记录")
+_FLOOD = Finding("FLOOD_DAMAGE", Severity.DECLINE, 60, "a flood-damage claim", "有泡水理赔记录")
+_SEVERE = Finding(
+    "ACCIDENT_SEVERE",
+    Severity.REFER,
+    35,
+    "a severe accident claim (possible structural damage)",
+    "有重大事故理赔（疑似结构性损伤）",
+)
 
 
 def _damage_findings(
     findings: list[Finding], *, total_loss: bool, fire: bool, flood: bool, severe: bool
 ) -> None:
-    table = (
-        (total_loss, "TOTAL_LOSS", Severity.DECLINE, 100, "a total-loss claim", "有全损理赔记录"),
-        (fire, "FIRE_DAMAGE", Severity.DECLINE, 60, "a fire-damage claim", "有火烧理赔记录"),
-        (flood, "FLOOD_DAMAGE", Severity.DECLINE, 60, "a flood-damage claim", "有泡水理赔记录"),
-        (
-            severe,
-            "ACCIDENT_SEVERE",
-            Severity.REFER,
-            35,
-            "a severe accident claim (possible structural damage)",
-            "有重大事故理赔（疑似结构性损伤）",
-        ),
-    )  # fmt: skip
-    for present, code, severity, points, en, zh in table:
+    for present, finding in (
+        (total_loss, _TOTAL_LOSS),
+        (fire, _FIRE),
+        (flood, _FLOOD),
+        (severe, _SEVERE),
+    ):
         if present:
-            findings.append(Finding(code, severity, points, en, zh))
+            findings.append(finding)
 
 
 def _transfer_findings(

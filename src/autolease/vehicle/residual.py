@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from autolease.vehicle.features import Valuation, ValuationInput, Valuer
+from autolease.vehicle.features import Valuation, ValuationInput, Valuer, round_to
 
 Z90 = 1.2815515655446004  # standard normal quantile of 0.9
 BENCHMARK_KM_PER_YEAR = 15_000.0  # domain.md §4.2 [S]
@@ -122,12 +122,12 @@ def _residual(plan: _Plan, now: Valuation, raw: Valuation, market_sigma: float) 
     p10 = p50 * math.exp(-math.hypot(spread_lo, market))
     p90 = p50 * math.exp(math.hypot(spread_hi, market))
     return Residual(
-        term_months=plan.term_months,
-        age_years_at_end=round(plan.future.age_years, 3),
-        mileage_km_at_end=round(plan.future.mileage_km),
-        p10=p10,
-        p50=p50,
-        p90=p90,
-        rate=p50 / now.p50 if now.p50 > 0 else 0.0,
-        extrapolated_years=round(plan.beyond, 3),
+        plan.term_months,
+        round_to(plan.future.age_years, 3),
+        round(plan.future.mileage_km),
+        p10,
+        p50,
+        p90,
+        p50 / now.p50 if now.p50 > 0 else 0.0,
+        round_to(plan.beyond, 3),
     )

@@ -36,7 +36,13 @@ from decimal import Decimal
 
 from autolease.identity.identifiers import IdentifierError, validate_plate
 from autolease.origination.pipeline import ApplicationFacts, DecisionContext, Severity
-from autolease.vehicle.features import Valuation, ValuationError, ValuationInput, Valuer
+from autolease.vehicle.features import (
+    Valuation,
+    ValuationError,
+    ValuationInput,
+    Valuer,
+    round_to,
+)
 from autolease.vehicle.history import (
     EmptyHistoryProvider,
     HistoryAssessment,
@@ -50,6 +56,7 @@ from autolease.vehicle.vin import brand_agreement, decode_vin
 STAGE = "vehicle"
 ELECTRIC_FUELS = {"bev": "D", "phev": "F", "fcev": "F", "erev": "F"}
 NO_VALUATION_NOTE = "LTV on asking price; valuation not yet available"
+_RATIO = Decimal("0.0001")
 
 
 def _days_to_years(days: int) -> float:
@@ -69,11 +76,13 @@ class VehicleStage:
     def run(self, ctx: DecisionContext) -> str:
         facts = ctx.facts
         age_years = _days_to_years((ctx.business_date - facts.first_registration_date).days)
-        ctx.features["vehicle_age_years"] = round(age_years, 2)
-        ctx.features["vehicle_age_at_maturity_years"] = round(age_years + facts.term_months / 12, 2)
+        ctx.features["vehicle_age_years"] = round_to(age_years, 2)
+        ctx.features["vehicle_age_at_maturity_years"] = round_to(
+            age_years + facts.term_months / 12, 2
+        )
         ctx.features["mileage_km"] = facts.mileage_km
         ctx.features["ltv_on_asking_price"] = float(
-            (facts.amount / facts.asking_price).quantize(Decimal("0.0001"))
+            (facts.amount / facts.asking_price).quantize(_RATIO)
         )
         self._check_vin(ctx)
         self._check_plate(ctx)
@@ -204,16 +213,16 @@ class VehicleStage:
             return None
         ctx.model_versions["valuation"] = self.valuer.ref
         features = ctx.features
-        features["valuation_p10"] = round(valuation.p10, 2)
-        features["valuation_p50"] = round(valuation.p50, 2)
-        features["valuation_p90"] = round(valuation.p90, 2)
+        features["valuation_p10"] = round_to(valuation.p10, 2)
+        features["valuation_p50"] = round_to(valuation.p50, 2)
+        features["valuation_p90"] = round_to(valuation.p90, 2)
         features["residual_term_months"] = residual.term_months
-        features["residual_p10"] = round(residual.p10, 2)
-        features["residual_p50"] = round(residual.p50, 2)
-        features["residual_p90"] = round(residual.p90, 2)
-        features["residual_rate"] = round(residual.rate, 4)
+        features["residual_p10"] = round_to(residual.p10, 2)
+        features["residual_p50"] = round_to(residual.p50, 2)
+        features["residual_p90"] = round_to(residual.p90, 2)
+        features["residual_rate"] = round_to(residual.rate, 4)
         asking = float(facts.asking_price)
-        features["asking_to_value"] = round(asking / valuation.p50, 4)
+        features["asking_to_value"] = round_to(asking / valuation.p50, 4)
         if asking > valuation.p50 * self.price_tolerance:
             ctx.add_reason(
                 "PRICE_ABOVE_VALUE",
@@ -224,7 +233,7 @@ class VehicleStage:
             )
         if facts.invoice_price is not None:
             ratio = float(facts.invoice_price) / valuation.p50
-            features["invoice_to_value"] = round(ratio, 4)
+            features["invoice_to_value"] = round_to(ratio, 4)
             if ratio > self.price_tolerance:
                 ctx.add_reason(
                     "INVOICE_ABOVE_VALUE",
@@ -264,14 +273,17 @@ def valuation_input(
     facts: ApplicationFacts, age_years: float, history: HistoryAssessment | None = None
 ) -> ValuationInput:
     """What the application tells the valuation model (model and trim when facts carry them)."""
+    transfers = accident_grade = None
+    if history is not None and history.available:
+        transfers, accident_grade = float(history.transfers), float(history.accident_grade)
     return ValuationInput(
-        brand=facts.brand,
-        model=facts.model,
-        age_years=age_years,
-        mileage_km=float(facts.mileage_km),
-        fuel=facts.fuel_type,
+        facts.brand,
+        facts.model,
+        age_years,
+        float(facts.mileage_km),
+        facts.fuel_type,
         region=facts.province,
         seller_type=facts.seller_type,
-        transfers=float(history.transfers) if history and history.available else None,
-        accident_grade=float(history.accident_grade) if history and history.available else None,
+        transfers=transfers,
+        accident_grade=accident_grade,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from autolease.identity.identifiers import validate_vin
@@ -64,21 +65,38 @@ class VinDecoded:
 def decode_vin(value: str, *, registered: date | None = None) -> VinDecoded:
     """Validate and decode a VIN; raises ``IdentifierError`` as ``validate_vin`` does."""
     v = validate_vin(value, registration_date=registered)
-    entry = lookup_wmi(v.wmi)
-    first = v.wmi[0]
+    manufacturer, country, region, brands, source = _wmi_facts(v.wmi)
     return VinDecoded(
-        vin=v.vin,
-        wmi=v.wmi,
-        vds=v.vds,
-        vis=v.vis,
-        check_digit_ok=v.check_digit_ok,
-        model_year=v.model_year,
-        warnings=v.warnings,
-        manufacturer=entry.manufacturer if entry else None,
-        country=entry.country if entry else _COUNTRY_BY_FIRST.get(first),
-        region=_REGION_BY_FIRST.get(first),
-        brands=entry.brands if entry else (),
-        wmi_source=entry.source if entry else None,
+        v.vin,
+        v.wmi,
+        v.vds,
+        v.vis,
+        v.check_digit_ok,
+        v.model_year,
+        v.warnings,
+        manufacturer,
+        country,
+        region,
+        brands,
+        source,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _wmi_facts(
+    wmi: str,
+) -> tuple[str | None, str | None, str | None, tuple[str, ...], str | None]:
+    """Manufacturer, country, region, brands and table source of a WMI (once per WMI)."""
+    entry = lookup_wmi(wmi)
+    first = wmi[0]
+    if entry is None:
+        return None, _COUNTRY_BY_FIRST.get(first), _REGION_BY_FIRST.get(first), (), None
+    return (
+        entry.manufacturer,
+        entry.country,
+        _REGION_BY_FIRST.get(first),
+        entry.brands,
+        entry.source,
     )
 
 
