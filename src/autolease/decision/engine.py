@@ -216,11 +216,12 @@ def _outcome_and_codes(result: object) -> Decided:
     outcome, reasons = _outcome_and_reasons(result)
     codes = []
     for item in reasons:
-        if type(item) is not dict or type(item.get("code")) is not str:
+        if type(item) is not dict:
             _reason(item)  # raises the precise error
-        if item.get("severity") not in SEVERITIES:
+        code = item.get("code")
+        if type(code) is not str or item.get("severity") not in SEVERITIES:
             _reason(item)
-        codes.append(item["code"])
+        codes.append(code)
     return outcome, tuple(codes)
 
 
