@@ -10,7 +10,14 @@ import pandas as pd
 import pytest
 
 from autolease.backtest import runner
-from autolease.backtest.jobs import BacktestOptions, decide
+from autolease.backtest.book import count_applications
+from autolease.backtest.jobs import (
+    BacktestOptions,
+    BacktestResult,
+    decide,
+    early_pool,
+    run_backtest,
+)
 from autolease.backtest.runner import (
     DATA_FEATURES,
     PolicyMemo,
@@ -229,6 +236,37 @@ class TestLocalProcesses:
         pooled = decide(scored, pair, options, done.append)
         pd.testing.assert_frame_equal(pooled, decide_partition(scored, pair))
         assert done == [70, 70, 70, 70, 20]
+
+    def test_the_early_pool_gives_the_in_process_backtest(
+        self, pair: PolicyPair, book_dir: Path
+    ) -> None:
+        def backtest(workers: int) -> BacktestResult:
+            options = BacktestOptions(
+                data=book_dir, policy=pair.policy, against=pair.against, executor="pandas",
+                workers=workers, chunk_rows=400,
+            )  # fmt: skip
+            with early_pool(options, pair.stages) as pool:
+                assert (pool is not None) == (workers > 1)
+            return run_backtest(options, timer=lambda: 0.0)
+
+        pooled, alone = backtest(2), backtest(1)
+        pd.testing.assert_frame_equal(pooled.decisions, alone.decisions)
+        assert pooled.summary == alone.summary
+
+    def test_only_the_columns_the_decisions_read_travel(
+        self, scored: pd.DataFrame, pair: PolicyPair
+    ) -> None:
+        needed = scored[runner.partition_columns(scored)]
+        assert len(needed.columns) < len(scored.columns)
+        pd.testing.assert_frame_equal(
+            decide_partition(needed, pair), decide_partition(scored, pair)
+        )
+
+    def test_the_book_size_comes_from_the_parquet_footer(
+        self, book: pd.DataFrame, book_dir: Path, tmp_path: Path
+    ) -> None:
+        assert count_applications(book_dir) == len(book)
+        assert count_applications(tmp_path) == 0
 
 
 class TestOnACluster:

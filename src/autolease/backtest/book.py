@@ -181,6 +181,14 @@ def load_book(directory: Path, *, limit: int | None = None) -> pd.DataFrame:
     return _shape(frame)
 
 
+def count_applications(directory: Path) -> int:
+    """Applications in a book, from the Parquet footer (0 when there is no such table)."""
+    path = directory / "applications.parquet"
+    if not path.is_file():
+        return 0
+    return int(pq.read_metadata(path).num_rows)
+
+
 def read_scores(path: Path) -> pd.DataFrame:
     """Model scores by application (``application_id`` plus any of `SCORE_COLUMNS`)."""
     scores = pd.read_parquet(path)

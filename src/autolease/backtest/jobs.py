@@ -3,7 +3,9 @@
 Executors only decide *where* `autolease.backtest.runner.decide_partition` runs:
 
 * ``pandas``: chunk by chunk, in this process (``workers=1``) or on a local pool of
-  ``workers`` processes (`concurrent.futures`, spawned; results gathered in book order);
+  ``workers`` processes (`concurrent.futures`, spawned while the book loads, see
+  `early_pool`; only the columns the decisions read are sent; results gathered in book
+  order);
 * ``dask``: ``map_partitions`` over the book on a ``distributed`` cluster — a
   ``LocalCluster`` of ``workers`` processes, or the scheduler at ``scheduler`` — or, with
   ``scheduler="synchronous"``, Dask's single-threaded scheduler (tests).
@@ -11,7 +13,10 @@ Executors only decide *where* `autolease.backtest.runner.decide_partition` runs:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -19,7 +24,7 @@ from typing import Literal
 import pandas as pd  # type: ignore[import-untyped]
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from autolease.backtest.book import SCORE_COLUMNS, load_book
+from autolease.backtest.book import SCORE_COLUMNS, count_applications, load_book
 from autolease.backtest.exceptions import BacktestInvalid
 from autolease.backtest.metrics import DEFAULT_LGD, BacktestSummary, summarize
 from autolease.backtest.runner import (
@@ -28,6 +33,7 @@ from autolease.backtest.runner import (
     decide_in_process,
     decide_partition,
     decision_columns,
+    partition_columns,
 )
 from autolease.backtest.stages import BookStages
 from autolease.backtest.standin import STANDIN_REF, standin_scores
@@ -109,14 +115,15 @@ def run_backtest(
         Called once with the number of applications to decide.
     """
     started = timer()
-    book, notes = prepare_book(options)
-    loaded = timer()
-    if on_total is not None:
-        on_total(len(book))
     stages = BookStages(options.data, options.use_book_valuation, options.ltv_basis)
-    pair = PolicyPair(options.policy, options.against, stages)
-    decisions = decide(book, pair, options, on_progress)
-    decided = timer()
+    with early_pool(options, stages) as pool:
+        book, notes = prepare_book(options)
+        loaded = timer()
+        if on_total is not None:
+            on_total(len(book))
+        pair = PolicyPair(options.policy, options.against, stages)
+        decisions = decide(book, pair, options, on_progress, pool)
+        decided = timer()
     refs = {"policy": options.policy.ref, "against": options.against.ref}
     summary = summarize(decisions, book, refs=refs, lgd=options.lgd, notes=tuple(notes))
     timings = {
@@ -128,10 +135,14 @@ def run_backtest(
 
 
 def decide(
-    book: pd.DataFrame, pair: PolicyPair, options: BacktestOptions, on_progress: Progress | None
+    book: pd.DataFrame,
+    pair: PolicyPair,
+    options: BacktestOptions,
+    on_progress: Progress | None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> pd.DataFrame:
     if options.executor == "pandas" and options.workers > 1 and len(book) > options.chunk_rows:
-        return decide_in_processes(book, pair, options, on_progress)
+        return decide_in_processes(book, pair, options, on_progress, pool)
     if options.executor == "pandas":
         return decide_in_process(book, pair, chunk_rows=options.chunk_rows, on_progress=on_progress)
     if options.executor == "dask":
@@ -143,26 +154,67 @@ def decide(
 
 
 def decide_in_processes(
-    book: pd.DataFrame, pair: PolicyPair, options: BacktestOptions, on_progress: Progress | None
+    book: pd.DataFrame,
+    pair: PolicyPair,
+    options: BacktestOptions,
+    on_progress: Progress | None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> pd.DataFrame:
-    """The pandas executor on ``workers`` local processes: the same chunks, in book order."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    """The pandas executor on ``workers`` local processes: the same chunks, in book order.
 
-    pool = ProcessPoolExecutor(
-        max_workers=options.workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_setup_worker,
-        initargs=(options.worker_setup,),
-    )
-    with pool:
-        futures = [pool.submit(decide_partition, p, pair) for p in chunks(book, options.chunk_rows)]
+    ``pool`` is one already started by `early_pool` (left open); without it a pool is
+    started here and shut down at the end.
+    """
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(_new_pool(options))
+        needed = book[partition_columns(book)]  # less to pickle to the workers
+        futures = [
+            pool.submit(decide_partition, p, pair) for p in chunks(needed, options.chunk_rows)
+        ]
         parts = []
         for future in futures:
             parts.append(future.result())
             if on_progress is not None:
                 on_progress(len(parts[-1]))
     return pd.concat(parts, ignore_index=True)
+
+
+@contextlib.contextmanager
+def early_pool(
+    options: BacktestOptions, stages: BookStages
+) -> Iterator[ProcessPoolExecutor | None]:
+    """The worker pool of the pandas executor, started before the book is loaded.
+
+    Starting a worker (imports) and building its vehicle-history index take seconds of CPU
+    that would otherwise wait for the load; meanwhile every worker warms up (`_warm_up`).
+    None when the book will be decided in this process (one worker, or one chunk).
+    """
+    rows = count_applications(options.data)
+    if options.limit is not None:
+        rows = min(rows, options.limit)
+    if options.executor != "pandas" or options.workers <= 1 or rows <= options.chunk_rows:
+        yield None
+        return
+    with _new_pool(options) as pool:
+        for _ in range(options.workers):
+            pool.submit(_warm_up, stages)
+        yield pool
+
+
+def _new_pool(options: BacktestOptions) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=options.workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_setup_worker,
+        initargs=(options.worker_setup,),
+    )
+
+
+def _warm_up(stages: BookStages) -> None:
+    """Build this worker's history index now (it is cached per process)."""
+    with contextlib.suppress(Exception):  # the same error is raised when a chunk is decided
+        stages.history()
 
 
 def _setup_worker(setup: Callable[[], None] | None) -> None:

@@ -75,7 +75,8 @@ class BookValuerSlot:
         return _book_value(self.p50_today, self.age_today, item.age_years, self.ref)
 
     def value_many(self, items: Sequence[ValuationInput]) -> list[Valuation]:
-        return [self.value(item) for item in items]
+        p50_today, age_today, ref = self.p50_today, self.age_today, self.ref
+        return [_book_value(p50_today, age_today, item.age_years, ref) for item in items]
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def credit_design(book: pd.DataFrame) -> F64:
 
 def fraud_design(book: pd.DataFrame) -> F64:
     """Standardised observable fraud signals (device sharing counted only from earlier rows)."""
-    order = book.sort_values("application_id")
+    order = book[["application_id", "device_fingerprint"]].sort_values("application_id")
     seen = order.groupby("device_fingerprint", dropna=False).cumcount().reindex(book.index)
     valuation = book["valuation_price_fen"].astype("float64").clip(lower=100)
     invoice = book["invoice_price_fen"].astype("float64")
