@@ -55,6 +55,8 @@ class TestSubmit:
         assert created.status_code == 201, created.text
         assert statements.count("INSERT INTO APPLICATION") == 1
         assert not [s for s in statements if s.startswith("UPDATE APPLICATION")]
+        # the SP came with the API key; it is not read a second time
+        assert not [s for s in statements if s.startswith("SELECT SERVICE_PROVIDER.ID,")]
         stored = client.get(f"/v1/applications/{created.json()['id']}", headers=sp_a.headers)
         history = [(e["from_status"], e["to_status"]) for e in stored.json()["status_history"]]
         assert history == [(None, "submitted"), ("submitted", created.json()["status"])]

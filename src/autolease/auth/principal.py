@@ -27,6 +27,7 @@ class Principal:
     sp_id: int | None = None
     sp_code: str | None = None
     user_id: int | None = None
+    sp_grade: str | None = None  # the SP's grade when authenticated (spares intake a read)
 
     def can_see_sp(self, sp_id: int) -> bool:
         return self.sp_id is None or self.sp_id == sp_id

@@ -82,7 +82,9 @@ def _authenticate_api_key(session: Session, key: str) -> Principal:
         raise InvalidCredentials("invalid or revoked API key")
     if sp.status != "active":
         raise InvalidCredentials("the SP is not active")
-    return Principal("api_key", f"apikey:{row.prefix}", Role.SP_USER, sp.id, sp.code)
+    return Principal(
+        "api_key", f"apikey:{row.prefix}", Role.SP_USER, sp.id, sp.code, sp_grade=sp.grade
+    )
 
 
 def _authenticate_token(session: Session, token: str, at: datetime) -> Principal:
@@ -92,9 +94,15 @@ def _authenticate_token(session: Session, token: str, at: datetime) -> Principal
     user = session.get(StaffUser, row.user_id)
     if user is None or not user.active:
         raise InvalidCredentials("user is disabled")
-    sp_code = dealer_service.get(session, sp_id=user.sp_id).code if user.sp_id else None
+    sp = dealer_service.get(session, sp_id=user.sp_id) if user.sp_id else None
     return Principal(
-        "staff", f"user:{user.username}", Role(user.role), user.sp_id, sp_code, user.id
+        "staff",
+        f"user:{user.username}",
+        Role(user.role),
+        user.sp_id,
+        sp.code if sp else None,
+        user.id,
+        sp_grade=sp.grade if sp else None,
     )
 
 

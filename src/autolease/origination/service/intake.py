@@ -79,7 +79,7 @@ def submit(
         existing = repository.idempotency_record(session, principal.sp_id, idempotency_key)
         if existing is not None:
             return _replay(existing, body_hash)
-    sp = dealer_service.get(session, sp_id=principal.sp_id)
+    sp = _submitting_sp(session, principal.sp_id, principal)
     facts = build_facts(data, sp_grade=sp.grade)
     links = link_keys(data, cipher)
     ctx = DecisionContext(facts, actor.at, business_date(actor.at))
@@ -108,6 +108,21 @@ def submit(
             return lost
     session.flush()
     return Submitted(201, body, replayed=False)
+
+
+@dataclass(frozen=True)
+class _SubmittingSp:
+    id: int
+    code: str
+    grade: str
+
+
+def _submitting_sp(session: Session, sp_id: int, principal: Principal) -> _SubmittingSp:
+    """The SP an intake is for: as authenticated in this transaction, else read."""
+    if principal.sp_code is not None and principal.sp_grade is not None:
+        return _SubmittingSp(sp_id, principal.sp_code, principal.sp_grade)
+    sp = dealer_service.get(session, sp_id=sp_id)
+    return _SubmittingSp(sp.id, sp.code, sp.grade)
 
 
 def _replay(record: IdempotencyRecord, body_hash: str) -> Submitted:
