@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd  # type: ignore[import-untyped]
 
+from autolease.backtest.book import FACT_COLUMNS
 from autolease.backtest.stages import BookStages
 from autolease.decision.engine import (
     Decided,
@@ -63,38 +64,9 @@ class PolicyPair:
         return (("policy", self.policy), ("against", self.against))
 
 
-FACT_COLUMNS = (
-    "applicant_kind",
-    "person_name",
-    "id_number",
-    "phone",
-    "uscc",
-    "bank_card",
-    "province",
-    "monthly_income_fen",
-    "vin",
-    "plate",
-    "brand",
-    "first_registration_date",
-    "mileage_km",
-    "asking_price_fen",
-    "invoice_price_fen",
-    "fuel_type",
-    "seller_type",
-    "product_type",
-    "amount_fen",
-    "term_months",
-    "down_payment_fen",
-    "monthly_budget_fen",
-    "lead_source",
-    "sp_grade",
-)
-"""Book columns `_fact_rows` reads."""
-
-
 def partition_columns(frame: pd.DataFrame) -> list[str]:
     """The columns of ``frame`` that `decide_partition` reads (the rest need not travel)."""
-    wanted = {"application_id", "submitted_at", "valuation_price_fen", *FACT_COLUMNS}
+    wanted = {"valuation_price_fen", *FACT_COLUMNS}
     wanted.update(DATA_FEATURES)
     return [c for c in frame.columns if c in wanted]
 
