@@ -51,10 +51,10 @@ async def submit_application(
     x_api_key: ApiKeyHeader = None,
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
-    # Decided inline on the event loop, not in the thread pool: a decision is ~10 ms of
-    # GIL-bound work, so threads add hand-offs (one per sync dependency) and no parallelism,
-    # and their interleaving stretched p99 under concurrent load. No endpoint holds the
-    # database across an await, so nothing this blocks can be holding what it waits for.
+    # Decided inline on the event loop, not in the thread pool: a decision is GIL-bound
+    # work, so threads only added hand-offs (one per sync dependency); inline served 20-35 %
+    # more decisions/s (BENCHMARKS.md, issue 9). No endpoint holds the database across an
+    # await, so nothing this blocks can be holding what it waits for.
     with session_scope(runtime.sessions) as session:
         principal = authenticate(session, runtime, authorization=authorization, x_api_key=x_api_key)
         result = service.submit(
