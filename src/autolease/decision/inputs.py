@@ -148,9 +148,7 @@ def build_policy_input(
     values: dict[str, Any] = {}
     unusable: list[str] = []
     get = features.get
-    # `_lookup` then `coerce` of every field, inlined (this runs for every application of a
-    # backtest): the same values, the same order, the same fields reported unusable.
-    for name, source, paths, kind, number in _PLAN:
+    for name, source, paths, kind in _PLAN:  # runs for every application of a backtest
         raw: Any
         if source == _ONE_FEATURE:
             raw = get(paths[0])
@@ -161,15 +159,7 @@ def build_policy_input(
             raw = getattr(facts, paths[0], None)
         else:
             raw = _first_present(get, paths)
-        fast = type(raw)
-        if fast is float:
-            value = _as_float(raw, kind) if raw == raw else None  # NaN is missing
-        elif fast is int:
-            value = raw if number else None
-        elif fast is str or fast is bool:
-            value = raw if _KIND_OF[fast] == kind else None
-        else:
-            value = coerce(raw, kind)
+        value = coerce(raw, kind)
         if value is None and raw is not None and not is_missing(raw):
             unusable.append(name)
         values[name] = value
@@ -181,19 +171,19 @@ def build_policy_input(
 _ONE_FEATURE, _FEATURES, _FACT, _REASON = range(4)
 
 
-def _plan_of(spec: InputField) -> tuple[str, int, tuple[str, ...], Kind, bool]:
-    """How `build_policy_input` reads one field: name, source, paths, kind, numeric kind."""
+def _plan_of(spec: InputField) -> tuple[str, int, tuple[str, ...], Kind]:
+    """How `build_policy_input` reads one field: name, source, paths, kind."""
     if spec.source == "reason":
         source = _REASON
     elif spec.source == "fact":
         source = _FACT
     else:
         source = _ONE_FEATURE if len(spec.paths) == 1 else _FEATURES
-    return spec.name, source, spec.paths, spec.kind, spec.kind in ("int", "number")
+    return spec.name, source, spec.paths, spec.kind
 
 
 def _first_present(get: Any, paths: tuple[str, ...]) -> object:
-    """The first feature of ``paths`` that is neither None nor NaN (`_lookup`)."""
+    """The first feature of ``paths`` that is neither None nor NaN."""
     for path in paths:
         raw = get(path)
         if raw is not None and not (type(raw) is float and raw != raw):
@@ -219,16 +209,6 @@ def _any_of(wanted: tuple[str, ...], codes: list[str]) -> bool:
 
 
 _PLAN = tuple(_plan_of(spec) for spec in FIELDS)
-
-
-def _lookup(spec: InputField, facts: object, features: Mapping[str, Any]) -> object:
-    if spec.source == "fact":
-        return getattr(facts, spec.paths[0], None)
-    for path in spec.paths:
-        raw = features.get(path)
-        if raw is not None and not (type(raw) is float and raw != raw):
-            return raw
-    return None
 
 
 def coerce(value: object, kind: Kind) -> Any:
