@@ -279,18 +279,18 @@ def assess_history(
     grade = 3 if fire else 2 if flood else 1 if (severe or total_loss) else 0
     last_km = readings[-1].km if readings else None
     return HistoryAssessment(
-        True,  # available
-        score,
-        tuple(findings),
-        grade,
-        total_loss,
-        flood,
-        fire,
-        severe,
-        rollback,
-        len(claims),
-        len(history.transfers),
-        last_km,
+        available=True,
+        score=score,
+        findings=tuple(findings),
+        accident_grade=grade,
+        total_loss=total_loss,
+        flood=flood,
+        fire=fire,
+        severe_accident=severe,
+        rollback=rollback,
+        claims=len(claims),
+        transfers=len(history.transfers),
+        last_odometer_km=last_km,
     )
 
 

@@ -19,7 +19,7 @@ from autolease.kit.money import round_money
 from autolease.vehicle.features import Valuation
 
 LtvBasis = Literal["p10", "p50"]
-_RATIO = Decimal("0.0001")
+RATIO_STEP = Decimal("0.0001")  # LTV-like ratios are kept to four places
 
 
 @dataclass(frozen=True)
@@ -41,5 +41,5 @@ def compute_ltv(
         name: str = basis
     else:
         value, name = round_money(asking_price), "asking_price"
-    ratio = float((amount / value).quantize(_RATIO)) if value > 0 else float("inf")
+    ratio = float((amount / value).quantize(RATIO_STEP)) if value > 0 else float("inf")
     return Ltv(ratio, name, value)

@@ -122,12 +122,12 @@ def _residual(plan: _Plan, now: Valuation, raw: Valuation, market_sigma: float) 
     p10 = p50 * math.exp(-math.hypot(spread_lo, market))
     p90 = p50 * math.exp(math.hypot(spread_hi, market))
     return Residual(
-        plan.term_months,
-        round_to(plan.future.age_years, 3),
-        round(plan.future.mileage_km),
-        p10,
-        p50,
-        p90,
-        p50 / now.p50 if now.p50 > 0 else 0.0,
-        round_to(plan.beyond, 3),
+        term_months=plan.term_months,
+        age_years_at_end=round_to(plan.future.age_years, 3),
+        mileage_km_at_end=round(plan.future.mileage_km),
+        p10=p10,
+        p50=p50,
+        p90=p90,
+        rate=p50 / now.p50 if now.p50 > 0 else 0.0,
+        extrapolated_years=round_to(plan.beyond, 3),
     )

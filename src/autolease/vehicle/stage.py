@@ -32,7 +32,6 @@ history findings           …         see ``history.py`` (FLOOD_DAMAGE, ODOMETE
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from autolease.identity.identifiers import IdentifierError, validate_plate
 from autolease.origination.pipeline import ApplicationFacts, DecisionContext, Severity
@@ -49,14 +48,13 @@ from autolease.vehicle.history import (
     HistoryProvider,
     assess_history,
 )
-from autolease.vehicle.ltv import LtvBasis, compute_ltv
+from autolease.vehicle.ltv import RATIO_STEP, LtvBasis, compute_ltv
 from autolease.vehicle.residual import value_with_residual
 from autolease.vehicle.vin import brand_agreement, decode_vin
 
 STAGE = "vehicle"
 ELECTRIC_FUELS = {"bev": "D", "phev": "F", "fcev": "F", "erev": "F"}
 NO_VALUATION_NOTE = "LTV on asking price; valuation not yet available"
-_RATIO = Decimal("0.0001")
 
 
 def _days_to_years(days: int) -> float:
@@ -82,7 +80,7 @@ class VehicleStage:
         )
         ctx.features["mileage_km"] = facts.mileage_km
         ctx.features["ltv_on_asking_price"] = float(
-            (facts.amount / facts.asking_price).quantize(_RATIO)
+            (facts.amount / facts.asking_price).quantize(RATIO_STEP)
         )
         self._check_vin(ctx)
         self._check_plate(ctx)
@@ -277,11 +275,11 @@ def valuation_input(
     if history is not None and history.available:
         transfers, accident_grade = float(history.transfers), float(history.accident_grade)
     return ValuationInput(
-        facts.brand,
-        facts.model,
-        age_years,
-        float(facts.mileage_km),
-        facts.fuel_type,
+        brand=facts.brand,
+        model=facts.model,
+        age_years=age_years,
+        mileage_km=float(facts.mileage_km),
+        fuel=facts.fuel_type,
         region=facts.province,
         seller_type=facts.seller_type,
         transfers=transfers,

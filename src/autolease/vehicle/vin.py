@@ -67,18 +67,18 @@ def decode_vin(value: str, *, registered: date | None = None) -> VinDecoded:
     v = validate_vin(value, registration_date=registered)
     manufacturer, country, region, brands, source = _wmi_facts(v.wmi)
     return VinDecoded(
-        v.vin,
-        v.wmi,
-        v.vds,
-        v.vis,
-        v.check_digit_ok,
-        v.model_year,
-        v.warnings,
-        manufacturer,
-        country,
-        region,
-        brands,
-        source,
+        vin=v.vin,
+        wmi=v.wmi,
+        vds=v.vds,
+        vis=v.vis,
+        check_digit_ok=v.check_digit_ok,
+        model_year=v.model_year,
+        warnings=v.warnings,
+        manufacturer=manufacturer,
+        country=country,
+        region=region,
+        brands=brands,
+        wmi_source=source,
     )
 
 
