@@ -136,14 +136,14 @@ def _replay(record: IdempotencyRecord, body_hash: str) -> Submitted:
 def _remember(session: Session, record: IdempotencyRecord) -> Submitted | None:
     """Store the key with its response, last, in one insert. A concurrent duplicate that
     committed first makes it fail: everything this request wrote is then rolled back and the
-    winner's response is replayed instead (None when this request won)."""
-    sp_id, key, body_hash = record.sp_id, record.key, record.request_hash
+    winner's response is replayed instead (None when this request won). The record is not in
+    the session, so the rollback leaves its attributes readable."""
     try:
         insert_rows(session, [record])
     except IntegrityError:
         session.rollback()
-        winner = repository.idempotency_record(session, sp_id, key)
+        winner = repository.idempotency_record(session, record.sp_id, record.key)
         if winner is None:
             raise
-        return _replay(winner, body_hash)
+        return _replay(winner, record.request_hash)
     return None
