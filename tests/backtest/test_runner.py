@@ -30,6 +30,7 @@ from autolease.backtest.runner import (
 from autolease.backtest.stages import BookStages, BookValuer
 from autolease.decision.catalog import PolicyCatalog
 from autolease.decision.engine import PolicyEngine
+from autolease.decision.equivalence import input_classes
 from autolease.decision.inputs import build_policy_input
 from autolease.decision.jdm import PolicyDocument
 from autolease.decision.stage import PolicyStage
@@ -169,17 +170,33 @@ class TestPolicyMemo:
         first, second = decided.iloc[:40], decided.iloc[40:].reset_index(drop=True)
         pd.testing.assert_frame_equal(first, second)
 
-    def test_one_evaluation_per_distinct_input_and_the_engines_answer(
+    def test_one_evaluation_per_class_of_input_and_the_engines_answer(
         self, scored: pd.DataFrame, pair: PolicyPair
     ) -> None:
         engine = PolicyEngine()
         memo = PolicyMemo(engine, pair)
-        for values in policy_inputs(scored.iloc[:25], pair):
+        inputs = list(policy_inputs(scored, pair))
+        for values in inputs:
             first = memo.decide(values)
             assert memo.decide(dict(values)) == first
-            outcome, codes = engine.decide(pair.against, values)
-            assert first[1] == (outcome, "|".join(codes))
-        assert memo.evaluated == 25
+            for role, policy in enumerate((pair.policy, pair.against)):
+                outcome, codes = engine.decide(policy, values)
+                assert first[role] == (outcome, "|".join(codes))
+        classes = input_classes(p.graph() for p in (pair.policy, pair.against))
+        assert classes is not None
+        assert memo.evaluated == len({classes.key(values) for values in inputs}) < len(inputs)
+
+    def test_a_process_keeps_one_memo_per_pair_across_partitions(
+        self, scored: pd.DataFrame, pair: PolicyPair
+    ) -> None:
+        runner._MEMOS.clear()
+        first = runner.process_memo(pair)
+        decide_partition(scored.iloc[:50], pair)
+        assert runner.process_memo(pair) is first
+        assert first.asked == 50
+        swapped = PolicyPair(pair.against, pair.policy, pair.stages)
+        assert runner.process_memo(swapped) is not first
+        assert list(runner._MEMOS) == [(pair.against.content_hash, pair.policy.content_hash)]
 
     def test_stops_keying_when_inputs_do_not_repeat_and_still_answers(
         self, scored: pd.DataFrame, pair: PolicyPair

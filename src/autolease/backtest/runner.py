@@ -13,7 +13,7 @@ only maps this function.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, datetime
@@ -30,6 +30,7 @@ from autolease.decision.engine import (
     PolicyEvaluationError,
     PolicyOutputInvalid,
 )
+from autolease.decision.equivalence import input_classes
 from autolease.decision.inputs import build_policy_input
 from autolease.decision.jdm import PolicyDocument
 from autolease.kit.clock import business_date
@@ -102,12 +103,12 @@ def decide_partition(frame: pd.DataFrame, pair: PolicyPair) -> pd.DataFrame:
     Rows go through the stages `BATCH` at a time, then each policy evaluates the batch's
     inputs in one loop (`PolicyEngine.decide_many`): zen-engine's code and data stay in the
     CPU caches, and the two evaluations cost ~25 % less than when stages and policies
-    alternate row by row. Rows whose policy input is identical are evaluated once per
-    policy and the answer is reused (`PolicyMemo`): zen-engine is deterministic, so this is
-    exact.
+    alternate row by row. Rows whose policy inputs the two graphs cannot tell apart are
+    evaluated once per policy and the answer is reused (`PolicyMemo`): zen-engine is
+    deterministic, so this is exact.
     """
     stages = pair.stages.build()
-    memo = PolicyMemo(PolicyEngine(), pair)
+    memo = process_memo(pair)
     ids: list[int] = []
     upstream: list[str] = []
     answers: list[Answer] = []
@@ -154,23 +155,47 @@ BATCH = 2_000
 
 Answer = tuple[tuple[str, str], ...]
 """``(outcome, reasons)`` under each policy of the pair, in `ROLES` order."""
+_MEMOS: dict[tuple[str, str], PolicyMemo] = {}
+
+
+def process_memo(pair: PolicyPair) -> PolicyMemo:
+    """This process's memo for ``pair``: answers carry over from partition to partition.
+
+    One pair at a time (a backtest of another pair starts afresh), keyed by both graphs'
+    content hashes, so a changed policy never sees another's answers.
+    """
+    key = (pair.policy.content_hash, pair.against.content_hash)
+    memo = _MEMOS.get(key)
+    if memo is None:
+        _MEMOS.clear()
+        memo = _MEMOS[key] = PolicyMemo(PolicyEngine(), pair)
+    return memo
 
 
 class PolicyMemo:
-    """Both policies' answers by distinct policy input (evaluate once, reuse for duplicates).
+    """Both policies' answers by class of policy input (evaluate once, reuse for the rest).
 
-    Keying an input costs a few microseconds; when the first `PROBE` inputs of a partition
-    repeat less than `MIN_REUSE` of the time (continuous scores make every input distinct)
-    the memo stops keying and evaluates every row. Either way each answer is zen-engine's.
+    The class is `autolease.decision.equivalence.InputClasses.key` when both graphs can be
+    analysed (inputs the graphs cannot tell apart share it: a number between the same two
+    literals the rules compare it with), else the exact input. Keying an input costs a few
+    microseconds; when the first `PROBE` inputs of a partition repeat less than
+    `MIN_REUSE` of the time the memo stops keying and evaluates every row. Either way each
+    answer is zen-engine's for an input of the same class.
     """
 
     PROBE = 2_000
     MIN_REUSE = 0.02
+    MAX_CLASSES = 250_000
+    """Answers kept at most (about 1 KB each); later new classes are evaluated, not kept."""
 
     def __init__(self, engine: PolicyEngine, pair: PolicyPair) -> None:
         self._engine = engine
         self._policies = (pair.policy, pair.against)
-        self._seen: dict[tuple[Any, ...], Answer] = {}
+        classes = input_classes(policy.graph() for policy in self._policies)
+        self._key: Callable[[dict[str, Any]], Hashable] = (
+            _input_key if classes is None else classes.key
+        )
+        self._seen: dict[Hashable, Answer] = {}
         self.evaluated = 0
         self.asked = 0
         self.keying = True
@@ -186,13 +211,14 @@ class PolicyMemo:
             self.evaluated += len(inputs)
             return self._evaluate_all(list(inputs))
         pending: list[dict[str, Any]] = []
-        keys: list[tuple[Any, ...]] = []
+        keys: list[Hashable] = []
         slots: list[Answer | int] = []  # a known answer, or the index of a pending input
-        waiting: dict[tuple[Any, ...], int] = {}
+        waiting: dict[Hashable, int] = {}
+        key_of = self._key
         for values in inputs:
             self.asked += 1
             if self.keying:
-                key = _input_key(values)
+                key = key_of(values)
                 known: Answer | int | None = self._seen.get(key)
                 if known is None:
                     known = waiting.get(key)
@@ -208,7 +234,7 @@ class PolicyMemo:
             else:
                 slots.append(self._pend(pending, values))
         fresh = self._evaluate_all(pending)
-        if self.keying:
+        if self.keying and len(self._seen) < self.MAX_CLASSES:
             self._seen.update(zip(keys, fresh, strict=False))
         return [fresh[slot] if isinstance(slot, int) else slot for slot in slots]
 
