@@ -24,7 +24,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from autolease.backtest.exceptions import BookInvalid
@@ -139,6 +142,8 @@ _BUREAU = [
     "delinquencies_24m",
     "max_dpd_24m",
 ]
+_SIGNER = ("name", "id_number", "phone")
+_VEHICLES = ["vehicle_id", "vin", "plate", "first_registration_date"]
 _TRUTH = ["application_id", "is_fraud", "booked", "default_flag", "latent_default_flag"]
 
 
@@ -166,18 +171,20 @@ def load_book(directory: Path, *, limit: int | None = None) -> pd.DataFrame:
     apps = _read(directory, "applications", _APPLICATIONS)
     if limit is not None:
         apps = apps.iloc[:limit]
-    people = _read(directory, "applicants", _APPLICANTS)
-    cars = _read(directory, "vehicles", ["vehicle_id", "vin", "plate", "first_registration_date"])
-    sps = _read(directory, "sps", ["sp_code", "grade"])
-    frame = apps.merge(people, on="applicant_id", how="left", suffixes=("", "_applicant"))
-    frame = frame.merge(cars, on="vehicle_id", how="left")
-    frame["sp_code"] = frame["sp_code"].astype(str)
-    frame = frame.merge(sps.astype({"sp_code": str}), on="sp_code", how="left")
-    frame = frame.merge(_read(directory, "bureau", _BUREAU), on="application_id", how="left")
-    frame = frame.merge(_read(directory, "truth", _TRUTH), on="application_id", how="left")
+    tables = [
+        ("applicant_id", _signing(_read(directory, "applicants", _APPLICANTS))),
+        ("vehicle_id", _read(directory, "vehicles", _VEHICLES)),
+        ("sp_code", _read(directory, "sps", ["sp_code", "grade"]).astype({"sp_code": str})),
+        ("application_id", _read(directory, "bureau", _BUREAU)),
+        ("application_id", _read(directory, "truth", _TRUTH)),
+    ]
     scores_path = directory / "scores.parquet"
     if scores_path.exists():
-        frame = frame.merge(read_scores(scores_path), on="application_id", how="left")
+        tables.append(("application_id", read_scores(scores_path)))
+    frame = apps.reset_index(drop=True)
+    frame["sp_code"] = frame["sp_code"].astype(str)
+    for key, table in tables:
+        frame = _join(frame, table, key)
     return _shape(frame)
 
 
@@ -204,12 +211,51 @@ def _read(directory: Path, table: str, columns: Sequence[str]) -> pd.DataFrame:
             f"{path} is missing: --data must be a directory written by `autolease synth`",
             errors=[FieldError(f"data.{table}", "missing", "table not found", "缺少数据表")],
         )
-    names = set(pq.read_schema(path).names)
+    schema = pq.read_schema(path)
     for column in columns:
-        if column not in names:
+        if column not in schema.names:
             raise _missing(f"{table}.parquet", column)
-    frame: pd.DataFrame = pq.read_table(path, columns=list(columns)).to_pandas(date_as_object=False)
+    wanted = pa.schema([_as_read(schema.field(c)) for c in columns], metadata=schema.metadata)
+    frame: pd.DataFrame = pq.read_table(path, columns=list(columns), schema=wanted).to_pandas(
+        date_as_object=False
+    )
     return frame
+
+
+def _as_read(field: pa.Field) -> pa.Field:
+    """Text columns are read as ``large_string``, pandas' ``str`` storage.
+
+    Arrow then decodes them once: dictionary columns would become ``category``, whose
+    ``astype(str)`` goes through Python objects, and ``string`` ones are copied by pandas.
+    """
+    kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+    return field.with_type(pa.large_string()) if pa.types.is_string(kind) else field
+
+
+def _join(frame: pd.DataFrame, table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Left-join ``table`` on ``key``, by row position when every key matches one row.
+
+    Equal to ``frame.merge(table, on=key, how="left")`` (its fallback when a key is missing
+    or repeated in ``table``, or a column name clashes) without hashing both key columns and
+    copying every column of ``frame``.
+    """
+    rows = _rows(frame[key], table[key])
+    columns = table.columns.drop(key)
+    if rows is None or columns.isin(frame.columns).any():
+        return frame.merge(table, on=key, how="left")
+    picked = table[columns].iloc[rows].set_axis(frame.index)
+    return pd.concat([frame, picked], axis=1)
+
+
+def _rows(keys: pd.Series, table_keys: pd.Series) -> slice | npt.NDArray[np.intp] | None:
+    """Row of ``table_keys`` matching each key; None unless each key matches exactly one."""
+    index = pd.Index(table_keys)
+    if not index.is_unique:
+        return None
+    if index[: len(keys)].equals(pd.Index(keys)):
+        return slice(0, len(keys))  # the usual case: a table per application, same order
+    rows = index.get_indexer(keys)
+    return None if (rows < 0).any() else rows
 
 
 def _missing(where: str, column: str) -> BookInvalid:
@@ -219,22 +265,28 @@ def _missing(where: str, column: str) -> BookInvalid:
     )
 
 
+def _signing(people: pd.DataFrame) -> pd.DataFrame:
+    """Applicants with ``name``, ``id_number`` and ``phone`` of the person who signs.
+
+    That is the legal representative of a company; chosen before the join, the
+    representative's columns need not be joined.
+    """
+    corporate = people["kind"].astype(str) == "corporate"
+    signer = {f: people[f"legal_rep_{f}"].where(corporate, people[f]) for f in _SIGNER}
+    return people.assign(**signer).drop(columns=[f"legal_rep_{f}" for f in _SIGNER])
+
+
 def _shape(frame: pd.DataFrame) -> pd.DataFrame:
     """Rename and pick the book columns, keeping each column's dtype (no object round trips)."""
     frame = frame.reset_index(drop=True)
-    corporate = frame["kind"].astype(str) == "corporate"
-
-    def person(field: str) -> pd.Series:
-        return frame[f"legal_rep_{field}"].where(corporate, frame[field])
-
     out = pd.DataFrame(
         {
             "application_id": frame["application_id"],
             "submitted_at": frame["submitted_at"],
             "applicant_kind": frame["kind"].astype(str),
-            "person_name": person("name"),
-            "id_number": person("id_number"),
-            "phone": person("phone"),
+            "person_name": frame["name"],
+            "id_number": frame["id_number"],
+            "phone": frame["phone"],
             "uscc": frame["uscc"],
             "bank_card": frame["bank_card"],
             "province": frame["province"],

@@ -79,8 +79,8 @@ def prepare_book(options: BacktestOptions) -> tuple[pd.DataFrame, list[str]]:
     if not has_scores and options.standin_models:
         with threadpool_limits(limits=1):  # BLAS threads thrash on a shared 2-core box
             scores = standin_scores(book)
-        book = book.drop(columns=[c for c in SCORE_COLUMNS if c in book.columns]).merge(
-            scores, on="application_id", how="left"
+        book = _with_scores(
+            book.drop(columns=[c for c in SCORE_COLUMNS if c in book.columns]), scores
         )
         notes.append(
             f"credit_pd/credit_grade/fraud_score come from in-sample stand-in models "
@@ -93,6 +93,15 @@ def prepare_book(options: BacktestOptions) -> tuple[pd.DataFrame, list[str]]:
     if "latent_default_flag" in book.columns:
         notes.append("counterfactual bad rates use the synthetic book's latent outcomes")
     return book, notes
+
+
+def _with_scores(book: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """``book.merge(scores, on="application_id", how="left")`` for scores in book order."""
+    ids = book["application_id"]
+    aligned = ids.is_unique and ids.equals(scores["application_id"].set_axis(ids.index))
+    if not (aligned and book.index.equals(pd.RangeIndex(len(book)))):
+        return book.merge(scores, on="application_id", how="left")
+    return pd.concat([book, scores.drop(columns="application_id").set_axis(book.index)], axis=1)
 
 
 def run_backtest(
