@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import pytest
@@ -15,6 +15,7 @@ from autolease.backtest.jobs import (
     BacktestOptions,
     BacktestResult,
     decide,
+    early_client,
     early_pool,
     run_backtest,
 )
@@ -299,6 +300,22 @@ class TestOnACluster:
         pd.testing.assert_frame_equal(on_cluster, decide_partition(scored, pair))
         assert sum(done) == len(scored)
         assert len(done) == 3
+
+    def test_the_early_client_gives_the_pandas_backtest(
+        self, pair: PolicyPair, book_dir: Path
+    ) -> None:
+        def backtest(executor: Literal["pandas", "dask"]) -> BacktestResult:
+            options = BacktestOptions(
+                data=book_dir, policy=pair.policy, against=pair.against, executor=executor,
+                workers=1, processes=False, partitions=3,
+            )  # fmt: skip
+            with early_client(options, pair.stages) as client:
+                assert (client is not None) == (executor == "dask")
+            return run_backtest(options, timer=lambda: 0.0)
+
+        on_cluster, alone = backtest("dask"), backtest("pandas")
+        pd.testing.assert_frame_equal(on_cluster.decisions, alone.decisions)
+        assert on_cluster.summary == alone.summary
 
 
 def _plain_facts(row: dict[str, object]) -> ApplicationFacts:

@@ -7,8 +7,9 @@ Executors only decide *where* `autolease.backtest.runner.decide_partition` runs:
   `early_pool`; only the columns the decisions read are sent; results gathered in book
   order);
 * ``dask``: ``map_partitions`` over the book on a ``distributed`` cluster — a
-  ``LocalCluster`` of ``workers`` processes, or the scheduler at ``scheduler`` — or, with
-  ``scheduler="synchronous"``, Dask's single-threaded scheduler (tests).
+  ``LocalCluster`` of ``workers`` processes, or the scheduler at ``scheduler``, its workers
+  warming up while the book loads (`early_client`); only the columns the decisions read are
+  sent — or, with ``scheduler="synchronous"``, Dask's single-threaded scheduler (tests).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd  # type: ignore[import-untyped]
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
@@ -125,13 +126,13 @@ def run_backtest(
     """
     started = timer()
     stages = BookStages(options.data, options.use_book_valuation, options.ltv_basis)
-    with early_pool(options, stages) as pool:
+    with early_pool(options, stages) as pool, early_client(options, stages) as client:
         book, notes = prepare_book(options)
         loaded = timer()
         if on_total is not None:
             on_total(len(book))
         pair = PolicyPair(options.policy, options.against, stages)
-        decisions = decide(book, pair, options, on_progress, pool)
+        decisions = decide(book, pair, options, on_progress, pool, client)
         decided = timer()
     refs = {"policy": options.policy.ref, "against": options.against.ref}
     summary = summarize(decisions, book, refs=refs, lgd=options.lgd, notes=tuple(notes))
@@ -149,13 +150,15 @@ def decide(
     options: BacktestOptions,
     on_progress: Progress | None,
     pool: ProcessPoolExecutor | None = None,
+    client: Any | None = None,
 ) -> pd.DataFrame:
+    """Decide ``book`` with the executor of ``options`` (on ``pool`` or ``client`` if given)."""
     if options.executor == "pandas" and options.workers > 1 and len(book) > options.chunk_rows:
         return decide_in_processes(book, pair, options, on_progress, pool)
     if options.executor == "pandas":
         return decide_in_process(book, pair, chunk_rows=options.chunk_rows, on_progress=on_progress)
     if options.executor == "dask":
-        return decide_with_dask(book, pair, options, on_progress)
+        return decide_with_dask(book, pair, options, on_progress, client)
     raise BacktestInvalid(
         f"unknown executor {options.executor!r}",
         errors=[FieldError("executor", "choice", "pandas or dask", "执行器应为pandas或dask")],
@@ -232,42 +235,60 @@ def _setup_worker(setup: Callable[[], None] | None) -> None:
 
 
 def decide_with_dask(
-    book: pd.DataFrame, pair: PolicyPair, options: BacktestOptions, on_progress: Progress | None
+    book: pd.DataFrame,
+    pair: PolicyPair,
+    options: BacktestOptions,
+    on_progress: Progress | None,
+    client: Any | None = None,
 ) -> pd.DataFrame:
-    """``map_partitions`` of `decide_partition` over the book, on the chosen scheduler."""
+    """``map_partitions`` of `decide_partition` over the book, on the chosen scheduler.
+
+    ``client`` is one already started by `early_client` (left open); without it a client
+    (and a local cluster, unless ``options.scheduler`` names one) is started here.
+    """
+    needed = book[partition_columns(book)]  # less to send to the workers
     partitions = options.partitions or max(2 * max(options.workers, 1), len(book) // 50_000, 1)
-    parts = _split(book, min(partitions, max(len(book), 1)))
+    parts = _split(needed, min(partitions, max(len(book), 1)))
     if options.scheduler == "synchronous":
         import dask.dataframe as dd
 
-        frame = dd.from_pandas(book, npartitions=len(parts))  # type: ignore[no-untyped-call]
+        frame = dd.from_pandas(needed, npartitions=len(parts))  # type: ignore[no-untyped-call]
         decided = frame.map_partitions(decide_partition, pair, meta=_meta())
         result: pd.DataFrame = decided.compute(scheduler="synchronous")
         if on_progress is not None:
             on_progress(len(book))
         return result.reset_index(drop=True)
-    return _on_cluster(parts, pair, options, on_progress)
+    with contextlib.ExitStack() as stack:
+        if client is None:
+            client = stack.enter_context(_dask_client(options))
+        return _on_cluster(parts, pair, client, on_progress)
 
 
-def _split(book: pd.DataFrame, count: int) -> list[pd.DataFrame]:
-    size = -(-len(book) // count)
-    return [book.iloc[start : start + size] for start in range(0, len(book), size)] or [book]
+@contextlib.contextmanager
+def early_client(options: BacktestOptions, stages: BookStages) -> Iterator[Any | None]:
+    """The Dask executor's client, its workers started and warming up before the book loads.
+
+    As `early_pool` does for the pandas executor: every worker builds its history index
+    (`_warm_up`, one task pinned to each worker) while this process loads and scores the
+    book. None for the pandas executor and the synchronous scheduler.
+    """
+    if options.executor != "dask" or options.scheduler == "synchronous":
+        yield None
+        return
+    with _dask_client(options) as client:
+        workers = list(client.scheduler_info()["workers"])
+        warming = [
+            client.submit(_warm_up, stages, workers=[worker], pure=False) for worker in workers
+        ]
+        yield client
+        warming.clear()
 
 
-def _meta() -> pd.DataFrame:
-    return pd.DataFrame({k: pd.Series(dtype=v) for k, v in decision_columns().items()})
-
-
-def _on_cluster(
-    parts: list[pd.DataFrame],
-    pair: PolicyPair,
-    options: BacktestOptions,
-    on_progress: Progress | None,
-) -> pd.DataFrame:
-    """Scatter the partitions to the workers (not into the graph), map, gather in order."""
+@contextlib.contextmanager
+def _dask_client(options: BacktestOptions) -> Iterator[Any]:
+    """A ``distributed`` client: on a new ``LocalCluster`` or on ``options.scheduler``."""
     try:
-        import dask.dataframe as dd
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
     except ImportError as err:  # pragma: no cover - depends on the installation
         raise BacktestInvalid(
             "the dask executor needs dask[distributed] installed",
@@ -286,19 +307,38 @@ def _on_cluster(
     try:
         if options.worker_setup is not None:
             client.run(options.worker_setup)
-        scattered = client.scatter(parts)  # type: ignore[no-untyped-call]
-        frame = dd.from_delayed(scattered, meta=parts[0].iloc[:0], verify_meta=False)
-        decided = frame.map_partitions(decide_partition, pair, meta=_meta())
-        futures = client.compute(decided.to_delayed())  # type: ignore[no-untyped-call]
-        index = {future.key: i for i, future in enumerate(futures)}
-        done: list[pd.DataFrame | None] = [None] * len(futures)
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            part = future.result()
-            done[index[future.key]] = part
-            if on_progress is not None:
-                on_progress(len(part))
-        return pd.concat([p for p in done if p is not None], ignore_index=True)
+        yield client
     finally:
         client.close()  # type: ignore[no-untyped-call]
         if cluster is not None:
             cluster.close()
+
+
+def _split(book: pd.DataFrame, count: int) -> list[pd.DataFrame]:
+    size = -(-len(book) // count)
+    return [book.iloc[start : start + size] for start in range(0, len(book), size)] or [book]
+
+
+def _meta() -> pd.DataFrame:
+    return pd.DataFrame({k: pd.Series(dtype=v) for k, v in decision_columns().items()})
+
+
+def _on_cluster(
+    parts: list[pd.DataFrame], pair: PolicyPair, client: Any, on_progress: Progress | None
+) -> pd.DataFrame:
+    """Scatter the partitions to the workers (not into the graph), map, gather in order."""
+    import dask.dataframe as dd
+    from distributed import as_completed
+
+    scattered = client.scatter(parts)
+    frame = dd.from_delayed(scattered, meta=parts[0].iloc[:0], verify_meta=False)
+    decided = frame.map_partitions(decide_partition, pair, meta=_meta())
+    futures = client.compute(decided.to_delayed())
+    index = {future.key: i for i, future in enumerate(futures)}
+    done: list[pd.DataFrame | None] = [None] * len(futures)
+    for future in as_completed(futures):  # type: ignore[no-untyped-call]
+        part = future.result()
+        done[index[future.key]] = part
+        if on_progress is not None:
+            on_progress(len(part))
+    return pd.concat([p for p in done if p is not None], ignore_index=True)
