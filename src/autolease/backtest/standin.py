@@ -15,6 +15,8 @@ report says when they were used.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
@@ -121,13 +123,10 @@ def standin_scores(book: pd.DataFrame) -> pd.DataFrame:
         ``application_id``, ``credit_pd``, ``credit_grade``, ``credit_score``,
         ``fraud_score``.
     """
-    x_credit = credit_design(book)
-    booked = book["booked"].fillna(False).astype(bool).to_numpy()
-    default = book["default_flag"].fillna(False).astype(bool).to_numpy(dtype="float64")
-    pd_hat = predict_logistic(fit_logistic(x_credit[booked], default[booked]), x_credit)
-    x_fraud = fraud_design(book)
-    fraud = book["is_fraud"].fillna(False).astype(bool).to_numpy(dtype="float64")
-    fraud_hat = predict_logistic(fit_logistic(x_fraud, fraud), x_fraud)
+    with ThreadPoolExecutor(max_workers=2) as threads:  # numpy's big loops release the GIL
+        credit = threads.submit(fitted_credit_pd, book)
+        fraud_hat = fitted_fraud_score(book)
+        pd_hat = credit.result()
     return pd.DataFrame(
         {
             "application_id": book["application_id"].to_numpy(),
@@ -137,6 +136,21 @@ def standin_scores(book: pd.DataFrame) -> pd.DataFrame:
             "fraud_score": np.round(fraud_hat, 5),
         }
     )
+
+
+def fitted_credit_pd(book: pd.DataFrame) -> F64:
+    """P(default) of every application, fitted on the booked ones' ``default_flag``."""
+    x = credit_design(book)
+    booked = book["booked"].fillna(False).astype(bool).to_numpy()
+    default = book["default_flag"].fillna(False).astype(bool).to_numpy(dtype="float64")
+    return predict_logistic(fit_logistic(x[booked], default[booked]), x)
+
+
+def fitted_fraud_score(book: pd.DataFrame) -> F64:
+    """P(fraud) of every application, fitted on all of them (``is_fraud``)."""
+    x = fraud_design(book)
+    fraud = book["is_fraud"].fillna(False).astype(bool).to_numpy(dtype="float64")
+    return predict_logistic(fit_logistic(x, fraud), x)
 
 
 def grade_of(pd_hat: F64) -> npt.NDArray[np.str_]:
