@@ -121,6 +121,14 @@ class TestWhatTheAnalysisReads:
     def test_graphs_it_does_not_understand_give_no_classes(self, graph: dict[str, Any]) -> None:
         assert input_classes([graph]) is None
 
+    def test_a_unary_cell_that_reads_the_whole_context_gives_no_classes(self) -> None:
+        table = {
+            "inputs": [{"id": "c1", "field": "x"}],
+            "rules": [{"_id": "r1", "c1": '> $root["limit"]'}],
+        }
+        graph = {"nodes": [{"type": "decisionTableNode", "content": table}]}
+        assert input_classes([graph]) is None
+
     def test_a_unary_column_keys_its_field_and_the_names_in_its_cells_exactly(self) -> None:
         table = {
             "inputs": [{"id": "c1", "field": "x"}, {"id": "c2"}],

@@ -201,8 +201,11 @@ def _scan_table(content: Mapping[str, Any], uses: dict[str, FieldUses]) -> None:
                 continue
             if column in unary:  # a unary test: every name in it is read some other way
                 for token in _tokens(cell):
-                    if token.kind == "name" and token.text not in KEYWORDS:
-                        uses.setdefault(token.text, FieldUses()).exact = True
+                    if token.kind != "name" or token.text in KEYWORDS or token.text == "$":
+                        continue  # ``$`` is the column's own field here
+                    if token.text.startswith("$"):
+                        raise Unsupported("the whole context ($root, $nodes) is read")
+                    uses.setdefault(token.text, FieldUses()).exact = True
             else:
                 _scan_expression(cell, uses)
 
