@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+from collections import Counter
 from decimal import Decimal
 
 import pandas as pd
@@ -7,6 +9,7 @@ import pytest
 
 from autolease.backtest.metrics import summarize
 from autolease.backtest.report import render_html, render_text
+from autolease.backtest.runner import count_codes
 
 REFS = {"policy": "p@1", "against": "q@1"}
 
@@ -96,3 +99,17 @@ class TestReports:
         assert "<p>@" not in html
         assert "<script" not in html
         assert "http" not in html
+
+
+class TestCountCodes:
+    def test_counts_and_first_seen_order_match_a_plain_count(self) -> None:
+        rng = random.Random(7)
+        combos = ["", "A", "B|A", "C", "A|A", "D|B", "E"]
+        joined = [rng.choice(combos) for _ in range(5_000)]
+        plain: Counter[str] = Counter(c for value in joined if value for c in value.split("|"))
+        counted = count_codes(joined)
+        assert list(counted.items()) == list(plain.items())
+        assert counted.most_common() == plain.most_common()
+
+    def test_ties_keep_the_order_codes_were_first_seen(self) -> None:
+        assert count_codes(["", "Y|X", "X|Y", "Z"]).most_common() == [("Y", 2), ("X", 2), ("Z", 1)]

@@ -10,7 +10,6 @@ by default [P]).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 
-from autolease.backtest.runner import ROLES, split_codes
+from autolease.backtest.runner import ROLES, count_codes
 from autolease.kit.money import round_money
 
 OUTCOMES = ("approve", "refer", "decline", "error")
@@ -183,7 +182,7 @@ def _policy(frame: pd.DataFrame, role: str, ref: str, lgd: float) -> PolicyMetri
     outcome = frame[f"{role}_outcome"]
     counts = {name: int((outcome == name).sum()) for name in OUTCOMES}
     n = max(len(frame), 1)
-    reasons = Counter(split_codes(frame[f"{role}_reasons"].tolist()))
+    reasons = count_codes(frame[f"{role}_reasons"].tolist())
     return PolicyMetrics(
         role=role,
         ref=ref,
