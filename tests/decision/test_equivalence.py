@@ -116,6 +116,8 @@ class TestWhatTheAnalysisReads:
             {"nodes": [{"type": "expressionNode", "content": {"passThrough": True}}]},
             {"nodes": [{"type": "decisionTableNode", "content": {"inputField": "items"}}]},
             {"nodes": [{"type": "expressionNode", "content": {"executionMode": "loop"}}]},
+            {"nodes": [{"type": "expressionNode", "content": {"expressions": ["x > 1"]}}]},
+            {"nodes": [{"type": "decisionTableNode", "content": {"inputs": [{"field": "x"}]}}]},
         ],
     )
     def test_graphs_it_does_not_understand_give_no_classes(self, graph: dict[str, Any]) -> None:

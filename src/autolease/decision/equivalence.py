@@ -142,7 +142,7 @@ def input_classes(graphs: Iterable[Mapping[str, Any]]) -> InputClasses | None:
         for graph in graphs:
             for node in graph.get("nodes", []):
                 _scan_node(node, uses)
-    except Unsupported:
+    except (Unsupported, AttributeError, KeyError, TypeError):  # not a shape we know
         return None
     exact = frozenset(name for name, use in uses.items() if use.exact)
     cuts = {
