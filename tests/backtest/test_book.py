@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from autolease.backtest.book import BOOK_COLUMNS, _join, _signing, load_book
+from autolease.backtest.book import BOOK_COLUMNS, _signing, left_join, load_book
 from autolease.backtest.exceptions import BookInvalid
 from tests.backtest.conftest import N_BOOK
 
@@ -100,7 +100,7 @@ class TestJoin:
         }
         for name, table in cases.items():
             expected = frame.merge(table, on="k", how="left")
-            pd.testing.assert_frame_equal(_join(frame, table, "k"), expected, obj=name)
+            pd.testing.assert_frame_equal(left_join(frame, table, "k"), expected, obj=name)
 
     def test_text_columns_are_strings_not_categories(self, book: pd.DataFrame) -> None:
         for column in ("applicant_kind", "fuel_type", "lead_source", "sp_grade", "person_name"):

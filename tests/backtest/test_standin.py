@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from autolease.backtest.jobs import _with_scores
+from autolease.backtest.book import left_join
 from autolease.backtest.standin import (
     _stack,
     _standardise,
@@ -70,10 +70,12 @@ class TestScoresJoin:
     def test_scores_in_book_order_are_joined_like_a_merge(self, book: pd.DataFrame) -> None:
         scores = standin_scores(book)
         expected = book.merge(scores, on="application_id", how="left")
-        pd.testing.assert_frame_equal(_with_scores(book, scores), expected, check_exact=True)
+        pd.testing.assert_frame_equal(
+            left_join(book, scores, "application_id"), expected, check_exact=True
+        )
 
     def test_scores_in_another_order_are_merged(self, book: pd.DataFrame) -> None:
         scores = standin_scores(book).iloc[::-1]
-        joined = _with_scores(book, scores)
+        joined = left_join(book, scores, "application_id")
         pd.testing.assert_frame_equal(joined, book.merge(scores, on="application_id", how="left"))
         assert joined["credit_pd"].tolist() == scores["credit_pd"].tolist()[::-1]

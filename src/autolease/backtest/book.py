@@ -184,7 +184,7 @@ def load_book(directory: Path, *, limit: int | None = None) -> pd.DataFrame:
     frame = apps.reset_index(drop=True)
     frame["sp_code"] = frame["sp_code"].astype(str)
     for key, table in tables:
-        frame = _join(frame, table, key)
+        frame = left_join(frame, table, key)
     return _shape(frame)
 
 
@@ -232,7 +232,7 @@ def _as_read(field: pa.Field) -> pa.Field:
     return field.with_type(pa.large_string()) if pa.types.is_string(kind) else field
 
 
-def _join(frame: pd.DataFrame, table: pd.DataFrame, key: str) -> pd.DataFrame:
+def left_join(frame: pd.DataFrame, table: pd.DataFrame, key: str) -> pd.DataFrame:
     """Left-join ``table`` on ``key``, by row position when every key matches one row.
 
     Equal to ``frame.merge(table, on=key, how="left")`` (its fallback when a key is missing

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import pandas as pd  # type: ignore[import-untyped]
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from autolease.backtest.book import SCORE_COLUMNS, count_applications, load_book
+from autolease.backtest.book import SCORE_COLUMNS, count_applications, left_join, load_book
 from autolease.backtest.exceptions import BacktestInvalid
 from autolease.backtest.metrics import DEFAULT_LGD, BacktestSummary, summarize
 from autolease.backtest.runner import (
@@ -80,9 +80,8 @@ def prepare_book(options: BacktestOptions) -> tuple[pd.DataFrame, list[str]]:
     if not has_scores and options.standin_models:
         with threadpool_limits(limits=1):  # BLAS threads thrash on a shared 2-core box
             scores = standin_scores(book)
-        book = _with_scores(
-            book.drop(columns=[c for c in SCORE_COLUMNS if c in book.columns]), scores
-        )
+        unscored = book.drop(columns=[c for c in SCORE_COLUMNS if c in book.columns])
+        book = left_join(unscored, scores, "application_id")
         notes.append(
             f"credit_pd/credit_grade/fraud_score come from in-sample stand-in models "
             f"({STANDIN_REF}), not models of record"
@@ -94,15 +93,6 @@ def prepare_book(options: BacktestOptions) -> tuple[pd.DataFrame, list[str]]:
     if "latent_default_flag" in book.columns:
         notes.append("counterfactual bad rates use the synthetic book's latent outcomes")
     return book, notes
-
-
-def _with_scores(book: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
-    """``book.merge(scores, on="application_id", how="left")`` for scores in book order."""
-    ids = book["application_id"]
-    aligned = ids.is_unique and ids.equals(scores["application_id"].set_axis(ids.index))
-    if not (aligned and book.index.equals(pd.RangeIndex(len(book)))):
-        return book.merge(scores, on="application_id", how="left")
-    return pd.concat([book, scores.drop(columns="application_id").set_axis(book.index)], axis=1)
 
 
 def run_backtest(
@@ -277,7 +267,7 @@ def early_client(options: BacktestOptions, stages: BookStages) -> Iterator[Any |
         return
     with _dask_client(options) as client:
         workers = list(client.scheduler_info()["workers"])
-        warming = [
+        warming = [  # held until the end: a released future's task may be cancelled
             client.submit(_warm_up, stages, workers=[worker], pure=False) for worker in workers
         ]
         yield client

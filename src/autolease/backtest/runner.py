@@ -31,7 +31,7 @@ from autolease.decision.engine import (
     PolicyEvaluationError,
     PolicyOutputInvalid,
 )
-from autolease.decision.equivalence import input_classes
+from autolease.decision.equivalence import exact_key, input_classes
 from autolease.decision.inputs import build_policy_input
 from autolease.decision.jdm import PolicyDocument
 from autolease.kit.clock import business_date
@@ -194,7 +194,7 @@ class PolicyMemo:
         self._policies = (pair.policy, pair.against)
         classes = input_classes(policy.graph() for policy in self._policies)
         self._key: Callable[[dict[str, Any]], Hashable] = (
-            _input_key if classes is None else classes.key
+            exact_key if classes is None else classes.key
         )
         self._seen: dict[Hashable, Answer] = {}
         self.evaluated = 0
@@ -247,15 +247,6 @@ class PolicyMemo:
     def _evaluate_all(self, inputs: list[dict[str, Any]]) -> list[Answer]:
         per_policy = [map(_answer, self._engine.decide_many(p, inputs)) for p in self._policies]
         return list(zip(*per_policy, strict=True))
-
-
-def _input_key(values: dict[str, Any]) -> tuple[Any, ...]:
-    """A hashable, type-exact key of a policy input (``True`` never equals ``1`` here)."""
-    return (
-        tuple(values),
-        tuple(type(value) for value in values.values()),
-        tuple(tuple(value) if type(value) is list else value for value in values.values()),
-    )
 
 
 def _answer(decided: Decided | PolicyEvaluationError | PolicyOutputInvalid) -> tuple[str, str]:

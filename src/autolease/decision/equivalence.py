@@ -151,6 +151,11 @@ def input_classes(graphs: Iterable[Mapping[str, Any]]) -> InputClasses | None:
     return InputClasses(cuts, exact)
 
 
+def exact_key(values: Mapping[str, Any]) -> Hashable:
+    """The key of an input without classes: its names and every value, type-exact."""
+    return (tuple(values), tuple(_exact(value) for value in values.values()))
+
+
 def _exact(value: Any) -> Hashable:
     """``(type, value)``, with containers made hashable item by item (``True`` is not ``1``)."""
     kind = type(value)
