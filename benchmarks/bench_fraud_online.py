@@ -33,12 +33,12 @@ from sqlalchemy import select, text
 
 from autolease import store
 from autolease.config import DatabaseSettings, SecuritySettings, Settings
-from autolease.db import Base, import_all_models
 from autolease.fraud import models as _fraud_models  # noqa: F401  (tables for create/drop)
 from autolease.fraud.book import book_link_rows
 from autolease.fraud.service.offline import read_book
 from autolease.fraud.service.prefetch import GraphPrefetcher, VelocityPrefetcher
 from autolease.fraud.service.seeding import app_id, seed_links
+from autolease.metadata import metadata
 from autolease.origination.models import Application, ApplicationLink
 from autolease.origination.pipeline import ApplicationFacts, LinkKey, PersonFacts, PrefetchRequest
 from autolease.runtime import build_runtime
@@ -72,13 +72,12 @@ def book_dir(args: argparse.Namespace, tmp: Path) -> Path:
 
 def prepare(url: str, book: Path) -> tuple[object, int]:
     runtime = build_runtime(settings_for(url))
-    import_all_models()
     with runtime.engine.begin() as conn:
         if runtime.engine.dialect.name == "postgresql":  # a database of its own: start clean
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         else:
-            Base.metadata.drop_all(conn)
+            metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     store.upgrade(runtime.engine)
     tables = read_book(book, ("applications", "applicants", "vehicles", "truth"))

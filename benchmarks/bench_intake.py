@@ -19,9 +19,9 @@ from sqlalchemy import text
 from autolease import store
 from autolease.app import create_app
 from autolease.config import DatabaseSettings, SecuritySettings, Settings
-from autolease.db import Base, import_all_models
 from autolease.demo.jobs import prepare
 from autolease.demo.samples import sample_application
+from autolease.metadata import metadata
 from autolease.runtime import build_runtime
 from benchmarks.common import emit, machine, percentiles_ms
 
@@ -38,9 +38,8 @@ def reset(url: str) -> None:
     if url.startswith("sqlite"):
         return
     runtime = build_runtime(settings_for(url))
-    import_all_models()
     with runtime.engine.begin() as conn:
-        Base.metadata.drop_all(conn)
+        metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     runtime.close()
 

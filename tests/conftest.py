@@ -18,9 +18,9 @@ from autolease import store
 from autolease.app import create_app
 from autolease.audit.models import AuditHead
 from autolease.config import DatabaseSettings, SecuritySettings, Settings
-from autolease.db import Base, import_all_models
 from autolease.decision.service import forget_stored_versions
 from autolease.kit.clock import FixedClock
+from autolease.metadata import metadata
 from autolease.runtime import Runtime, build_runtime
 
 # Hundreds of short-lived apps share the test process: no gc.freeze() at each start-up.
@@ -62,9 +62,8 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def _runtime(db_url: str) -> Iterator[Runtime]:
     runtime = build_runtime(make_settings(db_url), clock=FixedClock(START))
-    import_all_models()
     with runtime.engine.begin() as conn:
-        Base.metadata.drop_all(conn)
+        metadata.drop_all(conn)
         conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     store.upgrade(runtime.engine)
     yield runtime
@@ -75,7 +74,7 @@ def _runtime(db_url: str) -> Iterator[Runtime]:
 def runtime(_runtime: Runtime) -> Runtime:
     """The shared runtime over an emptied database and a clock reset to START."""
     with _runtime.engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(metadata.sorted_tables):
             conn.execute(delete(table))
         conn.execute(insert(AuditHead).values(id=1, seq=0, hash="0" * 64))
     forget_stored_versions(_runtime.engine)

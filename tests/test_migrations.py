@@ -4,15 +4,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from autolease import store
-from autolease.db import Base, import_all_models
+from autolease.metadata import metadata
 from autolease.runtime import Runtime
 
 
 class TestMigrations:
     def test_migrations_match_the_models(self, runtime: Runtime) -> None:
-        import_all_models()
         with runtime.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
         assert diff == []
 
     def test_downgrade_and_upgrade_round_trip(self, runtime: Runtime) -> None:

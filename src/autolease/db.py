@@ -220,15 +220,3 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
-
-
-def import_all_models() -> None:
-    """Import every domain's models so `Base.metadata` is complete (Alembic, create_all)."""
-    from autolease.audit import models as _audit  # noqa: F401
-    from autolease.auth import models as _auth  # noqa: F401
-    from autolease.dealer import models as _dealer  # noqa: F401
-    from autolease.decision import models as _decision  # noqa: F401
-    from autolease.fraud import models as _fraud  # noqa: F401
-    from autolease.identity.biometrics import models as _biometrics  # noqa: F401
-    from autolease.origination import models as _origination  # noqa: F401
-    from autolease.product import models as _product  # noqa: F401

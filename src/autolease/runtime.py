@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from autolease import metadata as _all_tables  # noqa: F401  (every table mapped before a query)
 from autolease.audit.chain import chain_key
 from autolease.config import Settings
 from autolease.credit.service import build_credit_stage

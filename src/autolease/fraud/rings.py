@@ -328,9 +328,19 @@ def detect_rings(
         members = np.sort(chunk)
         ring_id = f"R{rows.app_ids[int(members[0])]}"
         weight, n_bad = group_weight.get(g, 0.0), int(bad[members].sum())
-        rings.append(
-            build_ring(ring_id, members, rows, identity, shared.get(g, []), weight, n_bad, policy)
+        ring = build_ring(
+            ring_id,
+            members,
+            rows,
+            identity,
+            shared.get(g, []),
+            weight,
+            n_bad,
+            scoring=policy.scoring,
+            flag_score=policy.flag_score,
+            min_identities=policy.min_identities,
         )
+        rings.append(ring)
     rings.sort(key=lambda r: (-r.score, r.ring_id))
     membership = np.full(rows.n_apps, -1, dtype=np.int64)
     for index, ring in enumerate(rings):

@@ -12,14 +12,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from autolease.fraud.links import DAY, I64, LinkRows
-
-if TYPE_CHECKING:
-    from autolease.fraud.rings import RingPolicy
 
 STRONG = frozenset({"id_number", "phone", "bank_card", "device", "vin", "uscc"})
 
@@ -121,7 +118,9 @@ def build_ring(
     shared: list[SharedValue],
     weight: float,
     known_bad: int,
-    policy: RingPolicy,
+    scoring: RingScoring,
+    flag_score: float,
+    min_identities: int,
 ) -> Ring:
     ids = identity[members]
     n_ids = len(set(ids[ids >= 0].tolist())) + int((ids < 0).sum())
@@ -137,7 +136,7 @@ def build_ring(
         strong_cross=bool(STRONG & set(cross)),
         burst_share=burst,
         known_bad_share=known_bad / len(members),
-        scoring=policy.scoring,
+        scoring=scoring,
     )
     return Ring(
         ring_id=ring_id,
@@ -154,7 +153,7 @@ def build_ring(
         weight=round(weight, 4),
         known_bad=known_bad,
         score=round(score, 4),
-        flagged=score >= policy.flag_score and n_ids >= policy.min_identities,
+        flagged=score >= flag_score and n_ids >= min_identities,
     )
 
 

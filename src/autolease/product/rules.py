@@ -6,20 +6,47 @@ reason in English and Chinese; `LeaseProduct` refuses to be built when the list 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Protocol
 
 from autolease.exceptions import FieldError
 from autolease.product.kinds import ALLOWED_TERMS, MAX_BALLOON_RATIO, ProductType, TitleMode
+from autolease.product.terms import Eligibility, Pricing
 
-if TYPE_CHECKING:
-    from autolease.product.catalogue import LeaseProduct
+
+class ProductShape(Protocol):
+    """What the rules read of a product (`catalogue.LeaseProduct` has it)."""
+
+    @property
+    def product_type(self) -> ProductType: ...
+    @property
+    def title_mode(self) -> TitleMode: ...
+    @property
+    def terms_months(self) -> tuple[int, ...]: ...
+    @property
+    def down_payment_min_ratio(self) -> Decimal: ...
+    @property
+    def down_payment_max_ratio(self) -> Decimal: ...
+    @property
+    def balloon_ratios(self) -> tuple[Decimal, ...]: ...
+    @property
+    def ltv_cap_by_grade(self) -> Mapping[str, Decimal]: ...
+    @property
+    def pricing(self) -> Pricing: ...
+    @property
+    def eligibility(self) -> Eligibility: ...
+    @property
+    def min_financed(self) -> Decimal: ...
+    @property
+    def max_financed(self) -> Decimal: ...
 
 
 def _err(field_name: str, rule: str, en: str, zh: str) -> FieldError:
     return FieldError(field_name, rule, en, zh)
 
 
-def _shape_violations(p: LeaseProduct) -> list[FieldError]:
+def _shape_violations(p: ProductShape) -> list[FieldError]:
     errors: list[FieldError] = []
     if not p.terms_months or any(t not in ALLOWED_TERMS for t in p.terms_months):
         errors.append(
@@ -55,7 +82,7 @@ def _shape_violations(p: LeaseProduct) -> list[FieldError]:
     return errors
 
 
-def _type_violations(p: LeaseProduct) -> list[FieldError]:
+def _type_violations(p: ProductShape) -> list[FieldError]:
     errors: list[FieldError] = []
     if (
         p.product_type is ProductType.SALE_LEASEBACK
@@ -92,7 +119,7 @@ def _type_violations(p: LeaseProduct) -> list[FieldError]:
     return errors
 
 
-def _pricing_violations(p: LeaseProduct) -> list[FieldError]:
+def _pricing_violations(p: ProductShape) -> list[FieldError]:
     errors: list[FieldError] = []
     grades = set(p.ltv_cap_by_grade)
     priced = set(p.pricing.rate_by_grade) & set(p.pricing.expected_loss_by_grade)
@@ -126,7 +153,7 @@ def _pricing_violations(p: LeaseProduct) -> list[FieldError]:
     return errors
 
 
-def _eligibility_violations(p: LeaseProduct) -> list[FieldError]:
+def _eligibility_violations(p: ProductShape) -> list[FieldError]:
     e = p.eligibility
     errors: list[FieldError] = []
     if not e.applicant_kinds or not set(e.applicant_kinds) <= {"individual", "corporate"}:
@@ -159,7 +186,7 @@ def _eligibility_violations(p: LeaseProduct) -> list[FieldError]:
     return errors
 
 
-def rule_violations(product: LeaseProduct) -> list[FieldError]:
+def rule_violations(product: ProductShape) -> list[FieldError]:
     """Every contract or configuration rule `product` breaks (empty when it is valid)."""
     return [
         *_shape_violations(product),
