@@ -1,4 +1,7 @@
-"""Discrimination and calibration metrics of a PD model (pure numpy).
+"""Discrimination and calibration metrics of a PD model.
+
+AUC, ROC, Brier and log-loss are scikit-learn's; what it lacks is here: the KS statistic and
+an equal-count calibration table with its counts and bounds (and the ECE over it).
 
 >>> y = np.array([0, 0, 1, 1]); p = np.array([0.1, 0.4, 0.35, 0.8])
 >>> auc(y, p), ks(y, p)
@@ -12,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from sklearn import metrics as sk
 
 F64 = npt.NDArray[np.float64]
 EPS = 1e-12
@@ -45,20 +49,8 @@ def _check(y: Any, p: Any) -> tuple[npt.NDArray[np.int8], F64]:
     return y_arr, p_arr
 
 
-def _average_ranks(values: F64) -> F64:
-    order = np.argsort(values, kind="mergesort")
-    sorted_values = values[order]
-    new_group = np.r_[True, sorted_values[1:] != sorted_values[:-1]]
-    starts = np.flatnonzero(new_group)
-    stops = np.r_[starts[1:], len(values)]
-    group = np.cumsum(new_group) - 1
-    ranks = np.empty(len(values), dtype=np.float64)
-    ranks[order] = ((starts + stops + 1) / 2.0)[group]
-    return ranks
-
-
 def auc(y: Any, p: Any) -> float:
-    """Area under the ROC curve (ties count one half); NaN with a single class.
+    """Area under the ROC curve (scikit-learn's; ties count one half); NaN with a single class.
 
     Parameters
     ----------
@@ -71,12 +63,9 @@ def auc(y: Any, p: Any) -> float:
     float
     """
     y_arr, p_arr = _check(y, p)
-    n_bad = int(y_arr.sum())
-    n_good = len(y_arr) - n_bad
-    if n_bad == 0 or n_good == 0:
+    if _one_class(y_arr):
         return float("nan")
-    ranks = _average_ranks(p_arr)
-    return float((ranks[y_arr == 1].sum() - n_bad * (n_bad + 1) / 2) / (n_bad * n_good))
+    return float(sk.roc_auc_score(y_arr, p_arr))
 
 
 def roc_curve(y: Any, p: Any) -> tuple[F64, F64]:
@@ -93,14 +82,14 @@ def roc_curve(y: Any, p: Any) -> tuple[F64, F64]:
         FPR and TPR.
     """
     y_arr, p_arr = _check(y, p)
-    order = np.argsort(-p_arr, kind="mergesort")
-    y_sorted, p_sorted = y_arr[order], p_arr[order]
-    last_of_tie = np.r_[p_sorted[1:] != p_sorted[:-1], True]
-    tp = np.cumsum(y_sorted)[last_of_tie]
-    fp = np.cumsum(1 - y_sorted)[last_of_tie]
-    tpr = np.r_[0.0, tp / max(int(y_arr.sum()), 1)]
-    fpr = np.r_[0.0, fp / max(int(len(y_arr) - y_arr.sum()), 1)]
+    if _one_class(y_arr):
+        return np.array([0.0, 1.0]), np.array([0.0, 1.0])
+    fpr, tpr, _ = sk.roc_curve(y_arr, p_arr, drop_intermediate=False)
     return fpr.astype(np.float64), tpr.astype(np.float64)
+
+
+def _one_class(y_arr: npt.NDArray[np.int8]) -> bool:
+    return bool(y_arr.min() == y_arr.max())
 
 
 def ks(y: Any, p: Any) -> float:
@@ -120,36 +109,16 @@ def ks(y: Any, p: Any) -> float:
 
 
 def brier(y: Any, p: Any) -> float:
-    """Mean squared error of the PDs.
-
-    Parameters
-    ----------
-    y : array-like of {0, 1}
-    p : array-like of float in [0, 1]
-
-    Returns
-    -------
-    float
-    """
+    """Mean squared error of the PDs (scikit-learn's `brier_score_loss`)."""
     y_arr, p_arr = _check(y, p)
-    return float(np.mean((p_arr - y_arr) ** 2))
+    return float(sk.brier_score_loss(y_arr, p_arr, pos_label=1))
 
 
 def log_loss(y: Any, p: Any) -> float:
-    """Mean negative log-likelihood of the PDs (clipped away from 0 and 1).
-
-    Parameters
-    ----------
-    y : array-like of {0, 1}
-    p : array-like of float in [0, 1]
-
-    Returns
-    -------
-    float
-    """
+    """Mean negative log-likelihood of the PDs, clipped away from 0 and 1 (scikit-learn's)."""
     y_arr, p_arr = _check(y, p)
     clipped = np.clip(p_arr, EPS, 1 - EPS)
-    return float(-np.mean(y_arr * np.log(clipped) + (1 - y_arr) * np.log(1 - clipped)))
+    return float(sk.log_loss(y_arr, clipped, labels=[0, 1]))
 
 
 @dataclass(frozen=True)
