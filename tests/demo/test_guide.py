@@ -44,6 +44,14 @@ class TestNextSteps:
         assert "autolease serve --port 8123" in serving
         assert "autolease serve --port 8123" in stopped
 
+    def test_restart_port_can_differ_from_the_run_port(self) -> None:
+        console = Console(record=True, width=400, color_system=None)
+        users = load_yaml("demo_users.yaml")
+        print_next_steps(console, users, base_url=BASE, serving=False, serve_port=8000)
+        text = console.export_text()
+        assert "autolease serve --port 8000" in text
+        assert "--port 8123" not in text
+
 
 class TestSummaryJson:
     def test_counts_shares_and_latency(self) -> None:

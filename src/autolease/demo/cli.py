@@ -99,7 +99,9 @@ def _run(
     if summary_json is not None:
         document = {**summary.as_dict(), "trained": world is not None}
         summary_json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print_next_steps(console, load_yaml("demo_users.yaml"), base_url=base, serving=serve)
+    users = load_yaml("demo_users.yaml")
+    # A port of 0 picked a free one for this run; a restart goes back to the usual port.
+    print_next_steps(console, users, base_url=base, serving=serve, serve_port=port or 8000)
     _serve_or_stop(server, thread, serve)
 
 

@@ -17,14 +17,16 @@ def print_next_steps(
     *,
     base_url: str,
     serving: bool,
+    serve_port: int | None = None,
 ) -> None:
     """Print the demo users, the URLs, how to get an SP key and how to stop and restart.
 
     ``users`` are the rows of the demo users file (``username``, ``role``, ``password`` and,
     for an SP user, ``sp_code``); their passwords are public and for the demo only.
+    ``serve_port`` is the port to restart on (default: the one in ``base_url``).
     """
     console.print(_users_table(users))
-    port = base_url.rsplit(":", 1)[-1]
+    port = serve_port or base_url.rsplit(":", 1)[-1]
     sp_code = next((str(u["sp_code"]) for u in users if u.get("sp_code")), "SP-CODE")
     admin = next((u for u in users if u.get("role") == "admin"), None)
     steps = Table(
