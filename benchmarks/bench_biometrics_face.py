@@ -1,11 +1,11 @@
-"""Face verification quality and speed on the shared example photos.
+"""Face verification quality and speed on the face_recognition example photos.
 
 Usage: python -m benchmarks.bench_biometrics_face [--data DIR] [--threshold 0.6] [--repeat 20]
        [--all-cores]
 
-Every same-person and different-person pair of the single-identity photos in
-../shared/data/biometrics/face_recognition_examples (byte-identical copies counted once;
-photos with several people left out, and reported) is verified at dlib's distance threshold:
+Every same-person and different-person pair of the single-identity photos among the
+face_recognition example photos (docs/domain.md §7.3; `--data`; byte-identical copies counted
+once; photos with several people left out, and reported) is verified at dlib's distance threshold:
 accuracy, false-accept and false-reject rates, and the equal error rate. Speed is one full
 verification from file bytes (decode both images, detect, align, embed, compare), pinned to
 one core unless --all-cores.
@@ -34,7 +34,7 @@ DEFAULT_DATA = (
     Path(__file__).resolve().parents[2] / "shared/data/biometrics/face_recognition_examples"
 )
 LIMITS = {"max_bytes": 10**8, "max_pixels": 10**8}
-# Identity of each single-person photo, from the data set's SOURCE.md.
+# Identity of each single-person photo, from the data set's source notes.
 TEST_IDS = {
     "alex_lacamoire1.jpg": "alex_lacamoire",
     "johnsnow_test1.jpg": "kit_harington",

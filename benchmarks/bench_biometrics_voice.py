@@ -1,9 +1,9 @@
-"""Speaker verification quality and speed on the shared LibriSpeech speakers.
+"""Speaker verification quality and speed on five LibriSpeech speakers.
 
 Usage: python -m benchmarks.bench_biometrics_voice [--data DIR] [--enrol 3] [--repeat 30]
        [--all-cores]
 
-Each speaker in ../shared/data/biometrics/librispeech_speakers is enrolled on its first
+Each speaker in the LibriSpeech sample (docs/domain.md §7.3; `--data`) is enrolled on its first
 `--enrol` utterances (sorted by file name); every other utterance is scored against every
 enrolled speaker: same speaker = genuine trial, other speaker = impostor trial. Reports the
 equal error rate and the rates at the configured threshold. Speed is one verification of a

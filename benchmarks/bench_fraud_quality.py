@@ -17,7 +17,7 @@ threshold set in training (out-of-fold, ~2.8 % referral):
 * ``fraud_quality_rings_retrospective`` — rings over the whole book (for reference only:
   uses later applications).
 
-**Vehicle insurance fraud** (``../shared/data/fraud/vehicle_insurance_fraud``): trained on
+**Vehicle insurance fraud** (docs/domain.md §7.3): trained on
 claims of 1994, tested on 1995; ``PolicyNumber`` (a row id) is dropped; so are the
 calendar columns (claim and accident month, week, weekday) and ``RepNumber`` (an agent id),
 which do not carry over from one year to the next — the model with them is reported too.

@@ -1,6 +1,6 @@
 """Valuation speed in-process: one valuation (p50/p99) and batch throughput on one core.
 
-Usage: python -m benchmarks.bench_vehicle_latency [--data-dir ../shared/data/vehicle]
+Usage: python -m benchmarks.bench_vehicle_latency [--data-dir DIR]
        [--calls 5000] [--batch 200000]
 
 The model is the default-config valuation trained on the six UK brand files (the same one

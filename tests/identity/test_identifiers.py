@@ -1,4 +1,4 @@
-"""Tests for autolease.identity.identifiers (domain.md §3)."""
+"""Tests for autolease.identity.identifiers (docs/domain.md §3)."""
 
 from __future__ import annotations
 

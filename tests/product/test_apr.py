@@ -25,7 +25,7 @@ D = Decimal
 
 class TestAprGoldenValues:
     def test_domain_example_fee_upfront_single_payment(self) -> None:
-        # domain.md §1.4: borrow ¥1,000 for a year at 8 % with a ¥25 fee up front → 10.77 %
+        # docs/domain.md §1.6: borrow ¥1,000 for a year at 8 % with a ¥25 fee up front → 10.77 %
         flows = [D(25) - D(1000), D(1080)]
         assert round(apr(flows, periods_per_year=1), 4) == D("0.1077")
         assert round(irr(flows), 6) == round(D(105) / D(975), 6)

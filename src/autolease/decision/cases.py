@@ -4,7 +4,7 @@ A case file sits beside each policy graph, names the policy's version, and lists
 the outcome and reason codes the policy must give::
 
     [policy]
-    version = "2026.11.1"
+    version = "2026.12.1"
     description = "Default origination policy"
 
     [defaults]                 # a clean application; each case overrides some fields

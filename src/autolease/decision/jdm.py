@@ -57,7 +57,7 @@ class PolicyDocument:
         Parameters
         ----------
         key, version : str
-            Policy key (``origination/approve``) and version label (``2026.11.1``).
+            Policy key (``origination/approve``) and version label (``2026.12.1``).
         text : str
             The graph as JSON text.
         description : str

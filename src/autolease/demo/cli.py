@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import json
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -11,6 +13,7 @@ from autolease import store
 from autolease.cli_support import console, system_actor
 from autolease.config import Settings, get_settings
 from autolease.demo import book as demo_book
+from autolease.demo.guide import print_next_steps
 from autolease.demo.jobs import (
     DemoSummary,
     bound_port,
@@ -21,6 +24,7 @@ from autolease.demo.jobs import (
 )
 from autolease.kit.clock import SystemClock
 from autolease.runtime import Runtime, build_runtime
+from autolease.seeding import load_yaml
 
 
 def demo(
@@ -32,6 +36,9 @@ def demo(
         True, help="Build a synthetic book and train the models on it (first run only)"
     ),
     book_size: int = typer.Option(12_000, min=1_000, help="Applications in the demo book"),
+    summary_json: Path | None = typer.Option(
+        None, "--summary-json", help="Also write the summary as JSON to this file"
+    ),
 ) -> None:
     """Create the database, train models on a synthetic book, start the API, submit, summarise.
 
@@ -45,7 +52,7 @@ def demo(
         settings = _prepare_world(settings, world, size=book_size, seed=seed)
     runtime = build_runtime(settings)
     try:
-        _run(runtime, world if train else None, applications, seed, port, serve)
+        _run(runtime, world if train else None, applications, seed, port, serve, summary_json)
     finally:
         runtime.close()
 
@@ -68,6 +75,7 @@ def _run(
     seed: int,
     port: int,
     serve: bool,
+    summary_json: Path | None = None,
 ) -> None:
     console.print(f"[bold]database[/] {runtime.settings.db.resolved_url()}")
     tables = None
@@ -88,6 +96,12 @@ def _run(
     else:
         summary = submit_samples(base, keys, n=applications, seed=seed, runtime=runtime)
     print_summary(summary, trained=world is not None)
+    if summary_json is not None:
+        document = {**summary.as_dict(), "trained": world is not None}
+        summary_json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    users = load_yaml("demo_users.yaml")
+    # A port of 0 picked a free one for this run; a restart goes back to the usual port.
+    print_next_steps(console, users, base_url=base, serving=serve, serve_port=port or 8000)
     _serve_or_stop(server, thread, serve)
 
 
@@ -96,12 +110,6 @@ def _serve_or_stop(server: Any, thread: threading.Thread, serve: bool) -> None:
         server.should_exit = True
         thread.join(timeout=10)
         return
-    console.print(
-        "\nThe API stays up. Staff log in with POST /v1/auth/token "
-        "(demo users: admin / demo-admin-password, analyst, reviewer;"
-        " see autolease/seeds/demo_users.yaml)."
-        "\nCtrl-C stops it; `autolease serve` starts it again."
-    )
     try:
         thread.join()
     except KeyboardInterrupt:

@@ -40,6 +40,18 @@ class DemoSummary:
             return self.latencies_ms[0] if self.latencies_ms else 0.0
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[int(q) - 1]
 
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as JSON-safe data (what ``autolease demo --summary-json`` writes)."""
+        total = self.submitted or 1
+        return {
+            "submitted": self.submitted,
+            "outcomes": dict(self.outcomes.most_common()),
+            "shares": {o: round(c / total, 4) for o, c in self.outcomes.most_common()},
+            "reasons": dict(self.reasons.most_common(10)),
+            "rejected_fields": dict(self.rejected_fields.most_common(5)),
+            "latency_ms": {"p50": round(self.p(50), 1), "p99": round(self.p(99), 1)},
+        }
+
 
 def prepare(runtime: Runtime) -> dict[str, str]:
     """Migrate, seed, and issue one fresh API key per SP; return {sp_code: api_key}."""

@@ -53,7 +53,7 @@ async def submit_application(
 ) -> dict[str, Any]:
     # Decided inline on the event loop, not in the thread pool: a decision is GIL-bound
     # work, so threads only added hand-offs (one per sync dependency); inline served 20-35 %
-    # more decisions/s (BENCHMARKS.md, issue 9). No endpoint holds the database across an
+    # more decisions/s (BENCHMARKS.md, End to end). No endpoint holds the database across an
     # await, so nothing this blocks can be holding what it waits for.
     with session_scope(runtime.sessions) as session:
         principal = authenticate(session, runtime, authorization=authorization, x_api_key=x_api_key)

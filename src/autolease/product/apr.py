@@ -1,10 +1,10 @@
 """APR on the real cash flows (pure): an IRR over every payment and every related fee.
 
 PBOC Announcement 〔2021〕 No. 3 asks for the annualised rate on the principal the customer
-actually has, counting interest and all directly related fees (domain.md §1.4, design
-implication 7). `lease_cash_flows` lays a schedule and the fees out as one flow per period
-(the lessor's view: the advance is negative, fees and rent are positive); `irr` finds the
-periodic rate with a safeguarded Newton iteration that falls back to bisection, in `Decimal`.
+actually has, counting interest and all directly related fees (docs/domain.md §1.6).
+`lease_cash_flows` lays a schedule and the fees out as one flow per period (the lessor's
+view: the advance is negative, fees and rent are positive); `irr` finds the periodic rate
+with a safeguarded Newton iteration that falls back to bisection, in `Decimal`.
 
 The APR shown on an offer is the nominal annual rate ``12 × monthly IRR`` (how lease rates are
 quoted); the effective annual rate ``(1 + IRR)^12 − 1`` is shown beside it.

@@ -2,7 +2,7 @@
 
 A `LeaseProduct` is one versioned catalogue row: type (直租 / 售后回租 / 经营性租赁), terms,
 down-payment range, balloon options, fees, eligibility, LTV caps and pricing by grade, APR
-ceiling and early-settlement rule. Building one checks the contract rules of domain.md §1 and
+ceiling and early-settlement rule. Building one checks the contract rules of docs/domain.md §1 and
 raises `ProductRuleViolation` listing every broken rule.
 
 `product_terms(product)` is the JSON-safe form stored in the database and snapshotted onto

@@ -4,7 +4,7 @@
     ├── NotFound → ProductNotFound (404)
     ├── Conflict → ProductCodeTaken (409)
     └── BusinessRuleViolation (422)
-        ├── ProductRuleViolation   a product definition breaks a contract rule (domain.md §1)
+        ├── ProductRuleViolation   a product definition breaks a contract rule (docs/domain.md §1)
         ├── ScheduleInputError     lease terms a schedule cannot be built from
         └── AprError               cash flows with no internal rate of return
 

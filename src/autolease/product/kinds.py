@@ -66,7 +66,7 @@ class Constraint(StrEnum):
     APR_CEILING = "apr_ceiling"
 
 
-# Who may sell the vehicle into each product type (domain.md §1.1, design implication 1):
+# Who may sell the vehicle into each product type (docs/domain.md §1.1-§1.3):
 # sale-and-leaseback needs the lessee to be the seller, with the car registered to them; a
 # direct or operating lease needs a supplier separate from the lessee.
 SELLERS_BY_TYPE: Mapping[ProductType, frozenset[str]] = {

@@ -98,7 +98,7 @@ class MatchRequest:
 
 # ---- residual and the down-payment grid -----------------------------------------------------
 
-# Demo depreciation curve, domain.md design implication 27: about 15 % a year in years 1-3,
+# Demo depreciation curve, docs/domain.md §5.1: about 15 % a year in years 1-3,
 # 10 % in years 4-7, 5 % after. Replaced by the valuation's residual curve when it is given.
 CURVE = ((3.0, 0.85), (7.0, 0.90), (99.0, 0.95))
 

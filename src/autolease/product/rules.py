@@ -1,4 +1,4 @@
-"""Contract and configuration rules a lease product must meet (pure; domain.md §1).
+"""Contract and configuration rules a lease product must meet (pure; docs/domain.md §1).
 
 `rule_violations(product)` lists every rule a product breaks, each naming the field and the
 reason in English and Chinese; `LeaseProduct` refuses to be built when the list is not empty.

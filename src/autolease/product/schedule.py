@@ -265,7 +265,7 @@ def total_interest(schedule: Schedule) -> Decimal:
 
 @dataclass(frozen=True)
 class EarlySettlementRule:
-    """Configurable early-settlement terms (domain.md §1.6, design implication 9).
+    """Configurable early-settlement terms (docs/domain.md §1.8).
 
     penalty = ``penalty_rate`` × outstanding principal + ``penalty_months_interest`` months of
     interest on it, waived once ``waive_after_payments`` rent payments have been made.

@@ -2,7 +2,7 @@
 
 `ProductSpec` is the one shape of a product's terms: the YAML seed, the admin API body and the
 JSON stored on each version row all validate through it, and `to_product` builds the pure
-`LeaseProduct` (which checks the contract rules of domain.md §1).
+`LeaseProduct` (which checks the contract rules of docs/domain.md §1).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Credit-bureau summary per application, as of the application date (domain.md §2.3-2.4)."""
+"""Credit-bureau summary per application, as of the application date (docs/domain.md §2.6, §4.3)."""
 
 from __future__ import annotations
 

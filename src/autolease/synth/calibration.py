@@ -1,12 +1,13 @@
 """Calibrated constants of the synthetic lease book, each with its source.
 
-Evidence labels follow ``docs/domain.md`` (shared research notes):
+Evidence labels follow ``docs/domain.md`` (its §7 lists what comes from where):
 
-* ``[S]`` stated in a source cited in domain.md (section given),
-* ``[D]`` derived by us from public data in ``shared/data/vehicle`` (the figure and how),
+* ``[S]`` stated in a source cited in docs/domain.md (section given),
+* ``[D]`` derived by us from the public vehicle data sets of docs/domain.md §7.3 (the figure
+  and how),
 * ``[P]`` a plausible default with no source; change it freely.
 
-The generator never reads ``shared/`` at run time: the figures below were computed once
+The generator never reads those data sets at run time: the figures below were computed once
 (pandas, least squares on log price) and baked in. See ``docs/synth.md`` for the table.
 """
 
@@ -93,7 +94,7 @@ AGE_SD: Final = 8.5
 INCOME_LOG_SD: Final = 0.45  # dispersion of declared monthly income [P]
 CORPORATE_REVENUE_MEDIAN: Final = 150_000  # monthly revenue (CNY) of corporate lessees [P]
 
-# Mobile prefixes from domain.md §3.4 [S]; weights [P]. MVNO prefixes 170/171/162/165/167.
+# Mobile prefixes from docs/domain.md §3.4 [S]; weights [P]. MVNO prefixes 170/171/162/165/167.
 MOBILE_PREFIXES: Final = (
     "134",
     "135",
@@ -143,7 +144,7 @@ MVNO_SHARE_LEGIT: Final = 0.03  # [P]
 MVNO_SHARE_FRAUD: Final = 0.15  # [P]
 PHONE_TENURE_MEDIAN_MONTHS: Final = 60.0  # carrier 在网时长 of legit applicants [P]
 
-# UnionPay BINs (62xxxx, domain.md §3.6 [S] for the 62 prefix; issuer BINs [P]) and lengths.
+# UnionPay BINs (62xxxx, docs/domain.md §3.6 [S] for the 62 prefix; issuer BINs [P]) and lengths.
 CARD_BINS: Final = (
     ("622202", 19),  # ICBC
     ("622848", 19),  # ABC
@@ -227,29 +228,29 @@ INDUSTRIES: Final = (
 )
 
 # --------------------------------------------------------------------------- vehicles
-# Vehicle age at application. Market mix H1 2024 [S] domain.md §4.3: <3y 26.9 %, 3-6y 46.5 %,
-# 7-10y 17.7 %, >10y 8.9 %. Lessors rarely finance cars over 10 years (domain.md §1.3 bank
-# preset, design implication 5), so the >10y bin is shrunk to 2 % and the rest renormalised.
+# Vehicle age at application. Market mix H1 2024 [S] docs/domain.md §5.4: <3y 26.9 %, 3-6y 46.5 %,
+# 7-10y 17.7 %, >10y 8.9 %. Lessors rarely finance cars over 10 years (docs/domain.md §2.2
+# bank preset, §6.3), so the >10y bin is shrunk to 2 % and the rest renormalised.
 AGE_BINS: Final = ((0.3, 3.0), (3.0, 7.0), (7.0, 10.0), (10.0, 13.0))
 AGE_BIN_WEIGHTS: Final = (26.9, 46.5, 17.7, 2.0)
 
-# Kilometres per year: lognormal, median 12,000 [D]. Medians in shared/data/vehicle: Tianchi
+# Kilometres per year: lognormal, median 12,000 [D]. Medians in the public sets (§7.3): Tianchi
 # (China) 10.7k km/yr (odometer capped at 150k), UK 9.3k, CarDekho (India) 10.0k; J.D. Power's
-# China retention benchmark assumes 15k (domain.md §4.2 [S]). We take 12k between them.
+# China retention benchmark assumes 15k (docs/domain.md §5.2 [S]). We take 12k between them.
 KM_PER_YEAR_MEDIAN: Final = 12_000.0
 KM_PER_YEAR_LOG_SD: Final = 0.45  # [D] Tianchi km/yr IQR 8.5k-14.2k ~ log sd 0.38; widened
-KM_BASELINE_PER_YEAR: Final = 15_000.0  # [S] domain.md §4.2 benchmark mileage
+KM_BASELINE_PER_YEAR: Final = 15_000.0  # [S] docs/domain.md §5.2 benchmark mileage
 # Value effect of mileage: -4 % per 10,000 km above baseline [D]: KBB GM 2005 regression
 # -4.9 % per 10k km; UK log-price on log-km elasticity -0.02..-0.05 at typical mileage.
 MILEAGE_EFFECT_PER_10K: Final = -0.04
 
-# Depreciation shape: 15 %/yr years 1-3, 10 %/yr years 4-7, 5 %/yr after [S] domain.md §4.1/4.2.
+# Depreciation shape: 15 %/yr years 1-3, 10 %/yr years 4-7, 5 %/yr after [S] docs/domain.md §5.1.
 DEPRECIATION_STEPS: Final = ((3.0, 0.85), (7.0, 0.90), (99.0, 0.95))
 # Brand-origin annual retention (scales the shape above so that the first three years retain
-# r per year). [D] from log(price) ~ age (+ log km + engine) regressions on shared/data/vehicle:
+# r per year). [D] from log(price) ~ age (+ log km + engine) regressions on the public sets (§7.3):
 # UK audi 0.863, bmw 0.866, merc 0.869, vw 0.861, ford 0.858, vauxhall 0.862 (controlled);
 # CarDekho Honda 0.881, Toyota 0.875, Hyundai 0.872, Ford 0.861, Tata 0.859; Tianchi all
-# brands 0.872. Japanese brands retain best in China (domain.md §4.2 [S]: 71.91 %). Korean and
+# brands 0.872. Japanese brands retain best in China (docs/domain.md §5.2 [S]: 71.91 %). Korean and
 # Chinese ICE brands are set lower [P]. NEV: CADA 3-year residual June 2025 BEV 43.1 %, PHEV
 # 44.0 % [S] -> 0.431^(1/3)=0.755, 0.44^(1/3)=0.760 [D]. Tesla: 74 % after one year [S] -> 0.78 [P].
 RETENTION: Final = {
@@ -262,7 +263,7 @@ RETENTION: Final = {
     "phev": 0.760,
     "tesla": 0.78,
 }
-# Value haircuts for accident grades (domain.md §4.1 [S] for the grades; sizes [P]).
+# Value haircuts for accident grades (docs/domain.md §5.1 [S] for the grades; sizes [P]).
 DAMAGE_HAIRCUT: Final = {"structural": 0.80, "flood": 0.65, "fire": 0.60, "total_loss": 0.50}
 DAMAGE_RATES: Final = {"structural": 0.03, "flood": 0.005, "fire": 0.0015, "total_loss": 0.002}
 MINOR_CLAIMS_PER_YEAR: Final = 0.12  # [P]
@@ -271,12 +272,12 @@ ODOMETER_READINGS_PER_YEAR: Final = 0.9  # annual inspection / maintenance recor
 VALUE_NOISE_SD: Final = 0.08  # condition and trim spread of the true value [P]
 VALUATION_ERROR_SD: Final = 0.06  # vendor valuation error (精真估/车300 style) [P]
 
-# (brand, model, WMI, fuel, MSRP CNY, origin, weight, launch year). WMIs from domain.md §3.3
+# (brand, model, WMI, fuel, MSRP CNY, origin, weight, launch year). WMIs from docs/domain.md §3.3
 # [S] (plastbox/vin-decode table), LRW for Tesla Shanghai [P]. MSRP: new-car guide prices [P].
 # Brand mix [D]/[P]: brand identities are our assumption; concentration is calibrated to the
 # Tianchi sample's (anonymised) brand ids: top-1 20.7 %, top-5 62.9 %, top-10 80.9 % (ours:
 # about 20 %, 56 %, 80 %). NEV share about 8 % of the book (used NEV 7.9 % of 2025 volume,
-# domain.md §5 [S]).
+# docs/domain.md §7.1 [S]).
 CATALOG: Final[tuple[tuple[str, str, str, str, int, str, float, int], ...]] = (
     ("大众", "朗逸", "LSV", "petrol", 120_000, "german", 5.0, 2008),
     ("大众", "速腾", "LFV", "petrol", 150_000, "german", 4.0, 2006),
@@ -342,14 +343,15 @@ FUEL_TYPES: Final = ("petrol", "diesel", "hev", "phev", "bev", "erev", "fcev", "
 
 # --------------------------------------------------------------------------- channel & terms
 SP_GRADES: Final = ("A", "B", "C", "D")
-SP_GRADE_WEIGHTS: Final = (0.2, 0.4, 0.3, 0.1)  # [P] domain.md §2.8 grades A-D
+SP_GRADE_WEIGHTS: Final = (0.2, 0.4, 0.3, 0.1)  # [P] docs/domain.md §4.1 grades A-D
 APPS_PER_SP: Final = 800  # size of the SP network: about 1,000 SPs for 1M applications [P]
 BAD_SP_SHARE: Final = 0.03  # SPs with packaged, high-FPD business [P]
 COLLUDING_SP_SHARE: Final = 0.03  # SPs whose staff inflate prices [P]
 PRODUCTS: Final = ("direct_lease", "sale_leaseback", "operating_lease")
 PRODUCT_WEIGHTS: Final = (0.50, 0.45, 0.05)  # [P] 回租 is common in used-car leasing
 TERMS: Final = (12, 24, 36, 48)
-TERM_WEIGHTS: Final = (0.10, 0.32, 0.48, 0.10)  # 48 only for cars up to 3 years [P] §1.3
+# 48 months only for cars up to 3 years old [P] (docs/domain.md §1.4).
+TERM_WEIGHTS: Final = (0.10, 0.32, 0.48, 0.10)
 LEAD_SOURCES: Final = ("sp", "partner_referral", "direct")
 LEAD_WEIGHTS: Final = (0.80, 0.12, 0.08)  # [P]
 PARTNERS: Final = tuple(
@@ -369,7 +371,7 @@ PARTNERS: Final = tuple(
 )
 # Of those partners the last three are "bad intermediaries" that straw buyers come through.
 BAD_PARTNER_COUNT: Final = 3
-# Used-car LTV benchmark 70 % (domain.md §1.3 [S]); typical down payments 10-50 % [S] §1.3.
+# Used-car LTV benchmark 70 % (docs/domain.md §2.2 [S]); typical down payments 10-50 % [S] §1.4.
 MAX_LTV_POLICY: Final = 0.70
 
 # Month-of-year seasonality of applications (Spring Festival dip in Feb, year-end peak) [P].
@@ -397,11 +399,11 @@ IP_FIRST_OCTETS: Final = (36, 39, 58, 59, 60, 61, 101, 106, 110, 111, 112, 113, 
 # --------------------------------------------------------------------------- risk
 # Target default (90+ DPD within the term) rate of booked contracts: about 6 % overall, higher
 # for sale-and-leaseback and low SP grades [P]. Intended plain logistic-regression AUC on the
-# observable features: 0.70-0.80 (a scorecard KS of 0.28-0.42 is reported in domain.md §2.7
+# observable features: 0.70-0.80 (a scorecard KS of 0.28-0.42 is reported in docs/domain.md §4.5
 # [S], i.e. AUC about 0.70-0.78).
 AUC_RANGE: Final = (0.70, 0.80)
 FRAUD_DEFAULT_PROB: Final = {
-    "gang_ring": 0.85,  # 德州 case: 90 % went overdue (domain.md §2.6 [S])
+    "gang_ring": 0.85,  # 德州 case: 90 % went overdue (docs/domain.md §4.4 [S])
     "identity_theft": 0.80,
     "straw_buyer": 0.70,
     "inflated_price": 0.55,

@@ -1,6 +1,6 @@
 """Fraud plan of a chunk: who is fraudulent, which ring, which SP, what is shared or copied.
 
-Patterns (domain.md §2.6), each with its own signature and none with a give-away column:
+Patterns (docs/domain.md §4.4), each with its own signature and none with a give-away column:
 
 * ``gang_ring``: 3-30 applications over 1-8 weeks through 2-5 SPs that share devices,
   applicant or emergency-contact phones, addresses and shell employers (partially: each

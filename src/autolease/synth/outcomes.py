@@ -53,7 +53,7 @@ def _sigmoid(x: F64) -> F64:
 
 
 def level_payment(principal: F64, annual_rate: F64, term: I64) -> F64:
-    """等额本息 monthly payment ``P r (1+r)^n / ((1+r)^n - 1)`` (domain.md §1.4).
+    """等额本息 monthly payment ``P r (1+r)^n / ((1+r)^n - 1)`` (docs/domain.md §1.5).
 
     Parameters
     ----------

@@ -61,7 +61,7 @@ class Vehicles:
 
 
 def depreciation(age: F64, retention: F64) -> F64:
-    """Value retained after ``age`` years: domain.md shape scaled by brand retention.
+    """Value retained after ``age`` years: the docs/domain.md §5.1 shape scaled by brand retention.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Vehicle history: insurer claims, transfers and odometer readings, and their score (pure).
 
 ``HistoryProvider`` is the seam for insurer-claims and maintenance data (查博士-style reports,
-domain.md §4.3). ``EmptyHistoryProvider`` has no data; the Parquet implementation over the
+docs/domain.md §5.3). ``EmptyHistoryProvider`` has no data; the Parquet implementation over the
 synthetic book's tables is in ``repository.py``.
 
 ``assess_history`` scores a record 0-100 (100 = nothing known against the car) with reasons:
@@ -10,7 +10,7 @@ synthetic book's tables is in ``repository.py``.
 finding                severity  points  rule
 =====================  ========  ======  ==================================================
 TOTAL_LOSS             decline   100     a total-loss claim
-FIRE_DAMAGE            decline   60      a fire claim (accident grade 3, domain.md §4.1)
+FIRE_DAMAGE            decline   60      a fire claim (accident grade 3, docs/domain.md §5.1)
 FLOOD_DAMAGE           decline   60      a flood claim (accident grade 2)
 ACCIDENT_SEVERE        refer     35      an accident claim ≥ 15 % of the car's value, or
                                          ≥ ¥30,000 when no value is known (likely structural)
@@ -26,7 +26,7 @@ TRANSFER_RECENT        info      5       a transfer within 30 days before the ap
 HISTORY_UNAVAILABLE    info      —       no record for this VIN (the score is then None)
 =====================  ========  ======  ==================================================
 
-Severities follow domain.md §4.1 (accident grades 1-3 are a default hard reject); the flood,
+Severities follow docs/domain.md §5.1 (accident grades 1-3 are a default hard reject); the flood,
 fire and total-loss findings rest on the insurer's claim type, while ACCIDENT_SEVERE is
 inferred from the amount and therefore only refers. Points are [P] and meant to be tuned.
 """

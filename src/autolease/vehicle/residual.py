@@ -4,12 +4,12 @@ Method
 ------
 1. **Future car.** The same car ``term`` months older, with the odometer advanced at its own
    pace (declared km ÷ age, clipped to 5,000-40,000 km a year; for cars under a year old, or
-   with no usable pace, the benchmark 15,000 km a year of domain.md §4.2).
+   with no usable pace, the benchmark 15,000 km a year of docs/domain.md §5.2).
 2. **Model at the future point.** The valuation model is evaluated at that age and mileage
    (P10 / P50 / P90 in today's market: no market drift is assumed).
 3. **Beyond the training data.** Trees are flat past the oldest age they saw, which would
    overstate old cars. The part of the future age beyond ``max_age_years`` depreciates on the
-   rule-of-thumb curve of domain.md §4.1 (15 %/yr to year 3, 10 %/yr years 4-7, 5 %/yr after).
+   rule-of-thumb curve of docs/domain.md §5.1 (15 %/yr to year 3, 10 %/yr years 4-7, 5 %/yr after).
 4. **Interval.** Today's P10/P50/P90 spread of this car (how uncertain its value is now)
    carries over to the end of the term, and market prices move meanwhile: a market term
    z₀.₉·σ·√years (σ = 0.05 a year by default, [P]) is added in quadrature in log space, so a
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from autolease.vehicle.features import Valuation, ValuationInput, Valuer, round_to
 
 Z90 = 1.2815515655446004  # standard normal quantile of 0.9
-BENCHMARK_KM_PER_YEAR = 15_000.0  # domain.md §4.2 [S]
+BENCHMARK_KM_PER_YEAR = 15_000.0  # docs/domain.md §5.2 [S]
 MIN_KM_PER_YEAR, MAX_KM_PER_YEAR = 5_000.0, 40_000.0
 MARKET_SIGMA_PER_YEAR = 0.05  # [P] yearly log-volatility of used-car prices for one car
 
@@ -46,7 +46,7 @@ class Residual:
 
 
 def curve_factor(age_from: float, age_to: float) -> float:
-    """Value retained between two ages on the domain.md §4.1 rule-of-thumb curve."""
+    """Value retained between two ages on the docs/domain.md §5.1 rule-of-thumb curve."""
     factor, age = 1.0, age_from
     for until, kept in ((3.0, 0.85), (7.0, 0.90), (math.inf, 0.95)):
         if age >= age_to:

@@ -23,7 +23,7 @@ AMOUNT_ABOVE_PRICE         refer     financed amount above the asking price
 VALUATION_UNAVAILABLE      refer     no valuation model (LTV falls back to asking price);
                                      ``unavailable_severity`` can lower it (demo, dev)
 PRICE_ABOVE_VALUE          refer     asking price > P50 × price_tolerance (1.15)
-INVOICE_ABOVE_VALUE        refer     invoice price > P50 × price_tolerance (domain.md #21)
+INVOICE_ABOVE_VALUE        refer     invoice price > P50 × price_tolerance (docs/domain.md §6.7)
 LTV_ABOVE_LIMIT            refer     LTV on the policy basis above ``max_ltv``
 history findings           …         see ``history.py`` (FLOOD_DAMAGE, ODOMETER_ROLLBACK …)
 =========================  ========  =====================================================

@@ -1,6 +1,6 @@
 """VIN decoding (pure): check digit and model year, then manufacturer, country and brands.
 
-The check digit and the model year come from ``identity.identifiers.validate_vin`` (domain.md
+The check digit and the model year come from ``identity.identifiers.validate_vin`` (docs/domain.md
 §3.3: the check digit is mandatory for Chinese and North-American VINs; the registration date
 picks the 30-year model-year cycle). The WMI table adds manufacturer, country and brands.
 

@@ -3,7 +3,7 @@
 ``wmi.json`` maps a World Manufacturer Identifier (VIN positions 1-3) to the manufacturer, its
 country and the brands it builds, and lists every brand with its English and Chinese names,
 aliases, country of origin and market tier. Its ``_sources`` block cites where each entry
-comes from (domain.md §3.3, the Wikipedia WMI list as mirrored by plastbox/vin-decode, and
+comes from (docs/domain.md §3.3, the Wikipedia WMI list as mirrored by plastbox/vin-decode, and
 well-known manufacturer/NHTSA codes we are confident of).
 
 >>> lookup_wmi("LSV").manufacturer

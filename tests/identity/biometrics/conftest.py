@@ -3,7 +3,8 @@
 Tests that need the optional extra skip when it is not installed (`pytest.importorskip`);
 CI installs it (see docs/biometrics.md) so they run there. Face photos of real people are not
 shipped: the one face is a NASA public-domain portrait (data/README.md); tests that need a
-second identity read ../shared/data/biometrics when it is there and skip otherwise.
+second identity read a local copy of the face_recognition example photos (docs/domain.md
+§7.3) when it is there and skip otherwise.
 """
 
 from __future__ import annotations
@@ -122,5 +123,5 @@ def voice_engine() -> Any:
 @pytest.fixture(scope="session")
 def shared_faces() -> Path:
     if not SHARED_FACES.is_dir():
-        pytest.skip("../shared/data/biometrics is not present (photos are not shipped)")
+        pytest.skip("the face_recognition example photos are not present (they are not shipped)")
     return SHARED_FACES

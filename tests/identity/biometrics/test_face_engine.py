@@ -2,7 +2,8 @@
 
 The shipped face is a public-domain NASA portrait; pictures with no face, two faces, blur
 and darkness are made from it here. Different-person pairs need a second real identity, so
-those tests read ../shared/data/biometrics when present and skip otherwise.
+those tests read a local copy of the face_recognition example photos when present and skip
+otherwise.
 """
 
 from __future__ import annotations

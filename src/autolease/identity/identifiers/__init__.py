@@ -1,4 +1,5 @@
-"""Validators for the Chinese identifiers used in origination, one module per identifier.
+"""Validators for the Chinese identifiers used in origination (docs/domain.md §3), one module
+per identifier.
 
 Pure functions: no database, no web framework, no clock. Dates are passed in.
 The only I/O is reading python-stdnum's packaged GB/T 2260 region table. The check

@@ -1,4 +1,4 @@
-"""The provider interfaces and their results (pure; domain.md §2.2-2.4).
+"""The provider interfaces and their results (pure; docs/domain.md §4.2, §2.6, §4.3).
 
 * carrier three-factor (运营商三要素): name + resident ID + mobile against the carrier's
   real-name record, with the line's tenure (在网时长) and status (在网状态);

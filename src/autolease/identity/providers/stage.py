@@ -1,9 +1,9 @@
-"""External-checks stage (pure): reason codes from the providers' answers (domain.md §2.2-2.4).
+"""External-checks stage (pure): reason codes from the providers' answers (docs/domain.md §4.2).
 
 `service.IdentityChecksPrefetcher` puts the answers in ``ctx.features`` before the stages
 run; this stage reads them and adds reasons. It runs after the identity stage (or the
 identity stage calls `assess_checks`). The policy makes the final call; severities here are
-the defaults of domain.md's design implications 11, 16, 17, 19 and 20:
+the defaults of docs/domain.md §6.12, §3.4, §3.6, §6.8 and §6.9:
 
 =============================  ========  ==================================================
 code                           severity  when
