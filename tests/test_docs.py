@@ -47,7 +47,13 @@ def code_files() -> Iterator[Path]:
     for top in CODE_DIRS:
         for path in sorted((ROOT / top).rglob("*")):
             wanted = path.is_file() and path.suffix in CODE_SUFFIXES
-            if wanted and path.resolve() != THIS_FILE and not SKIPPED_DIRS & set(path.parts):
+            generated = any(part.endswith(".egg-info") for part in path.parts)
+            if (
+                wanted
+                and not generated
+                and path.resolve() != THIS_FILE
+                and not SKIPPED_DIRS & set(path.parts)
+            ):
                 yield path
 
 
