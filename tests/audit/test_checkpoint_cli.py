@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from autolease.audit import cli as audit_cli
+from autolease.audit import repository
 from autolease.audit.chain import chain_key
 from autolease.audit.checkpoint import checkpoint_key, dumps, sign
 from autolease.audit.models import AuditEvent, AuditHead
@@ -176,3 +178,22 @@ class TestVerifyWithoutCheckpoint:
         code, report = run("verify")
         assert (code, report["first_problem_seq"], report["problem"]) == (1, 4, "deleted")
         assert "records after 3" in report["detail"]
+
+
+class TestConcurrentIntakes:
+    def test_events_appended_between_the_reads_are_not_a_cut_off_chain(
+        self, cli_runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        if cli_runtime.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite's verify holds the writer lock: no append can come between")
+        write_events(cli_runtime, 3)
+        all_events = repository.all_events
+
+        def then_an_intake_commits(session: Session) -> Any:
+            found = all_events(session)
+            write_events(cli_runtime, 2)  # another connection, committed before the tip is read
+            return found
+
+        monkeypatch.setattr(repository, "all_events", then_an_intake_commits)
+        code, report = run("checkpoint", "--out", str(tmp_path))
+        assert (code, report["records_checked"], report["seq"]) == (0, 3, 3)

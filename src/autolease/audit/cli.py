@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from sqlalchemy.orm import Session
 
 from autolease.audit import checkpoint_files, service
 from autolease.audit.chain import ChainProblem
@@ -31,6 +32,7 @@ def verify(
         key = checkpoint_key(runtime.audit_key)
         anchors = _checkpoints(checkpoint, key, required=True) if checkpoint else []
         with transaction(runtime) as session:
+            one_snapshot(session)
             checked, problem = service.verify(
                 session, key=runtime.audit_key, anchors=[c.anchor for _, c in anchors]
             )
@@ -59,6 +61,7 @@ def checkpoint(
         key = checkpoint_key(runtime.audit_key)
         anchors = _checkpoints(out, key, required=False) if out.exists() else []
         with transaction(runtime) as session:
+            one_snapshot(session)
             checked, problem = service.verify(
                 session, key=runtime.audit_key, anchors=[c.anchor for _, c in anchors]
             )
@@ -69,6 +72,14 @@ def checkpoint(
         signed = sign(key, seq=head.seq, digest=head.hash, at=runtime.clock.now())
     written = checkpoint_files.write(out, signed)
     console.print_json(json.dumps({"records_checked": checked, **_describe(written, signed)}))
+
+
+def one_snapshot(session: Session) -> None:
+    """Read the events and the tip from one snapshot, so that intakes committing meanwhile
+    never look like a cut-off chain: REPEATABLE READ on PostgreSQL (each statement would see
+    its own snapshot otherwise); SQLite's transaction is one snapshot already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def _checkpoints(path: Path, key: bytes, *, required: bool) -> list[tuple[Path, Checkpoint]]:
