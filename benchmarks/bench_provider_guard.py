@@ -16,6 +16,7 @@ import argparse
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from autolease.identity.providers.checks import CourtRecord
 from autolease.kit.clock import SystemClock
@@ -48,7 +49,7 @@ def main() -> None:
     settings = ProviderCallSettings()
     local = ProviderGuard("court:local", remote=False, settings=settings, clock=SystemClock())
     remote = ProviderGuard("court:remote", remote=True, settings=settings, clock=SystemClock())
-    kwargs = {"name": "张三", "id_number": "110101199003071234", "as_of": AT}
+    kwargs: dict[str, Any] = {"name": "张三", "id_number": "110101199003071234", "as_of": AT}
     direct = per_call(lambda: court_record(**kwargs), args.calls, time.process_time)
     guarded = per_call(lambda: local.call(court_record, **kwargs), args.calls, time.process_time)
     threaded = per_call(
