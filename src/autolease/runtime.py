@@ -52,10 +52,10 @@ def build_runtime(
     the_clock = clock or SystemClock()
     decisions = DecisionRuntime.build(settings.decision)
     offers_stage, catalogue_refresher = offers_wiring()
-    identity_checks = build_identity_prefetcher(settings.identity_providers)
+    identity_checks = build_identity_prefetcher(settings.identity_providers, the_clock)
     stages = default_stages(
         checks=build_checks_stage(settings.identity_providers) if identity_checks else None,
-        vehicle=build_vehicle_stage(settings.vehicle, settings.artifacts_dir),
+        vehicle=build_vehicle_stage(settings.vehicle, settings.artifacts_dir, the_clock),
         fraud=build_fraud_stage(settings.fraud, settings.artifacts_dir),
         credit=build_credit_stage(settings.credit, settings.artifacts_dir),
         policy=decisions.stage,

@@ -221,3 +221,53 @@ class TestVerifyChain:
         problem = verify_chain(KEY, records, head_of(records))
         assert problem is not None
         assert (problem.seq, problem.kind) == (index + 1, "changed")
+
+
+class TestTipCutOff:
+    """Records cut off the end of the chain, with the tip rolled back or deleted with them."""
+
+    def test_tail_deleted_with_the_tip_names_the_first_missing_record(self) -> None:
+        records = build_chain()
+        problem = verify_chain(KEY, records[:4], (0, GENESIS_HASH))
+        assert problem == ChainProblem(
+            5, "deleted", "the recorded tip is missing; records after 4 may have been deleted"
+        )
+
+    def test_tail_deleted_with_the_tip_rolled_back_passes_without_a_checkpoint(self) -> None:
+        records = build_chain()
+        assert verify_chain(KEY, records[:4], head_of(records[:4])) is None
+
+    def test_a_checkpoint_past_the_rolled_back_tip_names_the_missing_records(self) -> None:
+        records = build_chain()
+        problem = verify_chain(KEY, records[:4], head_of(records[:4]), [head_of(records)])
+        assert problem == ChainProblem(
+            5, "deleted", "records 5..6 missing (checkpointed tip: seq 6)"
+        )
+
+    def test_a_checkpoint_names_the_range_when_the_tip_is_deleted_too(self) -> None:
+        records = build_chain()
+        problem = verify_chain(KEY, records[:2], (0, GENESIS_HASH), [head_of(records[:5])])
+        assert problem == ChainProblem(
+            3, "deleted", "records 3..5 missing (checkpointed tip: seq 5)"
+        )
+
+    def test_a_chain_that_still_holds_its_checkpoints_is_intact(self) -> None:
+        records = build_chain()
+        anchors = [head_of(records[:2]), head_of(records), (0, GENESIS_HASH)]
+        assert verify_chain(KEY, records, head_of(records), anchors) is None
+
+    def test_a_chain_rebuilt_since_its_checkpoint_is_reported_at_the_checkpoint(self) -> None:
+        records = build_chain()
+        rebuilt = build_chain(key=KEY)[:3]
+        rebuilt[2] = make_record(3, rebuilt[1].hash, payload={"outcome": "decline"})
+        problem = verify_chain(KEY, rebuilt, head_of(rebuilt), [head_of(records[:3])])
+        assert problem == ChainProblem(
+            3, "changed", "record does not match the checkpoint (checkpointed tip: seq 3)"
+        )
+
+    def test_a_broken_link_before_the_checkpoint_is_reported_first(self) -> None:
+        records = build_chain()
+        records[1] = dataclasses.replace(records[1], actor="admin")
+        problem = verify_chain(KEY, records[:4], head_of(records[:4]), [head_of(build_chain())])
+        assert problem is not None
+        assert (problem.seq, problem.kind) == (2, "changed")

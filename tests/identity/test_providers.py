@@ -156,6 +156,14 @@ class TestCheckCodes:
             ({"court_spending_ban": True}, "COURT_SPENDING_BAN"),
             ({"court_enforced": True}, "COURT_ENFORCED"),
             ({"court_status": "unavailable"}, "COURT_CHECK_UNAVAILABLE"),
+            ({"court_status": "circuit_open"}, "COURT_CHECK_UNAVAILABLE"),
+            ({"court_status": "timeout"}, "COURT_CHECK_TIMEOUT"),
+            ({"bureau_status": "timeout"}, "BUREAU_TIMEOUT"),
+            ({"bureau_status": "circuit_open"}, "BUREAU_UNAVAILABLE"),
+            ({"carrier_status": "timeout"}, "CARRIER_CHECK_TIMEOUT"),
+            ({"carrier_status": "circuit_open"}, "CARRIER_CHECK_UNAVAILABLE"),
+            ({"bank_card_status": "timeout"}, "BANK_CARD_CHECK_TIMEOUT"),
+            ({"bank_card_status": "unavailable"}, "BANK_CARD_CHECK_UNAVAILABLE"),
         ],
     )
     def test_each_finding(self, features: dict[str, Any], code: str) -> None:
@@ -272,4 +280,6 @@ class TestBuild:
         found = build_identity_prefetcher(IdentityProviderSettings(book_dir=tmp_path))
         assert found is not None
         assert isinstance(found.carrier, LocalRegistry)
+        assert sorted(found.guards) == ["bank_card", "bureau", "carrier", "court"]
+        assert not any(g.remote for g in found.guards.values())  # no thread per local call
         clear_cache()

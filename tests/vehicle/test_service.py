@@ -26,7 +26,9 @@ class TestBuildStage:
         assert stage.valuer is not None
         assert stage.valuer.ref == "valuation@1"
         assert stage.ltv_basis == "p50"
-        assert isinstance(stage.history, EmptyHistoryProvider)
+        assert isinstance(stage.history, service.GuardedHistoryProvider)
+        assert isinstance(stage.history.provider, EmptyHistoryProvider)
+        assert stage.history.guard.remote is False
 
     def test_without_a_model_the_valuer_is_none(self, tmp_path: Path) -> None:
         stage = service.build_vehicle_stage(VehicleSettings(), tmp_path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -105,11 +105,22 @@ def _as_record(event: AuditEvent) -> ChainRecord:
     )
 
 
-def verify(session: Session, *, key: bytes) -> tuple[int, ChainProblem | None]:
-    """Return (number of records checked, first problem or None)."""
+def verify(
+    session: Session, *, key: bytes, anchors: Iterable[tuple[int, str]] = ()
+) -> tuple[int, ChainProblem | None]:
+    """Return (number of records checked, first problem or None).
+
+    `anchors` are checkpointed ``(seq, hash)`` tips the chain must still contain.
+    """
     events = repository.all_events(session)
-    tip = repository.get_tip(session) or repository.Tip(0, GENESIS_HASH)
-    return len(events), verify_chain(key, [_as_record(e) for e in events], (tip.seq, tip.hash))
+    head = tip(session)
+    records = [_as_record(e) for e in events]
+    return len(events), verify_chain(key, records, (head.seq, head.hash), anchors)
+
+
+def tip(session: Session) -> repository.Tip:
+    """The recorded tip (genesis when there is none)."""
+    return repository.get_tip(session) or repository.Tip(0, GENESIS_HASH)
 
 
 def events(

@@ -24,6 +24,9 @@ MILEAGE_IMPLAUSIBLE    refer     15      declared km a year < 1,000 for a car �
 TRANSFERS_MANY         info      5 each  transfers beyond three (max 15)
 TRANSFER_RECENT        info      5       a transfer within 30 days before the application
 HISTORY_UNAVAILABLE    info      —       no record for this VIN (the score is then None)
+HISTORY_CHECK_TIMEOUT  refer     —       the provider did not answer within the time limit
+HISTORY_CHECK_         refer     —       the provider failed, or its circuit breaker is open
+UNAVAILABLE                              after repeated failures (the score is then None)
 =====================  ========  ======  ==================================================
 
 Severities follow docs/domain.md §5.1 (accident grades 1-3 are a default hard reject); the flood,
@@ -236,12 +239,17 @@ def assess_history(
     as_of: date,
     value_hint: float | None = None,
     rules: HistoryRules = HistoryRules(),
+    failure: str | None = None,
 ) -> HistoryAssessment:
-    """Score a history record 0-100 with findings; None history → HISTORY_UNAVAILABLE."""
+    """Score a history record 0-100 with findings; None history → HISTORY_UNAVAILABLE.
+
+    `failure` (``"timeout"``, ``"unavailable"``, ``"circuit_open"``) says the provider gave no
+    answer at all: HISTORY_CHECK_TIMEOUT or HISTORY_CHECK_UNAVAILABLE (refer) instead.
+    """
     findings: list[Finding] = []
     plausibility = mileage_plausibility(declared_km, age_years, rules)
     if history is None:
-        findings.append(_UNAVAILABLE)
+        findings.append(_FAILED.get(failure or "", _UNAVAILABLE))
         if plausibility:
             findings.append(plausibility)
         return HistoryAssessment(
@@ -304,6 +312,25 @@ _UNAVAILABLE = Finding(
     "no insurer-claims or maintenance history for this VIN",
     "未查到该车辆的保险理赔或维保记录",
 )
+_FAILED = {
+    "timeout": Finding(
+        "HISTORY_CHECK_TIMEOUT",
+        Severity.REFER,
+        0,
+        "the vehicle-history provider timed out",
+        "车辆历史记录查询超时",
+    ),
+    **dict.fromkeys(
+        ("unavailable", "circuit_open"),
+        Finding(
+            "HISTORY_CHECK_UNAVAILABLE",
+            Severity.REFER,
+            0,
+            "the vehicle-history provider could not be queried",
+            "车辆历史记录查询暂不可用",
+        ),
+    ),
+}
 _ROLLBACK = Finding(
     "ODOMETER_ROLLBACK",
     Severity.REFER,

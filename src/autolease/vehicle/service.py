@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from autolease.identity.identifiers import IdentifierError
+from autolease.kit.clock import Clock, SystemClock
+from autolease.kit.guard import ProviderCallSettings, ProviderGuard, is_remote
 from autolease.ml import registry
 from autolease.origination.pipeline import Severity
 from autolease.vehicle.columns import canonical_frame, parse_mapping
@@ -26,6 +28,7 @@ from autolease.vehicle.history import (
     EmptyHistoryProvider,
     HistoryAssessment,
     HistoryProvider,
+    VehicleHistory,
     assess_history,
 )
 from autolease.vehicle.ltv import Ltv, LtvBasis, compute_ltv
@@ -100,13 +103,45 @@ def history_provider(book_dir: Path | None) -> HistoryProvider:
         return _histories[key]
 
 
-def build_vehicle_stage(settings: VehicleSettings, artifacts_dir: Path) -> VehicleStage:
-    """The pipeline's vehicle stage with its valuer and history provider injected."""
+@dataclass(frozen=True)
+class GuardedHistoryProvider:
+    """A history provider called through a `ProviderGuard` (time limit if remote, breaker):
+    a failure raises `ProviderFailed`, which the stage turns into HISTORY_CHECK_TIMEOUT or
+    HISTORY_CHECK_UNAVAILABLE."""
+
+    provider: HistoryProvider
+    guard: ProviderGuard
+
+    @property
+    def name(self) -> str:
+        return self.provider.name
+
+    def lookup(self, vin: str, *, as_of: date) -> VehicleHistory | None:
+        return self.guard.call(self.provider.lookup, vin=vin, as_of=as_of)
+
+
+def guarded_history(
+    provider: HistoryProvider, calls: ProviderCallSettings, clock: Clock
+) -> GuardedHistoryProvider:
+    guard = ProviderGuard(
+        f"vehicle_history:{provider.name}",
+        remote=is_remote(provider),
+        settings=calls,
+        clock=clock,
+    )
+    return GuardedHistoryProvider(provider, guard)
+
+
+def build_vehicle_stage(
+    settings: VehicleSettings, artifacts_dir: Path, clock: Clock | None = None
+) -> VehicleStage:
+    """The pipeline's vehicle stage with its valuer and (guarded) history provider injected."""
+    history = history_provider(settings.history_book_dir)
     return VehicleStage(
         valuer=cached_valuer(
             artifacts_dir, settings.valuation_model, num_threads=settings.num_threads
         ),
-        history=history_provider(settings.history_book_dir),
+        history=guarded_history(history, settings.history_calls, clock or SystemClock()),
         ltv_basis=settings.ltv_basis,
         price_tolerance=settings.price_tolerance,
         max_ltv=settings.max_ltv,

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from autolease.kit.guard import ProviderCallSettings
+
 
 class VehicleSettings(BaseModel):
     """How the vehicle stage values a car and where its history comes from.
@@ -21,6 +23,8 @@ class VehicleSettings(BaseModel):
     ``history_book_dir`` points at a synthetic book (``vehicle_history.parquet``); unset means
     no history source (HISTORY_UNAVAILABLE, info). ``valuation_unavailable_severity`` may be
     lowered to ``info`` where no model is expected (a demo or a developer machine).
+    ``history_calls`` bounds each history look-up (``…__HISTORY_CALLS__TIMEOUT_MS``; see
+    `kit/guard.py`).
     """
 
     valuation_model: str | None = "valuation@latest"
@@ -30,3 +34,4 @@ class VehicleSettings(BaseModel):
     history_book_dir: Path | None = None
     num_threads: int = Field(default=1, ge=0)
     valuation_unavailable_severity: Literal["info", "refer"] = "refer"
+    history_calls: ProviderCallSettings = Field(default_factory=ProviderCallSettings)

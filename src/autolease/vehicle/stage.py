@@ -4,7 +4,9 @@ The stage is built with its dependencies injected (``build_vehicle_stage`` in ``
 wires them from settings): a ``Valuer`` (or None when no model is registered), a
 ``HistoryProvider`` and the LTV basis chosen by policy. It reads only the application facts
 and writes features and reason codes; nothing here touches the clock, files or the network
-(the history provider of the book is an in-memory index built before the pipeline runs).
+(the history provider of the book is an in-memory index built before the pipeline runs; a
+remote provider is called through a `kit.guard.ProviderGuard`, whose `ProviderFailed` the
+stage turns into HISTORY_CHECK_TIMEOUT or HISTORY_CHECK_UNAVAILABLE).
 
 Reason codes (stage ``vehicle``):
 
@@ -25,7 +27,8 @@ VALUATION_UNAVAILABLE      refer     no valuation model (LTV falls back to askin
 PRICE_ABOVE_VALUE          refer     asking price > P50 × price_tolerance (1.15)
 INVOICE_ABOVE_VALUE        refer     invoice price > P50 × price_tolerance (docs/domain.md §6.7)
 LTV_ABOVE_LIMIT            refer     LTV on the policy basis above ``max_ltv``
-history findings           …         see ``history.py`` (FLOOD_DAMAGE, ODOMETER_ROLLBACK …)
+history findings           …         see ``history.py`` (FLOOD_DAMAGE, ODOMETER_ROLLBACK …,
+                                     HISTORY_CHECK_TIMEOUT when a guarded provider fails)
 =========================  ========  =====================================================
 """
 
@@ -34,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autolease.identity.identifiers import IdentifierError, validate_plate
+from autolease.kit.guard import ProviderFailed
 from autolease.origination.pipeline import ApplicationFacts, DecisionContext, Severity
 from autolease.vehicle.features import (
     Valuation,
@@ -175,13 +179,19 @@ class VehicleStage:
 
     def _history(self, ctx: DecisionContext, age_years: float) -> HistoryAssessment:
         facts = ctx.facts
-        record = self.history.lookup(facts.vin, as_of=ctx.business_date)
+        failure = None
+        try:
+            record = self.history.lookup(facts.vin, as_of=ctx.business_date)
+        except ProviderFailed as failed:  # a guarded provider (see vehicle/service.py)
+            record, failure = None, failed.status.value
+            ctx.features["history_status"] = failure
         assessment = assess_history(
             record,
             declared_km=facts.mileage_km,
             age_years=age_years,
             as_of=ctx.business_date,
             value_hint=float(facts.asking_price),
+            failure=failure,
         )
         ctx.features["history_source"] = self.history.name
         ctx.features["history_score"] = assessment.score

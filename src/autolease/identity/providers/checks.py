@@ -8,7 +8,10 @@
   被执行人 (subject of enforcement).
 
 A vendor's "precise" variant says which field mismatched (``mismatched``). A provider that
-cannot answer raises `ProviderUnavailable`; the prefetcher records that as "unavailable".
+cannot answer raises `ProviderUnavailable` (any other exception is treated alike); the
+prefetcher calls through a `kit.guard.ProviderGuard` and records "unavailable", "timeout" or
+"circuit_open". A provider that does network I/O declares ``remote = True``: only such a
+provider's calls run on a thread with a time limit (the local ones answer in microseconds).
 """
 
 from __future__ import annotations

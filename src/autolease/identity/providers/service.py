@@ -5,14 +5,18 @@ lists about the application's person (for a corporate lessee, the legal represen
 of the submission time, and returns flat features (no personal data): ``carrier_status``,
 ``phone_tenure_months``, ``bank_card_status``, ``thin_file``, ``hard_queries_90d`` …,
 ``court_dishonest`` …, plus ``identity_checks`` (which provider answered what, and when).
-A provider that fails gives ``<check>_status = "unavailable"``, never an exception.
+
+Each call goes through the check's `ProviderGuard` (`kit/guard.py`): a time limit for a
+provider that declares itself remote, and a circuit breaker. A provider that fails gives
+``<check>_status`` = ``"timeout"``, ``"unavailable"`` or ``"circuit_open"``, never an
+exception; the stage turns that into a specific reason (BUREAU_TIMEOUT …).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,30 +29,32 @@ from autolease.identity.providers.checks import (
     CarrierCheck,
     CheckStatus,
     CourtCheck,
-    ProviderUnavailable,
 )
 from autolease.identity.providers.local import LocalRegistry
 from autolease.identity.providers.repository import read_book_registry
 from autolease.identity.providers.settings import IdentityProviderSettings
 from autolease.identity.providers.stage import ChecksPolicy, ExternalChecksStage
+from autolease.kit.clock import Clock, SystemClock
+from autolease.kit.guard import ProviderCallSettings, ProviderFailed, ProviderGuard, is_remote
 from autolease.origination.pipeline import ApplicationFacts, PrefetchRequest
 
 log = logging.getLogger(__name__)
-UNAVAILABLE = "unavailable"
 _lock = threading.Lock()
 _registries: dict[str, LocalRegistry] = {}
 
 
 def carrier_features(
-    check: CarrierCheck, facts: ApplicationFacts, as_of: datetime
+    check: CarrierCheck, facts: ApplicationFacts, as_of: datetime, guard: ProviderGuard
 ) -> dict[str, Any]:
     p = facts.person
     if not p.id_number:
         return {"carrier_status": None}
     try:
-        r = check.verify_carrier(name=p.name, id_number=p.id_number, phone=p.phone, as_of=as_of)
-    except ProviderUnavailable:
-        return {"carrier_status": UNAVAILABLE}
+        r = guard.call(
+            check.verify_carrier, name=p.name, id_number=p.id_number, phone=p.phone, as_of=as_of
+        )
+    except ProviderFailed as failed:
+        return {"carrier_status": failed.status.value}
     return {
         "carrier_status": r.status.value,
         "carrier_mismatch": r.status == CheckStatus.MISMATCH,
@@ -58,16 +64,23 @@ def carrier_features(
     }
 
 
-def card_features(check: BankCardCheck, facts: ApplicationFacts, as_of: datetime) -> dict[str, Any]:
+def card_features(
+    check: BankCardCheck, facts: ApplicationFacts, as_of: datetime, guard: ProviderGuard
+) -> dict[str, Any]:
     p = facts.person
     if not p.id_number:
         return {"bank_card_status": None}
     try:
-        r = check.verify_card(
-            name=p.name, id_number=p.id_number, phone=p.phone, card=facts.bank_card, as_of=as_of
+        r = guard.call(
+            check.verify_card,
+            name=p.name,
+            id_number=p.id_number,
+            phone=p.phone,
+            card=facts.bank_card,
+            as_of=as_of,
         )
-    except ProviderUnavailable:
-        return {"bank_card_status": UNAVAILABLE}
+    except ProviderFailed as failed:
+        return {"bank_card_status": failed.status.value}
     return {
         "bank_card_status": r.status.value,
         "bank_card_mismatch": r.status == CheckStatus.MISMATCH,
@@ -75,14 +88,16 @@ def card_features(check: BankCardCheck, facts: ApplicationFacts, as_of: datetime
     }
 
 
-def bureau_features(check: BureauCheck, facts: ApplicationFacts, as_of: datetime) -> dict[str, Any]:
+def bureau_features(
+    check: BureauCheck, facts: ApplicationFacts, as_of: datetime, guard: ProviderGuard
+) -> dict[str, Any]:
     p = facts.person
     if not p.id_number:
         return {"bureau_status": None}
     try:
-        r = check.bureau_report(name=p.name, id_number=p.id_number, as_of=as_of)
-    except ProviderUnavailable:
-        return {"bureau_status": UNAVAILABLE}
+        r = guard.call(check.bureau_report, name=p.name, id_number=p.id_number, as_of=as_of)
+    except ProviderFailed as failed:
+        return {"bureau_status": failed.status.value}
     return {
         "bureau_status": "ok",
         "thin_file": not r.has_file,
@@ -100,14 +115,16 @@ def bureau_features(check: BureauCheck, facts: ApplicationFacts, as_of: datetime
     }
 
 
-def court_features(check: CourtCheck, facts: ApplicationFacts, as_of: datetime) -> dict[str, Any]:
+def court_features(
+    check: CourtCheck, facts: ApplicationFacts, as_of: datetime, guard: ProviderGuard
+) -> dict[str, Any]:
     p = facts.person
     if not p.id_number:
         return {"court_status": None}
     try:
-        r = check.court_record(name=p.name, id_number=p.id_number, as_of=as_of)
-    except ProviderUnavailable:
-        return {"court_status": UNAVAILABLE}
+        r = guard.call(check.court_record, name=p.name, id_number=p.id_number, as_of=as_of)
+    except ProviderFailed as failed:
+        return {"court_status": failed.status.value}
     return {
         "court_status": "ok",
         "court_dishonest": r.dishonest,
@@ -118,29 +135,55 @@ def court_features(check: CourtCheck, facts: ApplicationFacts, as_of: datetime) 
 
 @dataclass(frozen=True)
 class IdentityChecksPrefetcher:
-    """Calls the four checks; any may be ``None`` (not configured: its features are absent)."""
+    """Calls the four checks; any may be ``None`` (not configured: its features are absent).
+
+    Each configured check gets its own `ProviderGuard` (time limit when remote, breaker),
+    built from `calls` and `clock`.
+    """
 
     carrier: CarrierCheck | None = None
     bank_card: BankCardCheck | None = None
     bureau: BureauCheck | None = None
     court: CourtCheck | None = None
     name: str = "identity_checks"
+    calls: ProviderCallSettings = field(default_factory=ProviderCallSettings)
+    clock: Clock = field(default_factory=SystemClock)
+    guards: dict[str, ProviderGuard] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        checks = {
+            "carrier": self.carrier,
+            "bank_card": self.bank_card,
+            "bureau": self.bureau,
+            "court": self.court,
+        }
+        guards = {
+            check: ProviderGuard(
+                f"{check}:{provider.name}",
+                remote=is_remote(provider),
+                settings=self.calls,
+                clock=self.clock,
+            )
+            for check, provider in checks.items()
+            if provider is not None
+        }
+        object.__setattr__(self, "guards", guards)
 
     def fetch(self, session: Session, request: PrefetchRequest) -> dict[str, Any]:
         facts, at = request.facts, request.as_of
         out: dict[str, Any] = {}
         providers: dict[str, str] = {}
         if self.carrier is not None:
-            out.update(carrier_features(self.carrier, facts, at))
+            out.update(carrier_features(self.carrier, facts, at, self.guards["carrier"]))
             providers["carrier"] = self.carrier.name
         if self.bank_card is not None:
-            out.update(card_features(self.bank_card, facts, at))
+            out.update(card_features(self.bank_card, facts, at, self.guards["bank_card"]))
             providers["bank_card"] = self.bank_card.name
         if self.bureau is not None:
-            out.update(bureau_features(self.bureau, facts, at))
+            out.update(bureau_features(self.bureau, facts, at, self.guards["bureau"]))
             providers["bureau"] = self.bureau.name
         if self.court is not None:
-            out.update(court_features(self.court, facts, at))
+            out.update(court_features(self.court, facts, at, self.guards["court"]))
             providers["court"] = self.court.name
         out["identity_checks"] = {"providers": providers, "as_of": at.isoformat()}
         return out
@@ -161,13 +204,15 @@ def clear_cache() -> None:
 
 
 def build_identity_prefetcher(
-    settings: IdentityProviderSettings,
+    settings: IdentityProviderSettings, clock: Clock | None = None
 ) -> IdentityChecksPrefetcher | None:
     """The prefetcher over the configured providers; ``None`` when none is configured."""
     if settings.book_dir is None:
         return None
     registry = cached_registry(settings.book_dir)
-    return IdentityChecksPrefetcher(registry, registry, registry, registry)
+    return IdentityChecksPrefetcher(
+        registry, registry, registry, registry, calls=settings.calls, clock=clock or SystemClock()
+    )
 
 
 def build_checks_stage(settings: IdentityProviderSettings) -> ExternalChecksStage:

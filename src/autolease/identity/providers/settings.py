@@ -2,7 +2,8 @@
 
 Environment: ``AUTOLEASE_IDENTITY_PROVIDERS__BOOK_DIR`` … Without ``book_dir`` (and until
 real vendor clients exist) no provider is configured: the prefetcher is not built, the
-features are missing and the policy's DATA_MISSING rules decide.
+features are missing and the policy's DATA_MISSING rules decide. ``calls`` bounds every
+provider call (``AUTOLEASE_IDENTITY_PROVIDERS__CALLS__TIMEOUT_MS`` …, see `kit/guard.py`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import BaseModel, Field
+
+from autolease.kit.guard import ProviderCallSettings
 
 
 class IdentityProviderSettings(BaseModel):
@@ -20,3 +23,4 @@ class IdentityProviderSettings(BaseModel):
     max_hard_queries_90d: int = Field(default=6, ge=0)
     max_institutions_applied_30d: int = Field(default=4, ge=0)
     max_open_credit_institutions: int = Field(default=4, ge=0)
+    calls: ProviderCallSettings = Field(default_factory=ProviderCallSettings)

@@ -20,8 +20,16 @@ BUREAU_MULTI_LENDING           refer     hard queries 90d > 6, or institutions a
 COURT_DISHONEST                decline   on the judgment-defaulter list (失信被执行人)
 COURT_SPENDING_BAN             decline   under a spending ban (限制高消费)
 COURT_ENFORCED                 refer     subject of enforcement (被执行人)
-<CHECK>_UNAVAILABLE            refer     a configured provider could not answer
+CARRIER_CHECK_TIMEOUT          refer     the carrier did not answer within the time limit
+BANK_CARD_CHECK_TIMEOUT        refer     the card issuer did not answer in time
+BUREAU_TIMEOUT                 refer     the bureau did not answer in time
+COURT_CHECK_TIMEOUT            refer     the court lists did not answer in time
+<CHECK>_UNAVAILABLE            refer     a configured provider failed, or its circuit
+                                         breaker is open after repeated failures
 =============================  ========  ==================================================
+
+The policy also refers such an application for the missing data (DATA_MISSING_HARD_QUERIES_90D
+…); the codes above say why it is missing.
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ from autolease.origination.pipeline import DecisionContext, Severity
 
 STAGE = "identity_checks"
 UNAVAILABLE = "unavailable"
+TIMEOUT = "timeout"
+CIRCUIT_OPEN = "circuit_open"
 
 
 @dataclass(frozen=True)
@@ -102,8 +112,33 @@ _MESSAGES: Mapping[str, tuple[Severity, str, str]] = {
         "the court lists could not be checked",
         "法院名单查询暂不可用",
     ),
+    "CARRIER_CHECK_TIMEOUT": (
+        Severity.REFER,
+        "the carrier check timed out",
+        "运营商核验超时",
+    ),
+    "BANK_CARD_CHECK_TIMEOUT": (
+        Severity.REFER,
+        "the bank-card check timed out",
+        "银行卡核验超时",
+    ),
+    "BUREAU_TIMEOUT": (Severity.REFER, "the bureau query timed out", "征信查询超时"),
+    "COURT_CHECK_TIMEOUT": (
+        Severity.REFER,
+        "the court-list check timed out",
+        "法院名单查询超时",
+    ),
 }
 CODES = tuple(_MESSAGES)
+
+
+def _failure_codes(status: object, unavailable: str, timeout: str) -> list[str]:
+    """The reason for a provider that gave no answer (none when it answered)."""
+    if status == TIMEOUT:
+        return [timeout]
+    if status in (UNAVAILABLE, CIRCUIT_OPEN):
+        return [unavailable]
+    return []
 
 
 def _carrier(features: Mapping[str, Any], policy: ChecksPolicy) -> list[str]:
@@ -111,8 +146,9 @@ def _carrier(features: Mapping[str, Any], policy: ChecksPolicy) -> list[str]:
     codes = {
         "mismatch": ["CARRIER_3F_MISMATCH"],
         "not_found": ["CARRIER_NOT_FOUND"],
-        UNAVAILABLE: ["CARRIER_CHECK_UNAVAILABLE"],
-    }.get(str(status), [])
+    }.get(str(status)) or _failure_codes(
+        status, "CARRIER_CHECK_UNAVAILABLE", "CARRIER_CHECK_TIMEOUT"
+    )
     if features.get("phone_line_active") is False:
         codes.append("PHONE_INACTIVE")
     tenure = features.get("phone_tenure_months")
@@ -122,11 +158,13 @@ def _carrier(features: Mapping[str, Any], policy: ChecksPolicy) -> list[str]:
 
 
 def _card(features: Mapping[str, Any]) -> list[str]:
+    status = features.get("bank_card_status")
     return {
         "mismatch": ["BANK_CARD_4F_MISMATCH"],
         "not_found": ["BANK_CARD_NOT_FOUND"],
-        UNAVAILABLE: ["BANK_CARD_CHECK_UNAVAILABLE"],
-    }.get(str(features.get("bank_card_status")), [])
+    }.get(str(status)) or _failure_codes(
+        status, "BANK_CARD_CHECK_UNAVAILABLE", "BANK_CARD_CHECK_TIMEOUT"
+    )
 
 
 def _over(features: Mapping[str, Any], name: str, limit: int) -> bool:
@@ -135,8 +173,9 @@ def _over(features: Mapping[str, Any], name: str, limit: int) -> bool:
 
 
 def _bureau(features: Mapping[str, Any], policy: ChecksPolicy) -> list[str]:
-    if features.get("bureau_status") == UNAVAILABLE:
-        return ["BUREAU_UNAVAILABLE"]
+    failed = _failure_codes(features.get("bureau_status"), "BUREAU_UNAVAILABLE", "BUREAU_TIMEOUT")
+    if failed:
+        return failed
     codes = []
     if features.get("thin_file") is True:
         codes.append("BUREAU_THIN_FILE")
@@ -150,8 +189,11 @@ def _bureau(features: Mapping[str, Any], policy: ChecksPolicy) -> list[str]:
 
 
 def _court(features: Mapping[str, Any]) -> list[str]:
-    if features.get("court_status") == UNAVAILABLE:
-        return ["COURT_CHECK_UNAVAILABLE"]
+    failed = _failure_codes(
+        features.get("court_status"), "COURT_CHECK_UNAVAILABLE", "COURT_CHECK_TIMEOUT"
+    )
+    if failed:
+        return failed
     pairs = (
         ("court_dishonest", "COURT_DISHONEST"),
         ("court_spending_ban", "COURT_SPENDING_BAN"),
