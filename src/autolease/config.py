@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from autolease.contract.settings import ContractSettings
 from autolease.credit.settings import CreditSettings
 from autolease.decision.settings import DecisionSettings
 from autolease.fraud.settings import FraudSettings
@@ -92,6 +93,7 @@ class Settings(BaseSettings):
     artifacts_dir: Path = Path("artifacts")
     vehicle: VehicleSettings = Field(default_factory=VehicleSettings)
     credit: CreditSettings = Field(default_factory=CreditSettings)
+    contract: ContractSettings = Field(default_factory=ContractSettings)
     decision: DecisionSettings = Field(default_factory=DecisionSettings)
     fraud: FraudSettings = Field(default_factory=FraudSettings)
     identity_providers: IdentityProviderSettings = Field(default_factory=IdentityProviderSettings)
