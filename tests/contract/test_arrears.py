@@ -45,7 +45,8 @@ class TestHandWorked:
         payments = [pay(date(2026, 1, 15), "1000"), pay(date(2026, 2, 14), "1000")]
         state = arrears_state(DUES, payments, date(2026, 2, 20))
         assert (state.days_past_due, state.bucket, state.overdue_amount) == (0, Bucket.CURRENT, 0)
-        assert state.installments_due == 2 and state.installments_paid == 2
+        assert state.installments_due == 2
+        assert state.installments_paid == 2
         assert state.first_payment_default is False
 
     def test_partial_payment_leaves_the_installment_late(self) -> None:
