@@ -20,6 +20,7 @@ from autolease.decision.cli import decision_app, policy_app
 from autolease.demo.cli import demo
 from autolease.fraud.cli import app as fraud_app
 from autolease.identity.biometrics.cli import identity_app
+from autolease.portfolio.cli import app as portfolio_app
 from autolease.product.cli import app as product_app
 from autolease.runtime import build_runtime
 from autolease.seeding import seed_demo
@@ -42,6 +43,7 @@ app.add_typer(decision_app, name="decision")
 app.add_typer(fraud_app, name="fraud")
 app.add_typer(identity_app, name="identity")
 app.add_typer(book_app, name="book")
+app.add_typer(portfolio_app, name="portfolio")
 app.command()(backtest)
 app.command()(demo)
 

@@ -23,6 +23,7 @@ from autolease.decision.settings import DecisionSettings
 from autolease.fraud.settings import FraudSettings
 from autolease.identity.biometrics.settings import BiometricsSettings
 from autolease.identity.providers.settings import IdentityProviderSettings
+from autolease.portfolio.settings import PortfolioSettings
 from autolease.vehicle.settings import VehicleSettings
 
 DEFAULT_DATA_DIR = Path("var")
@@ -94,6 +95,7 @@ class Settings(BaseSettings):
     vehicle: VehicleSettings = Field(default_factory=VehicleSettings)
     credit: CreditSettings = Field(default_factory=CreditSettings)
     contract: ContractSettings = Field(default_factory=ContractSettings)
+    portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
     decision: DecisionSettings = Field(default_factory=DecisionSettings)
     fraud: FraudSettings = Field(default_factory=FraudSettings)
     identity_providers: IdentityProviderSettings = Field(default_factory=IdentityProviderSettings)
