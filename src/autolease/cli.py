@@ -13,12 +13,14 @@ from autolease.auth.cli import app as user_app
 from autolease.backtest.cli import backtest
 from autolease.cli_support import console, runtime_scope, system_actor, transaction
 from autolease.config import get_settings
+from autolease.contract.cli import app as book_app
 from autolease.credit.cli import app as credit_app
 from autolease.dealer.cli import app as sp_app
 from autolease.decision.cli import decision_app, policy_app
 from autolease.demo.cli import demo
 from autolease.fraud.cli import app as fraud_app
 from autolease.identity.biometrics.cli import identity_app
+from autolease.portfolio.cli import app as portfolio_app
 from autolease.product.cli import app as product_app
 from autolease.runtime import build_runtime
 from autolease.seeding import seed_demo
@@ -40,6 +42,8 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(decision_app, name="decision")
 app.add_typer(fraud_app, name="fraud")
 app.add_typer(identity_app, name="identity")
+app.add_typer(book_app, name="book")
+app.add_typer(portfolio_app, name="portfolio")
 app.command()(backtest)
 app.command()(demo)
 

@@ -17,11 +17,13 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from autolease.contract.settings import ContractSettings
 from autolease.credit.settings import CreditSettings
 from autolease.decision.settings import DecisionSettings
 from autolease.fraud.settings import FraudSettings
 from autolease.identity.biometrics.settings import BiometricsSettings
 from autolease.identity.providers.settings import IdentityProviderSettings
+from autolease.portfolio.settings import PortfolioSettings
 from autolease.vehicle.settings import VehicleSettings
 
 DEFAULT_DATA_DIR = Path("var")
@@ -92,6 +94,8 @@ class Settings(BaseSettings):
     artifacts_dir: Path = Path("artifacts")
     vehicle: VehicleSettings = Field(default_factory=VehicleSettings)
     credit: CreditSettings = Field(default_factory=CreditSettings)
+    contract: ContractSettings = Field(default_factory=ContractSettings)
+    portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
     decision: DecisionSettings = Field(default_factory=DecisionSettings)
     fraud: FraudSettings = Field(default_factory=FraudSettings)
     identity_providers: IdentityProviderSettings = Field(default_factory=IdentityProviderSettings)

@@ -64,6 +64,7 @@ class ApplicationStatus(StrEnum):
     REFERRED = "referred"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    CONTRACTED = "contracted"
 
 
 class Address(Strict):

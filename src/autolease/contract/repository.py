@@ -1,0 +1,43 @@
+"""Contract and servicing-event queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from autolease.contract.models import Contract, ContractEvent
+
+
+def by_application(session: Session, application_id: str) -> Contract | None:
+    return session.scalars(
+        select(Contract).where(Contract.application_id == application_id)
+    ).one_or_none()
+
+
+def events_of(session: Session, contract_id: str) -> Sequence[ContractEvent]:
+    return session.scalars(
+        select(ContractEvent)
+        .where(ContractEvent.contract_id == contract_id)
+        .order_by(ContractEvent.occurred_on, ContractEvent.id)
+    ).all()
+
+
+def event(session: Session, contract_id: str, event_id: str) -> ContractEvent | None:
+    return session.scalars(
+        select(ContractEvent).where(
+            ContractEvent.contract_id == contract_id, ContractEvent.event_id == event_id
+        )
+    ).one_or_none()
+
+
+def page(
+    session: Session, *, sp_id: int | None, before_id: str | None, limit: int
+) -> Sequence[Contract]:
+    query = select(Contract).order_by(Contract.id.desc()).limit(limit)
+    if sp_id is not None:
+        query = query.where(Contract.sp_id == sp_id)
+    if before_id is not None:
+        query = query.where(Contract.id < before_id)
+    return session.scalars(query).all()

@@ -1,0 +1,21 @@
+"""Contract settings section (``contract: ContractSettings`` in `autolease.config.Settings`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+
+class ContractSettings(BaseModel):
+    """How long an offer can be accepted, and how arrears are counted.
+
+    ``offer_validity_days``: an offer older than this (from its decision) is refused.
+    ``payment_tolerance``: a shortfall up to this amount (CNY) counts as paid.
+    ``fpd_days``: the first installment unpaid this many days after it fell due is a first
+    payment default.
+    """
+
+    offer_validity_days: int = Field(default=30, ge=1, le=365)
+    payment_tolerance: Decimal = Field(default=Decimal("1.00"), ge=0, le=100)
+    fpd_days: int = Field(default=30, ge=1, le=180)

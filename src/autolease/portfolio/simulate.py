@@ -1,0 +1,181 @@
+"""A synthetic live book: contracts paid out over a window, their monthly delinquency states and
+their application scores, with one planted deteriorating cohort (pure, numpy; seeded).
+
+Each month a contract moves between states with probabilities that depend on its SP grade,
+product and region: current rolls to M1 or settles early, M1 cures or rolls on, M2 cures or
+becomes M3+, M3+ sometimes cures and is sometimes written off; a contract that reaches its term
+closes. The planted cohort (one region, a few origination months) rolls `multiplier` times as
+often from current and M1 and has higher LTVs, which is what the alerts should find. The rates
+are [P]: plausible for a Chinese used-car lessor's book (M3+ by MOB 12 of a few per cent), not
+calibrated to one lessor's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from autolease.portfolio.panel import NOT_OBSERVED, Panel, Segment, State
+
+PRODUCTS = ("direct_lease", "sale_leaseback", "operating_lease")
+PRODUCT_SHARE = (0.5, 0.4, 0.1)
+PRODUCT_RISK = (1.0, 1.3, 0.8)
+GRADES = ("A", "B", "C", "D")
+GRADE_SHARE = (0.25, 0.4, 0.25, 0.1)
+GRADE_RISK = (0.6, 1.0, 1.6, 2.6)
+REGIONS = ("上海", "江苏", "浙江", "广东", "河南", "四川", "湖北", "山东")
+TERMS = (12, 24, 36)
+TERM_SHARE = (0.2, 0.4, 0.4)
+BASE_TO_M1 = 0.012
+SETTLE_EARLY = 0.012
+# Rows: from M1, M2, M3+: probabilities of (current, M1, M2, M3+, written off).
+LATE_ROWS = np.array(
+    [
+        [0.55, 0.10, 0.35, 0.00, 0.00],
+        [0.30, 0.10, 0.12, 0.48, 0.00],
+        [0.06, 0.00, 0.02, 0.84, 0.08],
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Planted:
+    region: str = "河南"
+    first_month: int = 18
+    months: int = 3
+    multiplier: float = 3.0
+    ltv_shift: float = 0.08
+
+
+@dataclass(frozen=True)
+class SimulatedBook:
+    panel: Panel
+    applications: pd.DataFrame  # one row per contract: month, scores and features
+    planted: Planted | None
+
+
+def month_labels(first: str, count: int) -> tuple[str, ...]:
+    return tuple(str(p) for p in pd.period_range(first, periods=count, freq="M"))
+
+
+def simulate(
+    contracts: int,
+    *,
+    origination_months: int = 36,
+    first_month: str = "2023-01",
+    seed: int = 11,
+    planted: Planted | None = None,
+) -> SimulatedBook:
+    """A book observed at the end of its last origination month."""
+    rng = np.random.default_rng(seed)
+    orig = np.sort(rng.integers(0, origination_months, contracts)).astype(np.int32)
+    product = rng.choice(len(PRODUCTS), contracts, p=PRODUCT_SHARE).astype(np.int32)
+    grade = rng.choice(len(GRADES), contracts, p=GRADE_SHARE).astype(np.int32)
+    region = rng.integers(0, len(REGIONS), contracts).astype(np.int32)
+    term = np.asarray(TERMS)[rng.choice(len(TERMS), contracts, p=TERM_SHARE)]
+    in_cohort = _planted_mask(planted, orig, region)
+    risk = np.asarray(PRODUCT_RISK)[product] * np.asarray(GRADE_RISK)[grade]
+    risk = risk * rng.lognormal(0.0, 0.5, contracts)
+    multiplier = np.where(in_cohort, planted.multiplier if planted else 1.0, 1.0)
+    last_mob = (origination_months - 1 - orig).astype(np.int64)
+    states = _walk(rng, risk, multiplier, term, last_mob)
+    months = month_labels(first_month, origination_months)
+    segments = {
+        "product": Segment(product, PRODUCTS),
+        "sp_grade": Segment(grade, GRADES),
+        "region": Segment(region, REGIONS),
+    }
+    panel = Panel(states, orig, months, segments)
+    apps = _applications(rng, months, orig, risk, in_cohort, planted)
+    return SimulatedBook(panel, apps, planted)
+
+
+def _planted_mask(
+    planted: Planted | None, orig: npt.NDArray[np.int32], region: npt.NDArray[np.int32]
+) -> npt.NDArray[np.bool_]:
+    if planted is None:
+        return np.zeros(len(orig), dtype=bool)
+    cohort = (orig >= planted.first_month) & (orig < planted.first_month + planted.months)
+    mask: npt.NDArray[np.bool_] = cohort & (region == REGIONS.index(planted.region))
+    return mask
+
+
+def _walk(
+    rng: np.random.Generator,
+    risk: npt.NDArray[np.float64],
+    multiplier: npt.NDArray[np.float64],
+    term: npt.NDArray[np.int64],
+    last_mob: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int8]:
+    n, max_mob = len(risk), int(term.max())
+    states = np.full((n, max_mob), NOT_OBSERVED, dtype=np.int8)
+    now = np.zeros(n, dtype=np.int8)
+    to_m1 = np.minimum(BASE_TO_M1 * risk * multiplier, 0.5)
+    for mob in range(max_mob):
+        if mob > 0:
+            now = _step(rng, now, to_m1, multiplier)
+            now[(mob >= term) & (now < State.M3_PLUS)] = State.CLOSED_GOOD
+        visible = mob <= last_mob
+        states[visible, mob] = now[visible]
+    return states
+
+
+def _step(
+    rng: np.random.Generator,
+    now: npt.NDArray[np.int8],
+    to_m1: npt.NDArray[np.float64],
+    multiplier: npt.NDArray[np.float64],
+) -> npt.NDArray[np.int8]:
+    u = rng.random(len(now))
+    nxt = now.copy()
+    current = now == State.CURRENT
+    nxt[current & (u < to_m1)] = State.M1
+    nxt[current & (u >= to_m1) & (u < to_m1 + SETTLE_EARLY)] = State.CLOSED_GOOD
+    for offset, state in enumerate((State.M1, State.M2, State.M3_PLUS)):
+        rows = now == state
+        if not rows.any():
+            continue
+        probs = np.repeat(LATE_ROWS[offset][None, :], int(rows.sum()), axis=0)
+        if state is not State.M3_PLUS:  # the planted cohort cures less and rolls more
+            worse = 2 if state is State.M1 else 3
+            shift = probs[:, 0] * (1 - 1 / multiplier[rows])
+            probs[:, 0] -= shift
+            probs[:, worse] += shift
+        cum = np.cumsum(probs, axis=1)
+        pick = (u[rows, None] > cum).sum(axis=1)
+        nxt[rows] = np.asarray(
+            [State.CURRENT, State.M1, State.M2, State.M3_PLUS, State.WRITTEN_OFF], dtype=np.int8
+        )[np.minimum(pick, 4)]
+    return nxt
+
+
+def _applications(
+    rng: np.random.Generator,
+    months: tuple[str, ...],
+    orig: npt.NDArray[np.int32],
+    risk: npt.NDArray[np.float64],
+    in_cohort: npt.NDArray[np.bool_],
+    planted: Planted | None,
+) -> pd.DataFrame:
+    n = len(orig)
+    ltv = np.clip(
+        rng.normal(0.62, 0.08, n) + np.where(in_cohort, planted.ltv_shift if planted else 0, 0),
+        0.2,
+        0.95,
+    )
+    pd_score = np.clip(0.03 * risk * rng.lognormal(0, 0.3, n), 0.001, 0.9)
+    return pd.DataFrame(
+        {
+            "month": np.asarray(months, dtype=object)[orig],
+            "credit_pd": pd_score,
+            "fraud_score": rng.beta(1.2, 30, n),
+            "valuation_ratio": rng.normal(1.0, 0.06, n),
+            "ltv": ltv,
+            "applicant_age": rng.integers(22, 60, n),
+            "monthly_income": np.round(rng.lognormal(9.2, 0.45, n), -2),
+            "vehicle_age_years": rng.gamma(2.0, 1.6, n),
+        }
+    )
