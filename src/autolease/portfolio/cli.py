@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from autolease.portfolio.panel import Panel
 
 from autolease.cli_support import err_console
 
@@ -37,28 +43,40 @@ def simulate_cmd(
 
 @app.command("report")
 def report_cmd(
-    panel: Path = typer.Option(..., help="a folder written by `portfolio simulate`"),
+    panel: Path | None = typer.Option(None, help="a folder written by `portfolio simulate`"),
+    book: Path | None = typer.Option(None, help="a synthetic book (`autolease synth`)"),
     out: Path = typer.Option(Path("portfolio.html"), help="the HTML report"),
     json_out: Path | None = typer.Option(None, "--json", help="also write the figures as JSON"),
 ) -> None:
     """Vintage curves, roll and flow rates, PSI/CSI and alerts, as HTML (and JSON)."""
     from autolease.config import get_settings
-    from autolease.portfolio import files, html
+    from autolease.portfolio import html
     from autolease.portfolio.report import build_report
 
-    try:
-        book = files.load(panel)
-    except files.PanelFileError as exc:
-        err_console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from None
+    if (panel is None) == (book is None):
+        err_console.print("[red]give one of --panel or --book[/]")
+        raise typer.Exit(2)
+    the_panel, apps = _load(panel, book)
     with err_console.status("computing the report"):
         report = build_report(
-            book.panel,
-            get_settings().portfolio,
-            applications=book.applications if len(book.applications) else None,
-            features=FEATURES,
+            the_panel, get_settings().portfolio, applications=apps, features=FEATURES
         )
     out.write_text(html.render(report), encoding="utf-8")
     if json_out is not None:
         json_out.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
     typer.echo(json.dumps({"report": str(out), "alerts": len(report["alerts"])}))
+
+
+def _load(panel: Path | None, book: Path | None) -> tuple[Panel, pd.DataFrame | None]:
+    from autolease.portfolio import files
+    from autolease.portfolio.book import panel_from_book, read_book
+
+    try:
+        if panel is not None:
+            saved = files.load(panel)
+            return saved.panel, saved.applications if len(saved.applications) else None
+        assert book is not None
+        return panel_from_book(read_book(book)), None
+    except (files.PanelFileError, FileNotFoundError) as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
