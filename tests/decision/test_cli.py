@@ -86,7 +86,7 @@ class TestShowAndList:
 class TestActivateAndReplay:
     def test_activation_needs_an_active_risk_analyst(self, env: Path) -> None:
         migrated(env)
-        args = ["policy", "activate", "origination/approve", "2026.11.1", "--analyst", "ghost"]
+        args = ["policy", "activate", "origination/approve", "2026.12.1", "--analyst", "ghost"]
         result = runner.invoke(root, args)
         assert result.exit_code == 2
         assert "not an active risk analyst" in result.output
@@ -99,7 +99,7 @@ class TestActivateAndReplay:
 
         with runtime_scope() as runtime, transaction(runtime) as session:
             make_user(session, runtime, "ana", Role.RISK_ANALYST)
-        args = ["policy", "activate", "origination/approve", "2026.11.1", "--analyst", "ana"]
+        args = ["policy", "activate", "origination/approve", "2026.12.1", "--analyst", "ana"]
         result = runner.invoke(root, args)
         assert result.exit_code == 0, result.output
         assert json.loads(result.output)["activated_by"] == "user:ana"

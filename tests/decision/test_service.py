@@ -202,7 +202,7 @@ class TestActivate:
         decisions = service.DecisionRuntime.build(DecisionSettings())
         with runtime.sessions.begin() as session, pytest.raises(ActivationInvalid, match="past"):
             service.activate(
-                session, runtime=decisions, key=KEY, version="2026.11.1",
+                session, runtime=decisions, key=KEY, version="2026.12.1",
                 effective_from=runtime.clock.now() - timedelta(minutes=1), note=None,
                 actor=actor(runtime),
             )  # fmt: skip
@@ -225,7 +225,7 @@ class TestActivate:
         before = wired.submit(http, sp, make_body(2))
         clock.advance(hours=2)
         after = wired.submit(http, sp, make_body(4))
-        assert before["decision"]["policy"]["version"] == "2026.11.1"
+        assert before["decision"]["policy"]["version"] == "2026.12.1"
         assert after["decision"]["policy"]["version"] == "test-2"
         assert after["decision"]["outcome"] == "decline"
         with runtime.sessions() as session:
