@@ -3,7 +3,7 @@
 Info-level reasons (a missing optional sample, the credit grade, the top credit factors) help
 a reviewer or an analyst; on an SP's screen at a dealer's lot they are noise, so they stay on
 the staff view only. Refer and decline reasons are shown to everyone, and so are the few info
-reasons an SP acts on (`SHOWN_TO_SP`: why no offer could be made and what would help).
+reasons an SP acts on (`reasons.catalogue.shown_to_sp`: why no offer could be made).
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from autolease.auth.principal import STAFF_WIDE_ROLES, Principal
-
-HIDDEN_FROM_SP = frozenset({"info"})
-SHOWN_TO_SP = frozenset({"NO_FEASIBLE_OFFER"})
+from autolease.reasons.catalogue import shown_to_sp
 
 
 def sees_all_reasons(principal: Principal) -> bool:
@@ -23,13 +21,9 @@ def sees_all_reasons(principal: Principal) -> bool:
 
 
 def sp_reasons(reasons: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The reasons an SP sees: all but the info-level ones (save `SHOWN_TO_SP`), in order.
+    """The reasons an SP sees: all but the info-level ones (save a few it acts on), in order.
 
     >>> sp_reasons([{"code": "A", "severity": "info"}, {"code": "B", "severity": "refer"}])
     [{'code': 'B', 'severity': 'refer'}]
     """
-    return [r for r in reasons if r.get("severity") not in HIDDEN_FROM_SP or _shown(r)]
-
-
-def _shown(reason: Mapping[str, Any]) -> bool:
-    return reason.get("code") in SHOWN_TO_SP
+    return [r for r in reasons if shown_to_sp(str(r.get("code")), str(r.get("severity")))]
