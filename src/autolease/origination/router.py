@@ -12,7 +12,6 @@ from autolease.auth.dependencies import (
     actor_of,
     authenticate,
 )
-from autolease.auth.principal import STAFF_WIDE_ROLES
 from autolease.db import session_scope
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.origination import service
@@ -26,6 +25,7 @@ from autolease.origination.schemas import (
     DecisionRead,
     WithdrawRequest,
 )
+from autolease.origination.service.audience import sees_all_reasons
 from autolease.origination.service.views import decision_detail
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
@@ -93,9 +93,11 @@ def list_applications(
 
 @router.get("/{application_id}", response_model=ApplicationRead, responses=ERRORS)
 def get_application(
-    app: ApplicationDep, session: SessionDep, runtime: RuntimeDep
+    app: ApplicationDep, session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep
 ) -> ApplicationRead:
-    return service.to_read(session, app, cipher=runtime.cipher)
+    """Staff see every reason of the decision; an SP does not see the info-level ones."""
+    staff = sees_all_reasons(principal)
+    return service.to_read(session, app, cipher=runtime.cipher, staff=staff)
 
 
 @router.get(
@@ -108,7 +110,7 @@ def get_decision(
 ) -> DecisionDetailRead | DecisionRead:
     """Staff see features and the stage trace; an SP sees the outcome and its reasons."""
     decision = service.decision_of(session, app=app)
-    if principal.role in STAFF_WIDE_ROLES:
+    if sees_all_reasons(principal):
         return decision_detail(decision)
     return service.decision_read(decision)
 
@@ -127,4 +129,5 @@ def withdraw_application(
     actor: ActorDep,
 ) -> ApplicationRead:
     service.withdraw(session, app=app, principal=principal, actor=actor, note=body.note)
-    return service.to_read(session, app, cipher=runtime.cipher)
+    staff = sees_all_reasons(principal)
+    return service.to_read(session, app, cipher=runtime.cipher, staff=staff)

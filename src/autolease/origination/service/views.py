@@ -21,6 +21,7 @@ from autolease.origination.schemas import (
     StatusEventRead,
     VehicleRead,
 )
+from autolease.origination.service.audience import sp_reasons
 from autolease.origination.service.persist import StoredApplication
 
 
@@ -31,8 +32,9 @@ def to_read(
     cipher: FieldCipher,
     written: StoredApplication | None = None,
     sp_code: str | None = None,
+    staff: bool = False,
 ) -> ApplicationRead:
-    """The application as its SP sees it; `written` (this request's rows) saves reading back."""
+    """The application as its SP sees it (staff: every reason); `written` saves reading back."""
     applicant: Applicant | None
     vehicle: Vehicle | None
     if written is not None:
@@ -60,7 +62,7 @@ def to_read(
             down_payment=from_fen(app.down_payment_fen),
             monthly_budget=from_fen(app.monthly_budget_fen) if app.monthly_budget_fen else None,
         ),
-        decision=decision_read(decision) if decision else None,
+        decision=decision_read(decision, staff=staff) if decision else None,
         status_history=[StatusEventRead.model_validate(e, from_attributes=True) for e in events],
     )
 
@@ -92,11 +94,13 @@ def _vehicle_read(v: Vehicle) -> VehicleRead:
     )
 
 
-def decision_read(d: Decision) -> DecisionRead:
+def decision_read(d: Decision, *, staff: bool = False) -> DecisionRead:
+    """The decision; an SP (``staff=False``) does not see info-level reasons."""
+    reasons = d.reasons if staff else sp_reasons(d.reasons)
     return DecisionRead(
         id=d.id,
         outcome=d.outcome,
-        reasons=[ReasonRead.model_validate(r) for r in d.reasons],
+        reasons=[ReasonRead.model_validate(r) for r in reasons],
         offers=d.offers,
         policy=PolicyRead(key=d.policy_key, version=d.policy_version, content_hash=d.policy_hash),
         model_versions=d.model_versions,
@@ -105,7 +109,9 @@ def decision_read(d: Decision) -> DecisionRead:
 
 
 def decision_detail(d: Decision) -> DecisionDetailRead:
-    return DecisionDetailRead(**decision_read(d).model_dump(), features=d.features, trace=d.trace)
+    return DecisionDetailRead(
+        **decision_read(d, staff=True).model_dump(), features=d.features, trace=d.trace
+    )
 
 
 def summary(
