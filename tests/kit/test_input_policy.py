@@ -9,7 +9,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from autolease.kit.input_policy import InputRefused, loads, printable, refused_text
-from autolease.kit.strict_fields import Amount, Flag, Integer, Number
+from autolease.kit.strict_fields import Amount, Flag, FormText, Integer, Number
 
 
 def refusal(body: bytes) -> tuple[str, str]:
@@ -125,3 +125,12 @@ class TestStrictFields:
     )
     def test_documented_forms_pass(self, kind: Any, value: object, expected: object) -> None:
         assert TypeAdapter(kind).validate_python(value) == expected
+
+    @pytest.mark.parametrize("value", ["case\x001", "case\t1", "\x85"])
+    def test_form_text_refuses_control_characters(self, value: str) -> None:
+        with pytest.raises(ValidationError) as caught:
+            TypeAdapter(FormText).validate_python(value)
+        assert caught.value.errors()[0]["type"] == "control_character"
+
+    def test_form_text_keeps_ordinary_text(self) -> None:
+        assert TypeAdapter(FormText).validate_python("案件 2026-01") == "案件 2026-01"

@@ -5,7 +5,9 @@ digits ``"１２３"`` into a Decimal. Request models declare numbers with these
 
 * `Integer`, `Number`, `Flag`: a JSON integer, number (an integer is a number) or boolean;
 * `Amount`: a Decimal given as a JSON number or as a string of ASCII digits (the documented
-  pattern, ``^(?!^[-+.]*$)[+-]?0*\\d*\\.?\\d*$``), so money keeps its precision as text.
+  pattern, ``^(?!^[-+.]*$)[+-]?0*\\d*\\.?\\d*$``), so money keeps its precision as text;
+* `FormText`: a multipart form field without control characters (the request guard checks
+  JSON bodies, paths and queries; it does not parse multipart bodies).
 
 >>> from pydantic import TypeAdapter
 >>> TypeAdapter(Amount).validate_python("120000.50")
@@ -22,8 +24,10 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Strict
+from pydantic import AfterValidator, BeforeValidator, Strict
 from pydantic_core import PydanticCustomError
+
+from autolease.kit.input_policy import control_character, refused_text
 
 _DECIMAL_TEXT = re.compile(r"(?!^[-+.]*$)[+-]?0*\d*\.?\d*", re.ASCII)
 
@@ -43,3 +47,15 @@ def _amount(value: Any) -> Any:
 
 
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
+
+
+def _form_text(value: str) -> str:
+    if refused_text(value):
+        refused = control_character("")
+        raise PydanticCustomError(
+            refused.rule, refused.message_en, {"message_zh": refused.message_zh}
+        )
+    return value
+
+
+FormText = Annotated[str, AfterValidator(_form_text)]
