@@ -27,3 +27,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     reasons_router,
     audit_router,
 )
+
+
+def carries_samples(method: str, path: str) -> bool:
+    """Whether biometric samples travel in this route's body (it gets the larger limit)."""
+    return path.startswith(biometrics_router.prefix + "/") or (method, path) == (
+        "POST",
+        origination_router.prefix,
+    )

@@ -73,9 +73,18 @@ class SecuritySettings(BaseModel):
         return ResolvedKeys(keys, active, _b64(self.blind_index_key.get_secret_value()))
 
 
+KIB = 1024
+
+
 class ApiSettings(BaseModel):
+    """The HTTP server. Body limits (bytes) are enforced by `request_guard` before parsing:
+    `max_body_bytes` for every route, `max_sample_body_bytes` where biometric samples travel
+    (`api.carries_samples`)."""
+
     host: str = "127.0.0.1"
     port: int = 8000
+    max_body_bytes: int = Field(64 * KIB, ge=KIB)
+    max_sample_body_bytes: int = Field(32 * KIB * KIB, ge=KIB)
     # gc.freeze() at start-up (see `app.freeze_startup_heap`); off where many short-lived
     # apps share one process, as in the tests.
     freeze_startup_heap: bool = True

@@ -51,6 +51,8 @@ ZH_BY_TYPE = {
     "list_type": "应为数组",
     "bool_parsing": "应为布尔值",
     "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_type": "应为布尔值",
 }
 
 

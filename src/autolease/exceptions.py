@@ -6,6 +6,7 @@
     │   └── IdempotencyConflict (409)
     ├── Unauthenticated (401)
     ├── Forbidden (403)
+    ├── ContentTooLarge (413)     # a body over the route's limit (the request guard)
     ├── BusinessRuleViolation (422)
     └── InputInvalid (422)        # raised for request validation; carries field errors
 
@@ -74,6 +75,11 @@ class Unauthenticated(AutoleaseError):
 class Forbidden(AutoleaseError):
     status_code = 403
     code = "forbidden"
+
+
+class ContentTooLarge(AutoleaseError):
+    status_code = 413
+    code = "content_too_large"
 
 
 class BusinessRuleViolation(AutoleaseError):

@@ -21,12 +21,14 @@ from pydantic import (
     model_validator,
 )
 
+from autolease.fraud.schemas import DeviceSignals
 from autolease.identity import identifiers as ids
 from autolease.identity.biometrics.schemas import BiometricSamplesIn
 from autolease.identity.schemas import BankCard, IdNumber, Mobile, Plate, Uscc, rule_error
+from autolease.kit.strict_fields import Amount, Flag, Integer, Number
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+Money = Annotated[Amount, Field(ge=0, max_digits=14, decimal_places=2)]
+PositiveMoney = Annotated[Amount, Field(gt=0, max_digits=14, decimal_places=2)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 
 
@@ -143,7 +145,7 @@ class VehicleIn(Strict):
     model: str = Field(min_length=1, max_length=80)
     trim: str | None = Field(default=None, max_length=120)
     fuel_type: FuelType | None = None
-    mileage_km: int = Field(ge=0, le=2_000_000)
+    mileage_km: Integer = Field(ge=0, le=2_000_000)
     asking_price: PositiveMoney
     invoice_price: PositiveMoney | None = None
     seller: Seller
@@ -168,19 +170,19 @@ class VehicleIn(Strict):
 class FinancingRequest(Strict):
     product_type: ProductType = ProductType.ANY
     amount: PositiveMoney
-    term_months: int = Field(ge=6, le=60)
+    term_months: Integer = Field(ge=6, le=60)
     down_payment: Money
     monthly_budget: PositiveMoney | None = None
-    balloon_wanted: bool = False
+    balloon_wanted: Flag = False
 
 
 class DeviceInfo(Strict):
     fingerprint_id: str | None = Field(default=None, max_length=128)
     ip: IPvAnyAddress | None = None
     user_agent: str | None = Field(default=None, max_length=500)
-    gps_lat: float | None = Field(default=None, ge=-90, le=90)
-    gps_lon: float | None = Field(default=None, ge=-180, le=180)
-    signals: dict[str, str | int | float | bool] = Field(default_factory=dict, max_length=64)
+    gps_lat: Number | None = Field(default=None, ge=-90, le=90)
+    gps_lon: Number | None = Field(default=None, ge=-180, le=180)
+    signals: DeviceSignals = Field(default_factory=dict)
 
 
 class ApplicationCreate(Strict):
