@@ -15,6 +15,13 @@ def user_by_username(session: Session, username: str) -> StaffUser | None:
     return session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
 
 
+def roles_by_username(session: Session, usernames: Sequence[str]) -> dict[str, str]:
+    if not usernames:
+        return {}
+    query = select(StaffUser.username, StaffUser.role).where(StaffUser.username.in_(usernames))
+    return {row.username: row.role for row in session.execute(query)}
+
+
 def api_key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
     return session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
 

@@ -21,6 +21,7 @@ from autolease.origination.schemas import (
     ApplicationCreate,
     ApplicationPage,
     ApplicationRead,
+    ApplicationStaffRead,
     ApplicationStatus,
     DecisionDetailRead,
     DecisionRead,
@@ -91,10 +92,15 @@ def list_applications(
     )
 
 
-@router.get("/{application_id}", response_model=ApplicationRead, responses=ERRORS)
+@router.get(
+    "/{application_id}", response_model=ApplicationStaffRead | ApplicationRead, responses=ERRORS
+)
 def get_application(
-    app: ApplicationDep, session: SessionDep, runtime: RuntimeDep
-) -> ApplicationRead:
+    app: ApplicationDep, session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep
+) -> ApplicationStaffRead | ApplicationRead:
+    """Staff see who moved it and their notes; an SP sees roles and no notes."""
+    if principal.role in STAFF_WIDE_ROLES:
+        return service.to_staff_read(session, app)
     return service.to_read(session, app, cipher=runtime.cipher)
 
 
