@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 import typer
-import uvicorn
 
-from autolease import store
+from autolease import serving, store
 from autolease.audit.cli import app as audit_app
 from autolease.auth.cli import app as user_app
 from autolease.backtest.cli import backtest
@@ -85,7 +84,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     runtime = build_runtime(demo_settings(get_settings()))
     try:
         store.upgrade(runtime.engine)
-        uvicorn.run(create_app(runtime=runtime), host=host, port=port, log_level="info")
+        serving.serve(create_app(runtime=runtime), host=host, port=port)
     finally:
         runtime.close()
 

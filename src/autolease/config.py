@@ -47,6 +47,16 @@ class DatabaseSettings(BaseModel):
         return f"sqlite:///{self.sqlite_path}"
 
 
+class LoginThrottleSettings(BaseModel):
+    """Failed logins allowed per username and per client IP within `window_seconds`; the
+    failure that reaches a maximum locks that username or IP out for `lockout_seconds`."""
+
+    max_failures_per_user: int = Field(default=5, ge=1)
+    max_failures_per_ip: int = Field(default=20, ge=1)
+    window_seconds: int = Field(default=900, ge=1)
+    lockout_seconds: int = Field(default=900, ge=1)
+
+
 class SecuritySettings(BaseModel):
     """Keys for personal data at rest.
 
@@ -60,6 +70,7 @@ class SecuritySettings(BaseModel):
     blind_index_key: SecretStr | None = None
     keyfile: Path = DEFAULT_DATA_DIR / "keys.json"
     token_ttl_minutes: int = 8 * 60
+    login_throttle: LoginThrottleSettings = Field(default_factory=LoginThrottleSettings)
 
     def resolved(self) -> ResolvedKeys:
         if not self.data_keys and self.blind_index_key is None:

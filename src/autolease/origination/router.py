@@ -20,6 +20,7 @@ from autolease.origination.schemas import (
     ApplicationCreate,
     ApplicationPage,
     ApplicationRead,
+    ApplicationStaffRead,
     ApplicationStatus,
     DecisionDetailRead,
     DecisionRead,
@@ -91,13 +92,16 @@ def list_applications(
     )
 
 
-@router.get("/{application_id}", response_model=ApplicationRead, responses=ERRORS)
+@router.get(
+    "/{application_id}", response_model=ApplicationStaffRead | ApplicationRead, responses=ERRORS
+)
 def get_application(
     app: ApplicationDep, session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep
-) -> ApplicationRead:
-    """Staff see every reason of the decision; an SP does not see the info-level ones."""
-    staff = sees_all_reasons(principal)
-    return service.to_read(session, app, cipher=runtime.cipher, staff=staff)
+) -> ApplicationStaffRead | ApplicationRead:
+    """Staff see who moved it and their notes; an SP sees roles and no notes."""
+    if sees_all_reasons(principal):
+        return service.to_staff_read(session, app)
+    return service.to_read(session, app, cipher=runtime.cipher)
 
 
 @router.get(

@@ -274,7 +274,29 @@ class FinancingRead(BaseModel):
     monthly_budget: Decimal | None
 
 
+class SpActor(StrEnum):
+    """Who moved an application, as its SP is told: a role, never a staff username."""
+
+    SP = "sp"
+    REVIEWER = "reviewer"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
 class StatusEventRead(BaseModel):
+    """A status change as the SP sees it. There is no note: staff notes are internal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_status: str | None
+    to_status: str
+    actor: SpActor
+    occurred_at: datetime
+
+
+class StaffStatusEventRead(BaseModel):
+    """A status change as staff see it: who (``user:<name>``, ``apikey:<prefix>``) and why."""
+
     from_status: str | None
     to_status: str
     actor: str
@@ -282,7 +304,7 @@ class StatusEventRead(BaseModel):
     note: str | None
 
 
-class ApplicationRead(BaseModel):
+class ApplicationCore(BaseModel):
     id: str
     sp_code: str
     status: ApplicationStatus
@@ -292,7 +314,19 @@ class ApplicationRead(BaseModel):
     vehicle: VehicleRead
     financing: FinancingRead
     decision: DecisionRead | None
+
+
+class ApplicationRead(ApplicationCore):
+    """An application as its SP sees it (every SP-facing endpoint): no staff note and no
+    staff username can be put in it."""
+
     status_history: list[StatusEventRead]
+
+
+class ApplicationStaffRead(ApplicationCore):
+    """An application as staff see it: the status history with actors and notes."""
+
+    status_history: list[StaffStatusEventRead]
 
 
 class ApplicationSummary(BaseModel):
