@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from autolease import __version__, errors
+from autolease import __version__, errors, openapi
 from autolease.api import ROUTERS
 from autolease.config import Settings, get_settings
 from autolease.runtime import Runtime, build_runtime
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return {"status": "ok", "version": __version__, "database": the_runtime.engine.dialect.name}
 
     app.add_middleware(AccessLog)
+    openapi.install(app)
     return app
 
 

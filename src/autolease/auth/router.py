@@ -24,7 +24,14 @@ from autolease.dependencies import RuntimeDep, SessionDep
 router = APIRouter(prefix="/v1", tags=["auth"])
 
 
-@router.post("/auth/token", response_model=TokenRead)
+@router.post(
+    "/auth/token",
+    response_model=TokenRead,
+    responses={
+        401: {"description": "unknown user, wrong password or disabled user"},
+        429: {"description": "too many failed attempts; retry after Retry-After seconds"},
+    },
+)
 def login(body: TokenRequest, session: SessionDep, runtime: RuntimeDep) -> TokenRead:
     ttl = timedelta(minutes=runtime.settings.security.token_ttl_minutes)
     token, row, user = service.login(
@@ -45,7 +52,12 @@ def me(principal: PrincipalDep) -> PrincipalRead:
     )
 
 
-@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/users",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={404: {"description": "no such SP"}, 409: {"description": "username taken"}},
+)
 def create_user(body: UserCreate, session: SessionDep, _: AdminDep, actor: ActorDep) -> UserRead:
     user = service.create_user(
         session,

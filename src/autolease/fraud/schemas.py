@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from autolease.kit.ids import id_pattern
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -28,7 +30,9 @@ class FingerprintOut(BaseModel):
 
 
 class LabelIn(Strict):
-    application_id: str = Field(min_length=1, max_length=40)
+    application_id: str = Field(
+        min_length=1, max_length=40, json_schema_extra={"pattern": id_pattern("app")}
+    )
     label: Literal["fraud", "not_fraud"]
     pattern: (
         Literal[

@@ -20,10 +20,13 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 
+from autolease.identity import formats
 from autolease.identity import identifiers as ids
 from autolease.identity.biometrics.schemas import BiometricSamplesIn
 from autolease.identity.schemas import BankCard, IdNumber, Mobile, Plate, Uscc, rule_error
+from autolease.kit.ids import id_pattern
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
@@ -56,6 +59,11 @@ class FuelType(StrEnum):
     EREV = "erev"
     FCEV = "fcev"
     OTHER = "other"
+
+
+ApplicationId = Annotated[str, Field(json_schema_extra={"pattern": id_pattern("app")})]
+DecisionId = Annotated[str, Field(json_schema_extra={"pattern": id_pattern("dec")})]
+VIN_DOCUMENTED: JsonDict = {"pattern": formats.VIN}
 
 
 class ApplicationStatus(StrEnum):
@@ -136,7 +144,12 @@ class Seller(Strict):
 
 class VehicleIn(Strict):
     first_registration_date: date
-    vin: str = Field(min_length=1, max_length=20)
+    vin: str = Field(
+        min_length=1,
+        max_length=20,
+        json_schema_extra=VIN_DOCUMENTED,
+        description=formats.DESCRIPTIONS["vin"],
+    )
     plate: Plate | None = None
     brand: str = Field(min_length=1, max_length=50)
     model: str = Field(min_length=1, max_length=80)
@@ -224,7 +237,7 @@ class PolicyRead(BaseModel):
 
 
 class DecisionRead(BaseModel):
-    id: str
+    id: DecisionId
     outcome: Literal["approve", "refer", "decline"]
     reasons: list[ReasonRead]
     offers: list[dict[str, Any]]
@@ -280,7 +293,7 @@ class StatusEventRead(BaseModel):
 
 
 class ApplicationRead(BaseModel):
-    id: str
+    id: ApplicationId
     sp_code: str
     status: ApplicationStatus
     lead_source: str
@@ -293,7 +306,7 @@ class ApplicationRead(BaseModel):
 
 
 class ApplicationSummary(BaseModel):
-    id: str
+    id: ApplicationId
     sp_code: str
     status: ApplicationStatus
     submitted_at: datetime
