@@ -143,12 +143,12 @@ def reset_store() -> str:
     return issued.plaintext
 
 
-def stored() -> tuple[set[str], dict[str, list[str]]]:
+def stored() -> tuple[set[str], dict[str, list[str | None]]]:
     """The application ids in the store, and the application ids recorded per key."""
     runtime = build_runtime(get_settings())
     with runtime.sessions() as session:
         ids = set(session.scalars(select(Application.id)))
-        per_key: dict[str, list[str]] = {}
+        per_key: dict[str, list[str | None]] = {}
         for key, app_id in session.execute(
             select(IdempotencyRecord.key, IdempotencyRecord.application_id)
         ):
@@ -350,7 +350,7 @@ def configure(args: argparse.Namespace, workdir: Path) -> None:
 
 
 def report(outcomes: list[Outcome]) -> None:
-    print("| test | tries (kills) | submissions | acknowledged | failures | lost |")
+    print("| test | tries (kills) | requests | keys acknowledged | failures | lost |")
     print("|---|---:|---:|---:|---:|---:|")
     for o in outcomes:
         print(f"| {o.test} | {o.kills} | {o.sent} | {o.acknowledged} | {o.failures} | {o.lost} |")
