@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from autolease import __version__, errors
+from autolease import __version__, errors, openapi
 from autolease.api import ROUTERS, carries_samples
 from autolease.config import ApiSettings, Settings, get_settings
 from autolease.request_guard import RequestGuard, RouteTable
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     app.add_middleware(RequestGuard, table=route_table(app, the_runtime.settings.api))
     app.add_middleware(AccessLog)
+    openapi.install(app)
     return app
 
 

@@ -82,6 +82,8 @@ class Forbidden(AutoleaseError):
 class ContentTooLarge(AutoleaseError):
     status_code = 413
     code = "content_too_large"
+
+
 class TooManyRequests(AutoleaseError):
     status_code = 429
     code = "too_many_requests"

@@ -66,7 +66,12 @@ def me(principal: PrincipalDep) -> PrincipalRead:
     )
 
 
-@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/users",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={404: {"description": "no such SP"}, 409: {"description": "username taken"}},
+)
 def create_user(body: UserCreate, session: SessionDep, _: AdminDep, actor: ActorDep) -> UserRead:
     user = service.create_user(
         session,

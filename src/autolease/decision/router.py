@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from autolease.auth.dependencies import ActorDep, StaffDep
 from autolease.decision import service
@@ -22,6 +22,7 @@ from autolease.decision.schemas import (
     ReviewRequest,
 )
 from autolease.dependencies import RuntimeDep, SessionDep
+from autolease.kit.ids import id_pattern
 from autolease.origination.dependencies import ApplicationDep
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
@@ -114,7 +115,10 @@ def activate(
 
 @router.get("/decisions/{decision_id}/replay", response_model=ReplayRead, responses=ERRORS)
 def replay_decision(
-    decision_id: str, session: SessionDep, decisions: DecisionsDep, _: StaffDep
+    decision_id: Annotated[str, Path(json_schema_extra={"pattern": id_pattern("dec")})],
+    session: SessionDep,
+    decisions: DecisionsDep,
+    _: StaffDep,
 ) -> dict[str, Any]:
     """Re-run a decision's stored policy input through its stored policy version."""
     return service.replay(session, decision_id=decision_id, engine=decisions.engine).as_dict()

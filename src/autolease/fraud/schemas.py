@@ -10,6 +10,8 @@ from pydantic_core import PydanticCustomError
 
 from autolease.fraud.device import NAME_LIMIT, NUMBER_LIMIT, TEXT_LIMIT, out_of_bounds
 
+from autolease.kit.ids import id_pattern
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -63,7 +65,9 @@ class FingerprintOut(BaseModel):
 
 
 class LabelIn(Strict):
-    application_id: str = Field(min_length=1, max_length=40)
+    application_id: str = Field(
+        min_length=1, max_length=40, json_schema_extra={"pattern": id_pattern("app")}
+    )
     label: Literal["fraud", "not_fraud"]
     pattern: (
         Literal[

@@ -20,11 +20,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from autolease.fraud.schemas import DeviceSignals
+from autolease.identity import formats
 from autolease.identity import identifiers as ids
 from autolease.identity.biometrics.schemas import BiometricSamplesIn
 from autolease.identity.schemas import BankCard, IdNumber, Mobile, Plate, Uscc, rule_error
+from autolease.kit.ids import id_pattern
 from autolease.kit.strict_fields import Amount, Flag, Integer, Number
 
 Money = Annotated[Amount, Field(ge=0, max_digits=14, decimal_places=2)]
@@ -58,6 +61,11 @@ class FuelType(StrEnum):
     EREV = "erev"
     FCEV = "fcev"
     OTHER = "other"
+
+
+ApplicationId = Annotated[str, Field(json_schema_extra={"pattern": id_pattern("app")})]
+DecisionId = Annotated[str, Field(json_schema_extra={"pattern": id_pattern("dec")})]
+VIN_DOCUMENTED: JsonDict = {"pattern": formats.VIN}
 
 
 class ApplicationStatus(StrEnum):
@@ -139,7 +147,12 @@ class Seller(Strict):
 
 class VehicleIn(Strict):
     first_registration_date: date
-    vin: str = Field(min_length=1, max_length=20)
+    vin: str = Field(
+        min_length=1,
+        max_length=20,
+        json_schema_extra=VIN_DOCUMENTED,
+        description=formats.DESCRIPTIONS["vin"],
+    )
     plate: Plate | None = None
     brand: str = Field(min_length=1, max_length=50)
     model: str = Field(min_length=1, max_length=80)
@@ -227,7 +240,7 @@ class PolicyRead(BaseModel):
 
 
 class DecisionRead(BaseModel):
-    id: str
+    id: DecisionId
     outcome: Literal["approve", "refer", "decline"]
     reasons: list[ReasonRead]
     offers: list[dict[str, Any]]
@@ -305,7 +318,7 @@ class StaffStatusEventRead(BaseModel):
 
 
 class ApplicationCore(BaseModel):
-    id: str
+    id: ApplicationId
     sp_code: str
     status: ApplicationStatus
     lead_source: str
@@ -330,7 +343,7 @@ class ApplicationStaffRead(ApplicationCore):
 
 
 class ApplicationSummary(BaseModel):
-    id: str
+    id: ApplicationId
     sp_code: str
     status: ApplicationStatus
     submitted_at: datetime

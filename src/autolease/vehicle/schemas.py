@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from autolease.identity import formats
 from autolease.kit.strict_fields import Amount, Integer
 
 PositiveMoney = Annotated[Amount, Field(gt=0, max_digits=14, decimal_places=2)]
@@ -16,7 +17,12 @@ PositiveMoney = Annotated[Amount, Field(gt=0, max_digits=14, decimal_places=2)]
 class AppraisalIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    vin: str = Field(min_length=1, max_length=20)
+    vin: str = Field(
+        min_length=1,
+        max_length=20,
+        json_schema_extra={"pattern": formats.VIN},
+        description=formats.DESCRIPTIONS["vin"],
+    )
     brand: str = Field(min_length=1, max_length=50)
     model: str | None = Field(default=None, max_length=80)
     first_registration_date: date
