@@ -100,11 +100,15 @@ def history_provider(book_dir: Path | None) -> HistoryProvider:
         return _histories[key]
 
 
-def build_vehicle_stage(settings: VehicleSettings, artifacts_dir: Path) -> VehicleStage:
-    """The pipeline's vehicle stage with its valuer and history provider injected."""
+def build_vehicle_stage(
+    settings: VehicleSettings, artifacts_dir: Path, champion: str | None
+) -> VehicleStage:
+    """The vehicle stage valuing with `champion` (``name@version``; None: no valuation)."""
     return VehicleStage(
         valuer=cached_valuer(
-            artifacts_dir, settings.valuation_model, num_threads=settings.num_threads
+            artifacts_dir,
+            champion if settings.valuation_model else None,
+            num_threads=settings.num_threads,
         ),
         history=history_provider(settings.history_book_dir),
         ltv_basis=settings.ltv_basis,
