@@ -84,14 +84,14 @@ class TestShowAndList:
 
 
 class TestActivateAndReplay:
-    def test_activation_needs_an_active_risk_analyst(self, env: Path) -> None:
+    def test_proposing_needs_an_active_risk_analyst(self, env: Path) -> None:
         migrated(env)
-        args = ["policy", "activate", "origination/approve", "2026.11.1", "--analyst", "ghost"]
+        args = ["policy", "propose", "origination/approve", "2026.11.1", "--by", "ghost"]
         result = runner.invoke(root, args)
         assert result.exit_code == 2
         assert "not an active risk analyst" in result.output
 
-    def test_an_analyst_activates(self, env: Path) -> None:
+    def test_one_analyst_proposes_another_approves(self, env: Path) -> None:
         migrated(env)
         from autolease.auth.principal import Role
         from autolease.cli_support import runtime_scope, transaction
@@ -99,10 +99,20 @@ class TestActivateAndReplay:
 
         with runtime_scope() as runtime, transaction(runtime) as session:
             make_user(session, runtime, "ana", Role.RISK_ANALYST)
-        args = ["policy", "activate", "origination/approve", "2026.11.1", "--analyst", "ana"]
-        result = runner.invoke(root, args)
-        assert result.exit_code == 0, result.output
-        assert json.loads(result.output)["activated_by"] == "user:ana"
+            make_user(session, runtime, "bo", Role.RISK_ANALYST)
+        ref = "origination/approve@2026.11.1"
+        proposed = runner.invoke(root, ["policy", "propose", *ref.split("@"), "--by", "ana"])
+        assert proposed.exit_code == 0, proposed.output
+        assert json.loads(proposed.output)["status"] == "pending"
+        own = runner.invoke(root, ["policy", "approve", ref, "--by", "ana"])
+        assert own.exit_code == 2
+        assert "SelfApprovalRefused" in own.output
+        approved = runner.invoke(root, ["policy", "approve", ref, "--by", "bo"])
+        assert approved.exit_code == 0, approved.output
+        assert json.loads(approved.output)["activated_by"] == "user:bo"
+        again = runner.invoke(root, ["policy", "approve", ref, "--by", "bo"])
+        assert again.exit_code == 2
+        assert "no pending change" in again.output
 
     def test_replaying_an_unknown_decision_exits_2(self, env: Path) -> None:
         migrated(env)

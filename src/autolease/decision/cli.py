@@ -12,21 +12,18 @@ from typing import Annotated, Any
 import typer
 from rich.table import Column, Table
 
-from autolease.audit.service import Actor
-from autolease.auth import repository as auth_repository
-from autolease.auth.principal import Role
 from autolease.cli_support import console, err_console, runtime_scope, transaction
 from autolease.config import get_settings
 from autolease.decision import service
 from autolease.decision.cases import run_cases
 from autolease.decision.engine import PolicyEngine
-from autolease.decision.exceptions import ActivationInvalid
 from autolease.decision.files import PolicyFile, load_all, policy_root
 from autolease.decision.settings import decision_settings
 from autolease.exceptions import AutoleaseError
+from autolease.runtime import Runtime
 
 policy_app = typer.Typer(
-    help="Decision policies: test, list, show, activate.", no_args_is_help=True
+    help="Decision policies: test, list, show, propose, approve.", no_args_is_help=True
 )
 decision_app = typer.Typer(help="Stored decisions: replay.", no_args_is_help=True)
 
@@ -145,42 +142,68 @@ def _rule_rows(graph: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-@policy_app.command("activate")
-def activate(
+EffectiveFrom = Annotated[
+    datetime | None,
+    typer.Option(
+        formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"],
+        help="ISO time with offset, e.g. 2026-12-01T00:00:00+08:00 (default: on approval)",
+    ),
+]
+By = Annotated[str, typer.Option("--by", help="username of the risk analyst acting")]
+
+
+def _decisions(runtime: Runtime, directory: Path | None) -> service.DecisionRuntime:
+    settings = decision_settings(runtime.settings)
+    if directory is not None:
+        settings = settings.model_copy(update={"policies_dir": directory})
+    return service.DecisionRuntime.build(settings)
+
+
+@policy_app.command("propose")
+def propose(
     key: str,
     version: str,
-    analyst: Annotated[str, typer.Option(help="username of the risk analyst activating")],
-    effective_from: Annotated[
-        datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"],
-            help="ISO time with offset, e.g. 2026-12-01T00:00:00+08:00 (default: now)",
-        ),
-    ] = None,
+    by: By,
+    effective_from: EffectiveFrom = None,
     note: str | None = None,
     directory: DirOption = None,
 ) -> None:
-    """Activate KEY at VERSION (a risk analyst's audited action; cases must pass)."""
+    """Propose activating KEY at VERSION (its cases must pass); another analyst approves."""
+    from autolease.governance.service.checks import analyst_actor
+    from autolease.governance.service.policies import propose_activation
+
     with _clear_errors(), runtime_scope() as runtime, transaction(runtime) as session:
-        user = auth_repository.user_by_username(session, analyst)
-        if user is None or not user.active or user.role != Role.RISK_ANALYST.value:
-            raise ActivationInvalid(f"{analyst!r} is not an active risk analyst")
-        settings = decision_settings(runtime.settings)
-        if directory is not None:
-            settings = settings.model_copy(update={"policies_dir": directory})
-        actor = Actor(key=runtime.audit_key, name=f"user:{analyst}", at=runtime.clock.now())
-        row = service.activate(
+        actor = analyst_actor(session, by, key=runtime.audit_key, at=runtime.clock.now())
+        change = propose_activation(
             session,
-            runtime=service.DecisionRuntime.build(settings),
+            _decisions(runtime, directory),
             key=key,
             version=version,
             effective_from=effective_from,
             note=note,
             actor=actor,
         )
+        report = {"change": change.id, "ref": change.ref, "status": change.status}
+    console.print_json(json.dumps(report))
+
+
+@policy_app.command("approve")
+def approve(
+    target: Annotated[str, typer.Argument(help="change id, or key@version with one pending")],
+    by: By,
+    directory: DirOption = None,
+) -> None:
+    """Approve a proposed activation (not your own): it is scheduled, audited, in force."""
+    from autolease.governance.service.checks import analyst_actor
+    from autolease.governance.service.models import pending_for
+    from autolease.governance.service.policies import approve_activation
+
+    with _clear_errors(), runtime_scope() as runtime, transaction(runtime) as session:
+        actor = analyst_actor(session, by, key=runtime.audit_key, at=runtime.clock.now())
+        change_id = int(target) if target.isdigit() else pending_for(session, target, "policy").id
+        row = approve_activation(session, _decisions(runtime, directory), change_id, actor)
         report = {
-            "key": row.key,
-            "version": row.version,
+            "ref": f"{row.key}@{row.version}",
             "content_hash": row.content_hash,
             "effective_from": row.effective_from.isoformat(),
             "activated_by": row.activated_by,

@@ -212,20 +212,8 @@ def activate(
     A version not yet stored is read from the policies directory (its label must match) and
     registered first, which runs its cases.
     """
-    effective = effective_from or actor.at
-    if effective.tzinfo is None:
-        raise ActivationInvalid(
-            "effective_from needs a time zone",
-            errors=[FieldError("effective_from", "timezone", "add a UTC offset", "需带时区")],
-        )
-    if effective < actor.at:
-        raise ActivationInvalid(
-            "effective_from is in the past; activations cannot be back-dated",
-            errors=[FieldError("effective_from", "past", "in the past", "生效时间早于当前时间")],
-        )
-    row = repository.policy_version(session, key, version) or _register_from_files(
-        session, runtime, key, version, actor
-    )
+    effective = check_effective_from(effective_from, actor.at)
+    row = stored_or_registered(session, runtime, key, version, actor)
     activation = PolicyActivation(
         key=key,
         version=version,
@@ -251,6 +239,31 @@ def activate(
     )
     sync_catalog(session, runtime.catalog, at=actor.at)
     return activation
+
+
+def check_effective_from(effective_from: datetime | None, now: datetime) -> datetime:
+    """The activation time (default: now); refuses a naive or a past time."""
+    effective = effective_from or now
+    if effective.tzinfo is None:
+        raise ActivationInvalid(
+            "effective_from needs a time zone",
+            errors=[FieldError("effective_from", "timezone", "add a UTC offset", "需带时区")],
+        )
+    if effective < now:
+        raise ActivationInvalid(
+            "effective_from is in the past; activations cannot be back-dated",
+            errors=[FieldError("effective_from", "past", "in the past", "生效时间早于当前时间")],
+        )
+    return effective
+
+
+def stored_or_registered(
+    session: Session, runtime: DecisionRuntime, key: str, version: str, actor: Actor
+) -> PolicyVersion:
+    """The stored ``key@version``, registered from the policies directory first if needed."""
+    return repository.policy_version(session, key, version) or _register_from_files(
+        session, runtime, key, version, actor
+    )
 
 
 def _register_from_files(
