@@ -7,25 +7,34 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Column, Table
+from sqlalchemy import inspect
 
 from autolease.cli_support import console, err_console, runtime_scope, transaction
 from autolease.config import get_settings
 from autolease.decision import service
 from autolease.decision.cases import run_cases
+from autolease.decision.diff import diff as rule_diff
+from autolease.decision.diff import rules
 from autolease.decision.engine import PolicyEngine
-from autolease.decision.files import PolicyFile, load_all, policy_root
+from autolease.decision.files import PolicyFile, load_all, load_one, load_path, policy_root
 from autolease.decision.settings import decision_settings
-from autolease.exceptions import AutoleaseError
+from autolease.decision.versions import bump, write_version
+from autolease.exceptions import AutoleaseError, Conflict
 from autolease.runtime import Runtime
 
 policy_app = typer.Typer(
     help="Decision policies: test, list, show, propose, approve.", no_args_is_help=True
 )
 decision_app = typer.Typer(help="Stored decisions: replay.", no_args_is_help=True)
+
+
+class StoreNotReady(Conflict):
+    code = "store_not_ready"
+
 
 DirOption = Annotated[
     Path | None, typer.Option("--dir", help="policies directory (default: settings, else packaged)")
@@ -111,35 +120,77 @@ def list_policies() -> None:
 
 
 @policy_app.command("show")
-def show(key: str, directory: DirOption = None) -> None:
-    """The rules of a policy file: condition, reason code and severity, in order."""
+def show(
+    spec: Annotated[str, typer.Argument(help="KEY (the version in force), KEY@VERSION or a .json")],
+    directory: DirOption = None,
+) -> None:
+    """A policy version's rules (condition, reason code, severity), labelled key@version."""
     with _clear_errors():
-        files = {f.document.key: f for f in load_all(policy_root(_directory(directory)))}
-    if key not in files:
-        err_console.print(f"[red]no policy file {key!r}; known: {', '.join(sorted(files))}[/]")
-        raise typer.Exit(2)
-    document = files[key].document
-    console.print(f"{document.ref}  sha256 {document.content_hash}\n{document.description}")
+        resolved = _resolve(spec, directory)
+    document = resolved.document
+    console.print(f"{document.ref}  sha256 {document.content_hash}  ({resolved.origin})")
+    console.print(document.description)
     table = Table("rule", "condition", "code", "severity")
-    for row in _rule_rows(document.graph()):
-        table.add_row(*row)
+    for rule in rules(document.graph()):
+        table.add_row(rule.id, rule.condition, rule.code, rule.severity)
     console.print(table)
 
 
-def _rule_rows(graph: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    rows = []
-    for node in graph.get("nodes", []):
-        if node.get("type") != "decisionTableNode":
-            continue
-        content = node.get("content", {})
-        inputs = [c["id"] for c in content.get("inputs", [])]
-        by_field = {c.get("field"): c["id"] for c in content.get("outputs", [])}
-        for rule in content.get("rules", []):
-            condition = " and ".join(str(rule.get(i)) for i in inputs if rule.get(i))
-            code = str(rule.get(by_field.get("code", ""), "")).strip('"')
-            severity = str(rule.get(by_field.get("severity", ""), "")).strip('"')
-            rows.append((str(rule.get("_id", "")), condition or "(always)", code, severity))
-    return rows
+def _resolve(spec: str, directory: Path | None) -> service.ResolvedPolicy:
+    """A .json file, a file under ``--dir`` (KEY), or the store (KEY in force, KEY@VERSION)."""
+    if spec.endswith(".json"):
+        policy_file = load_path(Path(spec))
+        return service.ResolvedPolicy(policy_file.document, policy_file.cases_text, spec)
+    if directory is not None and "@" not in spec:
+        policy_file = load_one(policy_root(directory), spec)
+        return service.ResolvedPolicy(
+            policy_file.document, policy_file.cases_text, f"file under {directory}"
+        )
+    with runtime_scope() as runtime, transaction(runtime) as session:
+        if not inspect(session.connection()).has_table("policy_activation"):
+            raise StoreNotReady(
+                "the store has no policy tables; run `autolease migrate` "
+                "(or give --dir or a .json file to read a file)"
+            )
+        decisions = _decisions(runtime, directory)
+        return service.resolve_version(session, decisions, spec, at=runtime.clock.now())
+
+
+@policy_app.command("new-version")
+def new_version(
+    key: str,
+    source: Annotated[str, typer.Option("--from", help="the version to start from")],
+    out: Annotated[Path, typer.Option(help="policies directory to write into")],
+    version: Annotated[str | None, typer.Option(help="the new version (default: bump)")] = None,
+) -> None:
+    """Write KEY@VERSION as an editable JDM file with its cases file, under a new version.
+
+    Edit the graph in the GoRules JDM editor (import, edit, export over the same file),
+    update the cases, run `autolease policy test --dir OUT`, then `policy propose --dir OUT`.
+    """
+    with _clear_errors():
+        resolved = _resolve(f"{key}@{source}", None)
+        written = write_version(resolved, out, version or bump(source))
+    console.print_json(json.dumps(written, ensure_ascii=False))
+
+
+@policy_app.command("diff")
+def diff(
+    before: Annotated[str, typer.Argument(help="KEY, KEY@VERSION or a .json")],
+    after: Annotated[str, typer.Argument(help="KEY, KEY@VERSION or a .json")],
+    directory: DirOption = None,
+) -> None:
+    """Rules added, removed and changed from BEFORE to AFTER, with their conditions."""
+    with _clear_errors():
+        old, new = _resolve(before, directory), _resolve(after, directory)
+    changes = rule_diff(old.document.graph(), new.document.graph())
+    console.print(f"{old.document.ref} → {new.document.ref}: {len(changes)} rule(s) differ")
+    for c in changes:
+        console.print(f"{c.change} {c.id} {c.code}", style="bold", highlight=False)
+        if c.before:
+            console.print(f"  - {c.before}", highlight=False, soft_wrap=True)
+        if c.after:
+            console.print(f"  + {c.after}", highlight=False, soft_wrap=True)
 
 
 EffectiveFrom = Annotated[

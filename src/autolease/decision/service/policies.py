@@ -341,6 +341,42 @@ def _summary(
     )
 
 
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    """A policy version with its cases text and where it came from (for people to read)."""
+
+    document: PolicyDocument
+    cases_text: str | None
+    origin: str
+
+
+def resolve_version(
+    session: Session, runtime: DecisionRuntime, spec: str, *, at: datetime
+) -> ResolvedPolicy:
+    """``key`` (the version in force at `at`) or ``key@version`` (stored, else the file)."""
+    key, _, version = spec.partition("@")
+    origin = ""
+    if not version:
+        sync_catalog(session, runtime.catalog, at=at)
+        active = runtime.catalog.active_activation(key, at)
+        if active is None:
+            policy_file = load_one(policy_root(runtime.settings.policies_dir), key)
+            return ResolvedPolicy(
+                policy_file.document, policy_file.cases_text, "in force: the file (no activation)"
+            )
+        version = active.version
+        origin = f"in force since {active.effective_from.isoformat()}, by {active.activated_by}"
+    row = repository.policy_version(session, key, version)
+    if row is not None:
+        return ResolvedPolicy(_document(row), row.cases, origin or f"stored by {row.created_by}")
+    policy_file = load_one(policy_root(runtime.settings.policies_dir), key)
+    if policy_file.document.version != version:
+        raise PolicyNotFound(f"no stored version {key}@{version}, and the file is another")
+    return ResolvedPolicy(
+        policy_file.document, policy_file.cases_text, f"file {policy_file.source}"
+    )
+
+
 def load_files(settings: DecisionSettings) -> tuple[PolicyFile, ...]:
     """The policy files of the configured directory (packaged by default)."""
     return load_all(policy_root(settings.policies_dir))

@@ -48,7 +48,7 @@ def configured_names(settings: Settings) -> dict[str, str | None]:
 def serving_models(session: Session, settings: Settings) -> ServingModels:
     """The champions of the configured names, each verified and gated."""
     if not inspect(session.connection()).has_table(ModelVersion.__tablename__):
-        log.warning("the store has no model registry yet (run `autolease db upgrade`)")
+        log.warning("the store has no model registry yet (run `autolease migrate`)")
         return ServingModels()
     wanted = {k: n for k, n in configured_names(settings).items() if n is not None}
     found = repository.champions(session, sorted(set(wanted.values())))
