@@ -62,7 +62,7 @@ def model_stages(settings: Settings, serving: ServingModels) -> tuple[Stage, ...
     return (
         build_vehicle_stage(settings.vehicle, root, serving.valuation),
         build_fraud_stage(settings.fraud, root, serving.fraud),
-        build_credit_stage(settings.credit, root, serving.credit),
+        build_credit_stage(settings.credit, root, serving.credit, serving.credit_challenger),
     )
 
 

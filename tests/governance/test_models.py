@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +9,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from autolease.audit.models import AuditEvent
-from autolease.audit.service import Actor
-from autolease.auth.principal import Role
 from autolease.credit import service as credit_service
 from autolease.credit.training import TrainingResult, TrainOptions
 from autolease.governance import repository
@@ -28,53 +24,8 @@ from autolease.origination.models import Decision
 from autolease.runtime import Runtime
 from tests.conftest import START
 from tests.credit.conftest import SMALL_GBM
-from tests.factories import make_body, make_user, setup_tenants, submit
-from tests.governance.conftest import register, write_hmeq
-
-
-@dataclass
-class World:
-    runtime: Runtime
-    root: Path
-
-    def actor(self, username: str) -> Actor:
-        with self.runtime.sessions() as session:
-            return analyst_actor(session, username, key=self.runtime.audit_key, at=START)
-
-    @property
-    def system(self) -> Actor:
-        return Actor(self.runtime.audit_key, "system:test", START)
-
-    def bootstrap(self, ref: str) -> None:
-        with self.runtime.sessions.begin() as session:
-            service.bootstrap_champion(session, self.root, ref, self.system, "test")
-
-    def promote(self, ref: str, *, maker: str = "a1", checker: str = "a2") -> None:
-        proposer, approver = self.actor(maker), self.actor(checker)
-        with self.runtime.sessions.begin() as session:
-            change = service.propose(session, self.root, ref, "champion", proposer)
-        with self.runtime.sessions.begin() as session:
-            service.approve(session, self.root, change.id, approver)
-
-    def stage_of(self, ref: str) -> str:
-        name, version = ref.split("@")
-        with self.runtime.sessions() as session:
-            row = repository.model_version(session, name, version)
-            assert row is not None
-            return row.stage
-
-
-@pytest.fixture
-def world(runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    # The runtime is shared by the session: put its stages back after each test.
-    monkeypatch.setattr(runtime, "stages", runtime.stages)
-    monkeypatch.setattr(runtime, "serving", runtime.serving)
-    monkeypatch.setattr(runtime.settings, "artifacts_dir", tmp_path)
-    with runtime.sessions.begin() as session:
-        for name in ("a1", "a2"):
-            make_user(session, runtime, name, Role.RISK_ANALYST)
-        make_user(session, runtime, "rev", Role.REVIEWER)
-    return World(runtime, tmp_path)
+from tests.factories import make_body, setup_tenants, submit
+from tests.governance.conftest import World, register, write_hmeq
 
 
 def credit_model_of(runtime: Runtime, response: Any) -> str | None:

@@ -257,9 +257,14 @@ def _model(artifact: registry.LoadedArtifact) -> CreditModel:
 
 
 def build_credit_stage(
-    settings: CreditSettings, artifacts_dir: Path, champion: str | None
+    settings: CreditSettings,
+    artifacts_dir: Path,
+    champion: str | None,
+    challenger: str | None = None,
 ) -> CreditStage:
     """The credit stage serving `champion` (``name@version``, recorded in the store).
+
+    A `challenger` scores in shadow beside it (stored, never used to decide).
 
     No champion (or its files missing) gives a stage that refers every application with
     ``CREDIT_MODEL_UNAVAILABLE``; ``enabled = False`` gives a stage that assesses nothing; a
@@ -279,7 +284,8 @@ def build_credit_stage(
         from autolease.credit.scaling import GradeScale
 
         model.grades = GradeScale(tuple(settings.grade_pd_cutoffs))
-    return CreditStage(model, settings.top_reasons)
+    shadow = resolve_model(artifacts_dir, challenger)[0] if challenger else None
+    return CreditStage(model, settings.top_reasons, challenger=shadow)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,10 @@ scores them with the serving `CreditModel`, and writes ``credit_pd``, ``credit_s
 and INFO reasons: ``CREDIT_GRADE_<G>`` and one ``CREDIT_FACTOR_<FEATURE>`` per top adverse
 factor. Approving or declining is the policy's job. Without a model it refers the
 application with ``CREDIT_MODEL_UNAVAILABLE``.
+
+A *challenger* (a model in the challenger stage) scores the same inputs in shadow: its PD,
+score and grade go to ``ctx.features["credit_challenger"]`` (stored with the decision), and
+nothing reads them to decide.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class CreditStage:
     top_reasons: int = 3
     enabled: bool = True
     name: str = STAGE
+    challenger: CreditModel | None = None
 
     def run(self, ctx: DecisionContext) -> str:
         if not self.enabled:
@@ -66,6 +71,8 @@ class CreditStage:
         values = application_features(ctx.facts, ctx.features, ctx.business_date)
         result = self.model.assess(values, top=self.top_reasons)
         _write(ctx, result, self.model.ref)
+        if self.challenger is not None:
+            _shadow(ctx, self.challenger.assess(values, top=0), self.challenger.ref)
         missing = sum(1 for name in self.model.schema.names if values.get(name) is None)
         return f"{self.model.ref}; {missing} of {len(self.model.schema.names)} inputs missing"
 
@@ -86,6 +93,15 @@ def _write(ctx: DecisionContext, result: CreditAssessment, ref: str) -> None:
     )
     for factor in result.factors:
         _add_factor(ctx, factor)
+
+
+def _shadow(ctx: DecisionContext, result: CreditAssessment, ref: str) -> None:
+    ctx.features["credit_challenger"] = {
+        "model": ref,
+        "pd": round(result.pd, 6),
+        "score": round(result.score, 1),
+        "grade": result.grade,
+    }
 
 
 def _add_factor(ctx: DecisionContext, factor: Factor) -> None:

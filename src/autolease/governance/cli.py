@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from autolease.governance.models import ChangeRequest, ModelVersion
 
 app = typer.Typer(
-    help="Model versions and stages: list, propose, approve, reject, rollback.",
+    help="Model versions and stages: list, propose, approve, reject, rollback, shadow-report.",
     no_args_is_help=True,
 )
 By = Annotated[str, typer.Option("--by", help="username of the risk analyst acting")]
@@ -162,6 +162,26 @@ def rollback(name: Annotated[str, typer.Argument(help="model name")], by: By) ->
 
     with store_scope() as scope:
         _emit(_version(service.rollback(scope.session, scope.root, name, scope.analyst(by))))
+
+
+@app.command("shadow-report")
+def shadow_report(
+    name: Annotated[str, typer.Argument(help="model name, e.g. credit_gbm")] = "credit_gbm",
+    limit: Annotated[int, typer.Option(min=1, help="latest decisions to read")] = 10_000,
+) -> None:
+    """Champion against challenger on the same decisions: PDs, rank correlation, swap sets."""
+    from dataclasses import asdict
+
+    from autolease.governance.service.shadow import shadow_report as report
+
+    with store_scope() as scope:
+        pairs = report(scope.session, scope.root, name, limit=limit)
+        _emit(
+            [
+                {"champion": p.champion, "challenger": p.challenger, **asdict(p.report)}
+                for p in pairs
+            ]
+        )
 
 
 def _change_id(session: Session, target: str) -> int:

@@ -30,6 +30,15 @@ def champions(session: Session, names: Sequence[str]) -> dict[str, ModelVersion]
     return {row.name: row for row in rows}
 
 
+def challenger(session: Session, name: str) -> ModelVersion | None:
+    """The challenger of `name` that became one last (it scores in shadow)."""
+    return session.scalars(
+        select(ModelVersion)
+        .where(ModelVersion.name == name, ModelVersion.stage == "challenger")
+        .order_by(ModelVersion.stage_at.desc(), ModelVersion.id.desc())
+    ).first()
+
+
 def change(session: Session, change_id: int) -> ChangeRequest | None:
     return session.get(ChangeRequest, change_id)
 

@@ -1,6 +1,7 @@
 """Which model versions serve: the champions recorded in the store, checked before loading.
 
-Serving never picks ``@latest``. Each configured model name (``credit.model``,
+Serving never picks ``@latest``. The credit stage also loads the newest challenger of its
+name, which scores in shadow. Each configured model name (``credit.model``,
 ``fraud.model``, ``vehicle.valuation_model``) serves its champion; a name with no champion
 (or a store not migrated yet) serves nothing, and its stage refers as it does without a
 model. A champion whose manifest no longer matches the approved sha256, or whose inputs the
@@ -32,9 +33,15 @@ class ServingModels:
     credit: str | None = None
     fraud: str | None = None
     valuation: str | None = None
+    credit_challenger: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"credit": self.credit, "fraud": self.fraud, "valuation": self.valuation}
+        return {
+            "credit": self.credit,
+            "fraud": self.fraud,
+            "valuation": self.valuation,
+            "credit_challenger": self.credit_challenger,
+        }
 
 
 def configured_names(settings: Settings) -> dict[str, str | None]:
@@ -58,6 +65,11 @@ def serving_models(session: Session, settings: Settings) -> ServingModels:
         if row is None:
             log.warning("no champion of %s is recorded; the %s stage refers", name, kind)
         refs[kind] = _checked(settings.artifacts_dir, row, kind) if row else None
+    if refs.get("credit"):
+        shadow = repository.challenger(session, wanted["credit"])
+        refs["credit_challenger"] = (
+            _checked(settings.artifacts_dir, shadow, "credit") if shadow else None
+        )
     return ServingModels(**refs)
 
 
