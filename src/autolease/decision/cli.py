@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 from rich.table import Column, Table
-from sqlalchemy import inspect
 
 from autolease.cli_support import console, err_console, runtime_scope, transaction
 from autolease.config import get_settings
@@ -146,6 +145,8 @@ def _resolve(spec: str, directory: Path | None) -> service.ResolvedPolicy:
         return service.ResolvedPolicy(
             policy_file.document, policy_file.cases_text, f"file under {directory}"
         )
+    from sqlalchemy import inspect
+
     with runtime_scope() as runtime, transaction(runtime) as session:
         if not inspect(session.connection()).has_table("policy_activation"):
             raise StoreNotReady(
