@@ -120,6 +120,11 @@ class TestActivateAndReplay:
         again = runner.invoke(root, ["policy", "approve", ref, "--by", "bo"])
         assert again.exit_code == 2
         assert "no pending change" in again.output
+        proposed = runner.invoke(root, ["policy", "propose", *ref.split("@"), "--by", "bo"])
+        assert proposed.exit_code == 0, proposed.output
+        rejected = runner.invoke(root, ["policy", "reject", ref, "--by", "ana"])
+        assert rejected.exit_code == 0, rejected.output
+        assert json.loads(rejected.output)["status"] == "rejected"
         shown = runner.invoke(root, ["policy", "show", "origination/approve"])
         assert shown.exit_code == 0, shown.output
         assert "origination/approve@2026.11.1" in shown.output

@@ -263,6 +263,24 @@ def approve(
     console.print_json(json.dumps(report))
 
 
+@policy_app.command("reject")
+def reject(
+    target: Annotated[str, typer.Argument(help="change id, or key@version with one pending")],
+    by: By,
+) -> None:
+    """Reject a proposed activation (anyone but its proposer)."""
+    from autolease.governance.service.checks import analyst_actor
+    from autolease.governance.service.models import pending_for
+    from autolease.governance.service.models import reject as reject_change
+
+    with _clear_errors(), runtime_scope() as runtime, transaction(runtime) as session:
+        actor = analyst_actor(session, by, key=runtime.audit_key, at=runtime.clock.now())
+        change_id = int(target) if target.isdigit() else pending_for(session, target, "policy").id
+        change = reject_change(session, change_id, "policy", actor)
+        report = {"change": change.id, "ref": change.ref, "status": change.status}
+    console.print_json(json.dumps(report))
+
+
 @decision_app.command("replay")
 def replay(decision_id: str) -> None:
     """Re-run a stored decision's policies: exit 0 when it matches, 1 with the differences."""
