@@ -9,6 +9,10 @@ factor, in words (`credit.factors`: the applicant's value and why it raises the 
 factor whose value cannot be adverse (a credit file that exists, no late payments) is never
 reported, even when the model gives it points. Approving or declining is the policy's job.
 Without a model it refers the application with ``CREDIT_MODEL_UNAVAILABLE``.
+
+A *challenger* (a model in the challenger stage) scores the same inputs in shadow: its PD,
+score and grade go to ``ctx.features["credit_challenger"]`` (stored with the decision), and
+nothing reads them to decide.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ class CreditStage:
     top_reasons: int = 3
     enabled: bool = True
     name: str = STAGE
+    challenger: CreditModel | None = None
 
     def run(self, ctx: DecisionContext) -> str:
         if not self.enabled:
@@ -72,6 +77,8 @@ class CreditStage:
         everything = len(self.model.schema.names) if self.top_reasons > 0 else 0
         result = self.model.assess(values, top=everything)
         _write(ctx, result, self.model.ref, _adverse(result.factors, values, self.top_reasons))
+        if self.challenger is not None:
+            _shadow(ctx, self.challenger.assess(values, top=0), self.challenger.ref)
         missing = sum(1 for name in self.model.schema.names if values.get(name) is None)
         return f"{self.model.ref}; {missing} of {len(self.model.schema.names)} inputs missing"
 
@@ -110,6 +117,15 @@ def _write(ctx: DecisionContext, result: CreditAssessment, ref: str, factors: De
     )
     for factor, text in factors:
         _add_factor(ctx, factor, text)
+
+
+def _shadow(ctx: DecisionContext, result: CreditAssessment, ref: str) -> None:
+    ctx.features["credit_challenger"] = {
+        "model": ref,
+        "pd": round(result.pd, 6),
+        "score": round(result.score, 1),
+        "grade": result.grade,
+    }
 
 
 def _add_factor(ctx: DecisionContext, factor: Factor, text: FactorText) -> None:

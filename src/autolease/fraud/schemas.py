@@ -9,7 +9,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from autolease.fraud.device import NAME_LIMIT, NUMBER_LIMIT, TEXT_LIMIT, out_of_bounds
-
 from autolease.kit.ids import id_pattern
 
 

@@ -74,7 +74,7 @@ def decode_vin(
 def appraise(body: AppraisalIn, runtime: RuntimeDep, _: PrincipalDep) -> AppraisalOut:
     settings = vehicle_settings(runtime)
     valuer = service.cached_valuer(
-        runtime.settings.artifacts_dir, settings.valuation_model, num_threads=settings.num_threads
+        runtime.settings.artifacts_dir, runtime.serving.valuation, num_threads=settings.num_threads
     )
     result = service.appraise(
         service.AppraisalRequest(**body.model_dump()),
