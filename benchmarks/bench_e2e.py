@@ -85,6 +85,8 @@ def prepare_store(
 ) -> tuple[dict[str, str], list[SynthPayload], dict[str, Any]]:
     """Migrate, seed SPs and history, issue keys; the latest `submit` payloads."""
     store.upgrade(runtime.engine)
+    demo_book.ensure_champions(runtime, system_actor(runtime, "system:bench"))
+    runtime.reload_models()
     tables = demo_book.read_book(demo_book.DemoWorld(store_book, store_book))
     began = time.perf_counter()
     demo_book.seed_book_sps(runtime, tables, system_actor(runtime, "system:bench"))

@@ -57,7 +57,15 @@ class TestDemo:
         with engine.connect() as conn:
             rows = conn.execute(text("select model_versions, features from decision")).all()
             history = conn.execute(text("select count(*) from application_link")).scalar_one()
+            champions = conn.execute(
+                text("select name, stage_by from model_version where stage = 'champion'")
+            ).all()
         engine.dispose()
+        assert sorted(champions) == [
+            ("credit_gbm", "system:demo"),
+            ("fraud_gbm", "system:demo"),
+            ("valuation", "system:demo"),
+        ]
         assert 30 <= len(rows) <= 40
         assert history > 1400 * 5
         for versions, features in rows:

@@ -11,6 +11,7 @@ from autolease.fraud.router import router as fraud_router
 from autolease.identity.biometrics.router import router as biometrics_router
 from autolease.origination.router import router as origination_router
 from autolease.product.router import router as product_router
+from autolease.reasons.router import router as reasons_router
 from autolease.vehicle.router import router as vehicle_router
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -23,5 +24,14 @@ ROUTERS: tuple[APIRouter, ...] = (
     product_router,
     vehicle_router,
     biometrics_router,
+    reasons_router,
     audit_router,
 )
+
+
+def carries_samples(method: str, path: str) -> bool:
+    """Whether biometric samples travel in this route's body (it gets the larger limit)."""
+    return path.startswith(biometrics_router.prefix + "/") or (method, path) == (
+        "POST",
+        origination_router.prefix,
+    )

@@ -14,9 +14,10 @@ from fastapi import FastAPI
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from autolease import __version__, errors
-from autolease.api import ROUTERS
-from autolease.config import Settings, get_settings
+from autolease import __version__, errors, openapi
+from autolease.api import ROUTERS, carries_samples
+from autolease.config import ApiSettings, Settings, get_settings
+from autolease.request_guard import RequestGuard, RouteTable
 from autolease.runtime import Runtime, build_runtime
 
 access_log = logging.getLogger("autolease.access")
@@ -40,8 +41,19 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__, "database": the_runtime.engine.dialect.name}
 
+    app.add_middleware(RequestGuard, table=route_table(app, the_runtime.settings.api))
     app.add_middleware(AccessLog)
+    openapi.install(app)
     return app
+
+
+def route_table(app: FastAPI, settings: ApiSettings) -> RouteTable:
+    def limit_of(method: str, path: str) -> int:
+        if carries_samples(method, path):
+            return settings.max_sample_body_bytes
+        return settings.max_body_bytes
+
+    return RouteTable.of(app.routes, limit_of)
 
 
 @asynccontextmanager

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 import typer
-import uvicorn
 
-from autolease import store
+from autolease import serving, store
 from autolease.audit.cli import app as audit_app
 from autolease.auth.cli import app as user_app
 from autolease.backtest.cli import backtest
@@ -19,6 +18,7 @@ from autolease.dealer.cli import app as sp_app
 from autolease.decision.cli import decision_app, policy_app
 from autolease.demo.cli import demo
 from autolease.fraud.cli import app as fraud_app
+from autolease.governance.cli import app as model_app
 from autolease.identity.biometrics.cli import identity_app
 from autolease.portfolio.cli import app as portfolio_app
 from autolease.product.cli import app as product_app
@@ -41,6 +41,7 @@ app.add_typer(product_app, name="product")
 app.add_typer(policy_app, name="policy")
 app.add_typer(decision_app, name="decision")
 app.add_typer(fraud_app, name="fraud")
+app.add_typer(model_app, name="model")
 app.add_typer(identity_app, name="identity")
 app.add_typer(book_app, name="book")
 app.add_typer(portfolio_app, name="portfolio")
@@ -85,7 +86,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     runtime = build_runtime(demo_settings(get_settings()))
     try:
         store.upgrade(runtime.engine)
-        uvicorn.run(create_app(runtime=runtime), host=host, port=port, log_level="info")
+        serving.serve(create_app(runtime=runtime), host=host, port=port)
     finally:
         runtime.close()
 

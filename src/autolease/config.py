@@ -47,6 +47,16 @@ class DatabaseSettings(BaseModel):
         return f"sqlite:///{self.sqlite_path}"
 
 
+class LoginThrottleSettings(BaseModel):
+    """Failed logins allowed per username and per client IP within `window_seconds`; the
+    failure that reaches a maximum locks that username or IP out for `lockout_seconds`."""
+
+    max_failures_per_user: int = Field(default=5, ge=1)
+    max_failures_per_ip: int = Field(default=20, ge=1)
+    window_seconds: int = Field(default=900, ge=1)
+    lockout_seconds: int = Field(default=900, ge=1)
+
+
 class SecuritySettings(BaseModel):
     """Keys for personal data at rest.
 
@@ -60,6 +70,7 @@ class SecuritySettings(BaseModel):
     blind_index_key: SecretStr | None = None
     keyfile: Path = DEFAULT_DATA_DIR / "keys.json"
     token_ttl_minutes: int = 8 * 60
+    login_throttle: LoginThrottleSettings = Field(default_factory=LoginThrottleSettings)
 
     def resolved(self) -> ResolvedKeys:
         if not self.data_keys and self.blind_index_key is None:
@@ -73,9 +84,18 @@ class SecuritySettings(BaseModel):
         return ResolvedKeys(keys, active, _b64(self.blind_index_key.get_secret_value()))
 
 
+KIB = 1024
+
+
 class ApiSettings(BaseModel):
+    """The HTTP server. Body limits (bytes) are enforced by `request_guard` before parsing:
+    `max_body_bytes` for every route, `max_sample_body_bytes` where biometric samples travel
+    (`api.carries_samples`)."""
+
     host: str = "127.0.0.1"
     port: int = 8000
+    max_body_bytes: int = Field(64 * KIB, ge=KIB)
+    max_sample_body_bytes: int = Field(32 * KIB * KIB, ge=KIB)
     # gc.freeze() at start-up (see `app.freeze_startup_heap`); off where many short-lived
     # apps share one process, as in the tests.
     freeze_startup_heap: bool = True

@@ -51,6 +51,8 @@ ZH_BY_TYPE = {
     "list_type": "应为数组",
     "bool_parsing": "应为布尔值",
     "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_type": "应为布尔值",
 }
 
 
@@ -69,7 +71,7 @@ def field_errors(errors: Sequence[Any]) -> list[FieldError]:
 
 async def _autolease_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AutoleaseError)
-    return JSONResponse(exc.to_body(), status_code=exc.status_code)
+    return JSONResponse(exc.to_body(), status_code=exc.status_code, headers=exc.headers or None)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

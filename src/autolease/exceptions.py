@@ -6,6 +6,8 @@
     │   └── IdempotencyConflict (409)
     ├── Unauthenticated (401)
     ├── Forbidden (403)
+    ├── ContentTooLarge (413)     # a body over the route's limit (the request guard)
+    ├── TooManyRequests (429)     # carries a Retry-After header
     ├── BusinessRuleViolation (422)
     └── InputInvalid (422)        # raised for request validation; carries field errors
 
@@ -40,6 +42,7 @@ class AutoleaseError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.headers: dict[str, str] = {}
 
     def to_body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -74,6 +77,20 @@ class Unauthenticated(AutoleaseError):
 class Forbidden(AutoleaseError):
     status_code = 403
     code = "forbidden"
+
+
+class ContentTooLarge(AutoleaseError):
+    status_code = 413
+    code = "content_too_large"
+
+
+class TooManyRequests(AutoleaseError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.headers["Retry-After"] = str(retry_after_s)
 
 
 class BusinessRuleViolation(AutoleaseError):

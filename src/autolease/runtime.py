@@ -14,6 +14,7 @@ from autolease.credit.service import build_credit_stage
 from autolease.db import create_engine_for, session_factory
 from autolease.decision.service import DecisionRuntime
 from autolease.fraud.service.scoring import build_fraud_prefetchers, build_fraud_stage
+from autolease.governance.service.serving import ServingModels, serving_models
 from autolease.identity.biometrics.service import BiometricPrefetcher, InstalledEngines
 from autolease.identity.providers.service import build_checks_stage, build_identity_prefetcher
 from autolease.kit.clock import Clock, SystemClock
@@ -38,9 +39,34 @@ class Runtime:
     stages: tuple[Stage, ...] = field(default_factory=tuple)
     prefetchers: tuple[Prefetcher, ...] = field(default_factory=tuple)
     decisions: DecisionRuntime | None = None
+    serving: ServingModels = field(default_factory=ServingModels)
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def reload_models(self) -> ServingModels:
+        """Re-read the champions from the store and swap the model stages (after a change).
+
+        A serving process reads the champions once, at start; a promotion or a rollback
+        takes effect when the process restarts or calls this.
+        """
+        with self.sessions() as session:
+            self.serving = serving_models(session, self.settings)
+        fresh = {stage.name: stage for stage in model_stages(self.settings, self.serving)}
+        self.stages = tuple(fresh.get(stage.name, stage) for stage in self.stages)
+        return self.serving
+
+
+def model_stages(
+    settings: Settings, serving: ServingModels, clock: Clock | None = None
+) -> tuple[Stage, ...]:
+    """The vehicle, fraud and credit stages serving the given champions."""
+    root = settings.artifacts_dir
+    return (
+        build_vehicle_stage(settings.vehicle, root, serving.valuation, clock),
+        build_fraud_stage(settings.fraud, root, serving.fraud),
+        build_credit_stage(settings.credit, root, serving.credit, serving.credit_challenger),
+    )
 
 
 def build_runtime(
@@ -49,22 +75,26 @@ def build_runtime(
     keys = settings.security.resolved()
     cipher = FieldCipher(keys.data_keys, keys.active_key_id, keys.blind_key)
     engine = create_engine_for(settings.db)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        serving = serving_models(session, settings)
     the_clock = clock or SystemClock()
     decisions = DecisionRuntime.build(settings.decision)
     offers_stage, catalogue_refresher = offers_wiring()
     identity_checks = build_identity_prefetcher(settings.identity_providers, the_clock)
+    vehicle, fraud, credit = model_stages(settings, serving, the_clock)
     stages = default_stages(
         checks=build_checks_stage(settings.identity_providers) if identity_checks else None,
-        vehicle=build_vehicle_stage(settings.vehicle, settings.artifacts_dir, the_clock),
-        fraud=build_fraud_stage(settings.fraud, settings.artifacts_dir),
-        credit=build_credit_stage(settings.credit, settings.artifacts_dir),
+        vehicle=vehicle,
+        fraud=fraud,
+        credit=credit,
         policy=decisions.stage,
         offers=offers_stage,
     )
     return Runtime(
         settings=settings,
         engine=engine,
-        sessions=session_factory(engine),
+        sessions=sessions,
         cipher=cipher,
         clock=the_clock,
         ids=IdFactory(the_clock, rng),
@@ -78,4 +108,5 @@ def build_runtime(
             *build_fraud_prefetchers(settings.fraud),
         ),
         decisions=decisions,
+        serving=serving,
     )

@@ -83,3 +83,28 @@ class TestEveryColumn:
         assert body["vehicle"]["vin"] in text  # the dump does see application data
         for secret in (body["applicant"]["id_number"], body["applicant"]["phone"]):
             assert secret not in text
+
+    def test_a_corporate_name_is_encrypted_and_only_shown_masked(
+        self, client: TestClient, runtime: Runtime
+    ) -> None:
+        a, _ = setup_tenants(runtime)
+        body = make_body(55, "corporate")
+        name = body["applicant"]["name"] = "上海欧阳测试商贸有限公司"
+        created = submit(client, a, body, key="corp-1")
+        assert created.status_code == 201, created.text
+        shown = [
+            created.json()["applicant"]["name"],
+            client.get(f"/v1/applications/{created.json()['id']}", headers=a.headers).json()[
+                "applicant"
+            ]["name"],
+            client.get("/v1/applications", headers=a.headers).json()["items"][0]["applicant_name"],
+        ]
+        assert shown == ["上海" + "*" * 8 + "公司"] * 3
+        dump = []
+        with runtime.engine.connect() as conn:
+            for table in Base.metadata.sorted_tables:
+                dump.extend(str(row) for row in conn.execute(select(table)))
+        assert "欧阳测试" not in "\n".join(dump)
+        with runtime.sessions() as session:
+            row = session.scalars(select(Applicant).where(Applicant.kind == "corporate")).one()
+        assert runtime.cipher.decrypt(row.name_enc, context="applicant.name") == name

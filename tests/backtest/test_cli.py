@@ -36,7 +36,21 @@ class TestBacktestCommand:
                 "--data", str(book_dir), "--limit", "50"]  # fmt: skip
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
-        assert "local/approve@file" in result.output
+        assert "origination/approve@2026.12.1" in result.output
+        assert "@file" not in result.output
+
+    def test_a_policy_json_file_needs_its_cases_beside_it(
+        self, book_dir: Path, tmp_path: Path
+    ) -> None:
+        from autolease.decision.files import packaged_root
+
+        lone = tmp_path / "approve.json"
+        lone.write_bytes((Path(str(packaged_root())) / "origination" / "approve.json").read_bytes())
+        args = ["--policy", str(lone), "--against", "origination/approve",
+                "--data", str(book_dir), "--limit", "50"]  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert "case file" in result.output
 
     def test_bad_options_exit_2_with_a_message(self, book_dir: Path, tmp_path: Path) -> None:
         cases = [

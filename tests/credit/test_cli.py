@@ -57,7 +57,7 @@ class TestTrainEvaluateReportScore:
             str(tmp_path),
         )
         assert code == 0
-        assert trained["ref"] == "credit_scorecard@0001"
+        assert trained["ref"] == "external/credit_scorecard@0001"
         assert trained["target"] == "col_4"
         assert trained["bad_value"] == "2"
         model_dir = str(trained["path"])
@@ -140,6 +140,6 @@ class TestShow:
         code, shown, _ = invoke("show", str(trained["path"]))
         assert code == 0
         assert shown["kind"] == "blend"
-        assert shown["name"] == "credit_blend"
+        assert shown["name"] == "external/credit_blend"
         assert "booster.txt" in shown["files"]  # type: ignore[operator]
         assert [r["variable"] for r in shown["binning"]] == [r["variable"] for r in binning]  # type: ignore[union-attr]

@@ -93,29 +93,37 @@ class TestLoad:
 
 
 class TestBuildCreditStage:
-    def test_latest_model_serves(
+    def test_the_champion_serves_not_the_latest(
         self, tmp_path: Path, toy_models: dict[str, TrainingResult]
     ) -> None:
         register(tmp_path, toy_models["gbm"])
         register(tmp_path, toy_models["gbm"])
-        stage = service.build_credit_stage(CreditSettings(top_reasons=1), tmp_path)
+        stage = service.build_credit_stage(
+            CreditSettings(top_reasons=1), tmp_path, "credit_gbm@0001"
+        )
         assert stage.model is not None
-        assert stage.model.ref == "credit_gbm@0002"
+        assert stage.model.ref == "credit_gbm@0001"
         assert stage.top_reasons == 1
 
     def test_grade_override(self, tmp_path: Path, toy_models: dict[str, TrainingResult]) -> None:
         register(tmp_path, toy_models["gbm"])
         settings = CreditSettings(grade_pd_cutoffs=(0.1, 0.2, 0.3, 0.4))
-        stage = service.build_credit_stage(settings, tmp_path)
+        stage = service.build_credit_stage(settings, tmp_path, "credit_gbm@0001")
         assert isinstance(stage.model, CreditModel)
         assert stage.model.grades.pd_cutoffs == (0.1, 0.2, 0.3, 0.4)
 
-    def test_missing_model_gives_a_referring_stage(self, tmp_path: Path) -> None:
-        assert service.build_credit_stage(CreditSettings(), tmp_path).model is None
+    def test_no_champion_gives_a_referring_stage(
+        self, tmp_path: Path, toy_models: dict[str, TrainingResult]
+    ) -> None:
+        register(tmp_path, toy_models["gbm"])
+        assert service.build_credit_stage(CreditSettings(), tmp_path, None).model is None
+        assert service.build_credit_stage(CreditSettings(), tmp_path, "credit_gbm@9").model is None
 
     def test_disabled(self, tmp_path: Path, toy_models: dict[str, TrainingResult]) -> None:
         register(tmp_path, toy_models["gbm"])
-        stage = service.build_credit_stage(CreditSettings(enabled=False), tmp_path)
+        stage = service.build_credit_stage(
+            CreditSettings(enabled=False), tmp_path, "credit_gbm@0001"
+        )
         assert stage.model is None
         assert stage.enabled is False
 
@@ -125,7 +133,7 @@ class TestBuildCreditStage:
         reg = register(tmp_path, toy_models["gbm"])
         (reg.path / "booster.txt").write_text("tree\n")
         with pytest.raises(CreditModelInvalid):
-            service.build_credit_stage(CreditSettings(), tmp_path)
+            service.build_credit_stage(CreditSettings(), tmp_path, "credit_gbm@0001")
 
 
 class TestTrainCsv:
@@ -142,7 +150,8 @@ class TestTrainCsv:
             version=None,
             created_at=AT,
         )
-        assert reg.ref == "credit_gbm@0001"
+        assert reg.ref == "external/credit_gbm@0001"
+        assert reg.path == tmp_path / "artifacts" / "external" / "credit_gbm" / "0001"
         assert prepared.bad_label == "bad"
         assert prepared.target == "status"
         assert reg.manifest.params["target"] == "status"
@@ -175,7 +184,7 @@ class TestTrainBook:
         assert reg.manifest.training_window["from"] <= reg.manifest.training_window["to"]
         assert reg.manifest.features[0].name == "applicant_age"
         assert "as of" in reg.manifest.features[0].description
-        stage = service.build_credit_stage(CreditSettings(), tmp_path / "artifacts")
+        stage = service.build_credit_stage(CreditSettings(), tmp_path / "artifacts", reg.ref)
         assert stage.model is not None
         assert stage.model.labels["payment_to_income"].zh == "月供收入比"
 

@@ -11,14 +11,14 @@ from autolease.credit.settings import CreditSettings
 class TestCreditSettings:
     def test_defaults(self) -> None:
         settings = CreditSettings()
-        assert settings.model == "credit_gbm@latest"
+        assert settings.model == "credit_gbm"
         assert settings.enabled
         assert settings.top_reasons == 3
         assert settings.grade_pd_cutoffs is None
 
-    @pytest.mark.parametrize("ref", ["credit_gbm", "@1", "x@"])
-    def test_model_ref_needs_a_version(self, ref: str) -> None:
-        with pytest.raises(ValidationError, match="name@version"):
+    @pytest.mark.parametrize("ref", ["credit_gbm@latest", "@1", "x@", ""])
+    def test_model_names_a_model_whose_champion_serves(self, ref: str) -> None:
+        with pytest.raises(ValidationError, match="champion"):
             CreditSettings(model=ref)
 
     def test_cutoffs_must_increase(self) -> None:

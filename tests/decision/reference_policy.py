@@ -123,13 +123,17 @@ RULES: tuple[Rule, ...] = (
     _missing("sp_grade"),
     ("SP_GRADE_D", REFER, _is("sp_grade", "D")),
     ("STAGE_DECLINE", DECLINE, _is("upstream_worst", "decline")),
-    ("STAGE_REFER", REFER, _is("upstream_worst", "refer")),
 )
+"""Rules in order; after them, when the worst earlier reason is a refer, each of the earlier
+stages' refer codes (``upstream_refer_codes``) is named as a refer of its own."""
 
 
 def decide(x: Mapping[str, Any]) -> tuple[str, list[tuple[str, str]]]:
     """Outcome and the (code, severity) of every rule that fires, in rule order."""
     hits = [(code, severity) for code, severity, test in RULES if test(x)]
-    severities = {severity for _, severity in hits}
+    stage_refer = x.get("upstream_worst") == REFER
+    if stage_refer:
+        hits += [(code, REFER) for code in x.get("upstream_refer_codes", [])]
+    severities = {severity for _, severity in hits} | ({REFER} if stage_refer else set())
     outcome = "decline" if DECLINE in severities else "refer" if REFER in severities else "approve"
     return outcome, hits

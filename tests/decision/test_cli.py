@@ -71,10 +71,17 @@ class TestPolicyTest:
 
 
 class TestShowAndList:
-    def test_show_prints_the_rules(self, env: Path) -> None:
-        result = runner.invoke(root, ["policy", "show", "origination/approve"])
+    def test_show_prints_the_rules_of_a_file_under_dir(self, env: Path) -> None:
+        directory = str(packaged_root())
+        result = runner.invoke(root, ["policy", "show", "origination/approve", "--dir", directory])
         assert result.exit_code == 0, result.output
         assert "APPLICANT_AGE_BELOW_MIN" in result.output
+        assert "origination/approve@2026.12.1" in result.output
+
+    def test_show_without_a_store_says_so(self, env: Path) -> None:
+        result = runner.invoke(root, ["policy", "show", "origination/approve"])
+        assert result.exit_code == 2
+        assert "autolease migrate" in " ".join(result.output.split())
 
     def test_list_reads_the_store(self, env: Path) -> None:
         migrated(env)
@@ -84,14 +91,14 @@ class TestShowAndList:
 
 
 class TestActivateAndReplay:
-    def test_activation_needs_an_active_risk_analyst(self, env: Path) -> None:
+    def test_proposing_needs_an_active_risk_analyst(self, env: Path) -> None:
         migrated(env)
-        args = ["policy", "activate", "origination/approve", "2026.12.1", "--analyst", "ghost"]
+        args = ["policy", "propose", "origination/approve", "2026.12.1", "--by", "ghost"]
         result = runner.invoke(root, args)
         assert result.exit_code == 2
         assert "not an active risk analyst" in result.output
 
-    def test_an_analyst_activates(self, env: Path) -> None:
+    def test_one_analyst_proposes_another_approves(self, env: Path) -> None:
         migrated(env)
         from autolease.auth.principal import Role
         from autolease.cli_support import runtime_scope, transaction
@@ -99,13 +106,83 @@ class TestActivateAndReplay:
 
         with runtime_scope() as runtime, transaction(runtime) as session:
             make_user(session, runtime, "ana", Role.RISK_ANALYST)
-        args = ["policy", "activate", "origination/approve", "2026.12.1", "--analyst", "ana"]
-        result = runner.invoke(root, args)
-        assert result.exit_code == 0, result.output
-        assert json.loads(result.output)["activated_by"] == "user:ana"
+            make_user(session, runtime, "bo", Role.RISK_ANALYST)
+        ref = "origination/approve@2026.12.1"
+        proposed = runner.invoke(root, ["policy", "propose", *ref.split("@"), "--by", "ana"])
+        assert proposed.exit_code == 0, proposed.output
+        assert json.loads(proposed.output)["status"] == "pending"
+        own = runner.invoke(root, ["policy", "approve", ref, "--by", "ana"])
+        assert own.exit_code == 2
+        assert "SelfApprovalRefused" in own.output
+        approved = runner.invoke(root, ["policy", "approve", ref, "--by", "bo"])
+        assert approved.exit_code == 0, approved.output
+        assert json.loads(approved.output)["activated_by"] == "user:bo"
+        again = runner.invoke(root, ["policy", "approve", ref, "--by", "bo"])
+        assert again.exit_code == 2
+        assert "no pending change" in again.output
+        proposed = runner.invoke(root, ["policy", "propose", *ref.split("@"), "--by", "bo"])
+        assert proposed.exit_code == 0, proposed.output
+        rejected = runner.invoke(root, ["policy", "reject", ref, "--by", "ana"])
+        assert rejected.exit_code == 0, rejected.output
+        assert json.loads(rejected.output)["status"] == "rejected"
+        shown = runner.invoke(root, ["policy", "show", "origination/approve"])
+        assert shown.exit_code == 0, shown.output
+        assert "origination/approve@2026.12.1" in shown.output
+        assert "by user:bo" in " ".join(shown.output.split())
 
     def test_replaying_an_unknown_decision_exits_2(self, env: Path) -> None:
         migrated(env)
         result = runner.invoke(root, ["decision", "replay", "dec_nope"])
         assert result.exit_code == 2
         assert "DecisionNotFound" in result.output
+
+
+class TestAuthoring:
+    def test_show_names_the_version_in_force(self, env: Path) -> None:
+        migrated(env)
+        result = runner.invoke(root, ["policy", "show", "origination/approve"])
+        assert result.exit_code == 0, result.output
+        text = " ".join(result.output.split())
+        assert "origination/approve@2026.12.1" in text
+        assert "in force: the file (no activation)" in text
+        assert "APPLICANT_AGE_BELOW_MIN" in text
+
+    def test_new_version_then_diff_lists_rules_with_thresholds(self, env: Path) -> None:
+        migrated(env)
+        work = env / "work"
+        args = ["policy", "new-version", "origination/approve", "--from", "2026.12.1"]
+        written = runner.invoke(root, [*args, "--out", str(work)])
+        assert written.exit_code == 0, written.output
+        assert json.loads(written.output)["ref"] == "origination/approve@2026.12.2"
+        graph_path = work / "origination" / "approve.json"
+        cases = (work / "origination" / "approve.cases.toml").read_text(encoding="utf-8")
+        assert 'version = "2026.12.2"' in cases
+        graph = json.loads(graph_path.read_text(encoding="utf-8"))
+        table = next(n for n in graph["nodes"] if n["type"] == "decisionTableNode")
+        rules = table["content"]["rules"]
+        by_id = {r["_id"]: r for r in rules}
+        by_id["r03"]["condition"] = "applicant_age != null and applicant_age < 20"
+        table["content"]["rules"] = [r for r in rules if r["_id"] != "r01"]
+        table["content"]["rules"].append(dict(by_id["r02"], _id="r99", code='"NEW_RULE"'))
+        graph_path.write_text(json.dumps(graph), encoding="utf-8")
+        shown = runner.invoke(root, ["policy", "show", str(graph_path)])
+        assert "origination/approve@2026.12.2" in shown.output
+        result = runner.invoke(
+            root, ["policy", "diff", "origination/approve@2026.12.1", str(graph_path)]
+        )
+        assert result.exit_code == 0, result.output
+        text = " ".join(result.output.split())
+        assert "origination/approve@2026.12.1 → origination/approve@2026.12.2" in text
+        assert "3 rule(s) differ" in text
+        for expected in ("removed r01", "added r99 NEW_RULE", "changed r03"):
+            assert expected in text
+        assert "applicant_age < 20" in text
+        again = runner.invoke(root, [*args, "--out", str(work)])
+        assert again.exit_code == 2
+        assert "exists" in again.output
+
+    def test_an_unknown_version_exits_2(self, env: Path) -> None:
+        migrated(env)
+        result = runner.invoke(root, ["policy", "show", "origination/approve@9.9"])
+        assert result.exit_code == 2
+        assert "no stored version origination/approve@9.9" in " ".join(result.output.split())

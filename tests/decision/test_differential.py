@@ -53,6 +53,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "institutions_applied_30d": (0, 10),
     "open_credit_institutions": (0, 10),
 }
+STAGE_REFERS = ["VALUATION_UNAVAILABLE", "AMOUNT_ABOVE_PRICE", "FACE_MISMATCH"]
 INTEGERS = {s.name for s in FIELDS if s.kind == "int"}
 
 
@@ -89,6 +90,7 @@ CLEAN: dict[str, Any] = {
     "court_enforced": False,
     "upstream_worst": "info",
     "upstream_codes": [],
+    "upstream_refer_codes": [],
 }
 
 
@@ -102,6 +104,7 @@ def random_input(rng: random.Random) -> dict[str, Any]:
     x = {spec.name: _value(rng, spec.name, spec.kind) for spec in FIELDS}
     x["upstream_worst"] = rng.choice(CHOICES["upstream_worst"])
     x["upstream_codes"] = rng.sample(["VIN_CHECK_FAILED", "AMOUNT_ABOVE_PRICE"], rng.randint(0, 2))
+    x["upstream_refer_codes"] = rng.sample(STAGE_REFERS, rng.randint(0, 2))
     return x
 
 
@@ -148,7 +151,7 @@ class TestDefaultPolicyMatchesItsStatement:
     ) -> None:
         outcomes = {reference_policy.decide(x)[0] for x in inputs}
         fired = {code for x in inputs for code, _ in reference_policy.decide(x)[1]}
-        codes = {code for code, _, _ in reference_policy.RULES}
+        codes = {code for code, _, _ in reference_policy.RULES} | set(STAGE_REFERS)
         assert outcomes == {"approve", "refer", "decline"}
         assert fired == codes
 

@@ -54,6 +54,18 @@ class TestBuildPolicyInput:
         worst = build_policy_input(make_facts(), {}, [*reasons, reason("C", Severity.DECLINE)])
         assert worst.values["upstream_worst"] == "decline"
 
+    def test_upstream_refer_codes_are_the_refers_once_each_in_order(self) -> None:
+        reasons = [
+            reason("X", Severity.REFER),
+            reason("I", Severity.INFO),
+            reason("D", Severity.DECLINE),
+            reason("Y", Severity.REFER),
+            reason("X", Severity.REFER),
+        ]
+        built = build_policy_input(make_facts(), {}, reasons)
+        assert built.values["upstream_refer_codes"] == ["X", "Y"]
+        assert build_policy_input(make_facts(), {}, []).values["upstream_refer_codes"] == []
+
     def test_history_flags_come_from_the_vehicle_stage_reasons(self) -> None:
         built = build_policy_input(make_facts(), {}, [reason("FLOOD_DAMAGE", Severity.DECLINE)])
         assert built.values["history_flood"] is True

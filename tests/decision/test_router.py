@@ -57,31 +57,77 @@ class TestListPolicies:
 
 
 class TestActivate:
-    def test_a_risk_analyst_activates_and_the_listing_shows_it(
+    def test_one_analyst_proposes_another_approves_and_the_listing_shows_it(
+        self, runtime: Runtime, http: TestClient
+    ) -> None:
+        people(runtime, Role.RISK_ANALYST)
+        with runtime.sessions.begin() as session:
+            make_user(session, runtime, "checker", Role.RISK_ANALYST)
+        maker, checker = login(http, "risk_analyst"), login(http, "checker")
+        base = f"/v1/policies/{KEY}/versions/{VERSION}"
+        proposed = http.post(f"{base}/proposals", json={"note": "go"}, headers=maker)
+        assert proposed.status_code == 201, proposed.text
+        assert (proposed.json()["status"], proposed.json()["proposed_by"]) == (
+            "pending",
+            "user:risk_analyst",
+        )
+        listed = {p["key"]: p for p in http.get("/v1/policies", headers=maker).json()}
+        assert listed[KEY]["active_source"] == "file"
+        response = http.post(f"{base}/activate", headers=checker)
+        assert response.status_code == 201, response.text
+        assert response.json()["activated_by"] == "user:checker"
+        listed = {p["key"]: p for p in http.get("/v1/policies", headers=maker).json()}
+        assert listed[KEY]["active_source"] == "activation"
+        assert [v["version"] for v in listed[KEY]["versions"]] == [VERSION]
+
+    def test_the_proposer_may_not_approve(self, runtime: Runtime, http: TestClient) -> None:
+        people(runtime, Role.RISK_ANALYST)
+        headers = login(http, "risk_analyst")
+        base = f"/v1/policies/{KEY}/versions/{VERSION}"
+        assert http.post(f"{base}/proposals", json={}, headers=headers).status_code == 201
+        response = http.post(f"{base}/activate", headers=headers)
+        assert response.status_code == 403
+        assert response.json()["code"] == "self_approval_refused"
+        assert response.json()["errors"][0]["message_zh"] == "提议人不能审批自己的变更"
+
+    def test_activation_needs_a_proposal(self, runtime: Runtime, http: TestClient) -> None:
+        people(runtime, Role.RISK_ANALYST)
+        path = f"/v1/policies/{KEY}/versions/{VERSION}/activate"
+        response = http.post(path, headers=login(http, "risk_analyst"))
+        assert response.status_code == 404
+        assert response.json()["code"] == "change_not_found"
+
+    def test_a_reviewer_may_not_propose_or_activate(
+        self, runtime: Runtime, http: TestClient
+    ) -> None:
+        tenant = people(runtime, Role.REVIEWER)
+        base = f"/v1/policies/{KEY}/versions/{VERSION}"
+        headers = login(http, "reviewer")
+        assert http.post(f"{base}/proposals", json={}, headers=headers).status_code == 403
+        assert http.post(f"{base}/activate", headers=headers).status_code == 403
+        assert http.post(f"{base}/proposals", json={}, headers=tenant.headers).status_code == 403
+        assert http.post(f"{base}/proposals", json={}).status_code == 401
+
+    def test_an_unknown_version_is_404(self, runtime: Runtime, http: TestClient) -> None:
+        people(runtime, Role.RISK_ANALYST)
+        path = f"/v1/policies/{KEY}/versions/0.0.0/proposals"
+        response = http.post(path, json={}, headers=login(http, "risk_analyst"))
+        assert response.status_code == 404
+        assert response.json()["code"] == "policy_not_found"
+
+    def test_a_back_dated_or_malformed_proposal_is_422(
         self, runtime: Runtime, http: TestClient
     ) -> None:
         people(runtime, Role.RISK_ANALYST)
         headers = login(http, "risk_analyst")
-        path = f"/v1/policies/{KEY}/versions/{VERSION}/activate"
-        response = http.post(path, json={"note": "go"}, headers=headers)
-        assert response.status_code == 201, response.text
-        assert response.json()["activated_by"] == "user:risk_analyst"
-        listed = {p["key"]: p for p in http.get("/v1/policies", headers=headers).json()}
-        assert listed[KEY]["active_source"] == "activation"
-        assert [v["version"] for v in listed[KEY]["versions"]] == [VERSION]
-
-    def test_a_reviewer_may_not_activate(self, runtime: Runtime, http: TestClient) -> None:
-        people(runtime, Role.REVIEWER)
-        path = f"/v1/policies/{KEY}/versions/{VERSION}/activate"
-        response = http.post(path, json={}, headers=login(http, "reviewer"))
-        assert response.status_code == 403
-
-    def test_an_unknown_version_is_404(self, runtime: Runtime, http: TestClient) -> None:
-        people(runtime, Role.RISK_ANALYST)
-        path = f"/v1/policies/{KEY}/versions/0.0.0/activate"
-        response = http.post(path, json={}, headers=login(http, "risk_analyst"))
-        assert response.status_code == 404
-        assert response.json()["code"] == "policy_not_found"
+        path = f"/v1/policies/{KEY}/versions/{VERSION}/proposals"
+        past = http.post(
+            path, json={"effective_from": "2020-01-01T00:00:00+08:00"}, headers=headers
+        )
+        assert past.status_code == 422
+        assert past.json()["errors"][0]["field"] == "effective_from"
+        extra = http.post(path, json={"approver": "me"}, headers=headers)
+        assert extra.status_code == 422
 
 
 class TestUploadVersion:

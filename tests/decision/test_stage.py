@@ -51,6 +51,21 @@ class TestPolicyStage:
         assert ctx.outcome == Outcome.DECLINE
         assert [r.code for r in ctx.reasons] == ["VIN_CHECK_FAILED", "STAGE_DECLINE"]
 
+    def test_a_refer_from_an_earlier_stage_is_named_by_its_own_reason(
+        self, catalog: PolicyCatalog, engine: PolicyEngine
+    ) -> None:
+        ctx = make_context()
+        ctx.add_reason("SELFIE_MISSING", "identity", Severity.INFO, "no selfie", "未提供自拍")
+        ctx.add_reason("AMOUNT_ABOVE_PRICE", "vehicle", Severity.REFER, "amount", "金额")
+        stage(catalog, engine).run(ctx)
+        assert ctx.outcome == Outcome.REFER
+        assert [(r.code, r.stage) for r in ctx.reasons] == [
+            ("SELFIE_MISSING", "identity"),
+            ("AMOUNT_ABOVE_PRICE", "vehicle"),
+        ]  # no generic STAGE_REFER, and the vehicle's reason is not repeated
+        acted = evaluations_of(ctx)[0]
+        assert [r["code"] for r in acted.reasons] == ["AMOUNT_ABOVE_PRICE"]
+
     def test_a_hard_decline_is_not_softened_by_refers(
         self, catalog: PolicyCatalog, engine: PolicyEngine
     ) -> None:

@@ -55,9 +55,10 @@ class TestTabular:
 
 
 class TestFraudSettings:
-    def test_model_reference_must_name_a_version(self) -> None:
-        with pytest.raises(ValidationError, match="name@version"):
-            FraudSettings(model="fraud_gbm")
+    @pytest.mark.parametrize("ref", ["fraud_gbm@latest", "fraud_gbm@0001", ""])
+    def test_model_names_a_model_not_a_version(self, ref: str) -> None:
+        with pytest.raises(ValidationError, match="champion"):
+            FraudSettings(model=ref)
 
     def test_defaults_until_wired(self) -> None:
         assert fraud_settings(object()) == FraudSettings()

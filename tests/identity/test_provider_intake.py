@@ -115,7 +115,7 @@ class TestSlowAndFailingProviders:
         ):
             assert (found[code]["stage"], found[code]["severity"]) == (stage, "refer")
             assert found[code]["message_zh"]
-        assert found["BUREAU_TIMEOUT"]["message_zh"] == "征信查询超时"
+        assert "征信" in found["BUREAU_TIMEOUT"]["message_zh"]
         assert "DATA_MISSING_HARD_QUERIES_90D" in found  # the policy's refer, explained above
 
     def test_an_open_breaker_still_gives_201_and_a_refer(

@@ -138,6 +138,23 @@ class TestQuotes:
         assert all(o["term_months"] == 36 for o in body["offers"])
         assert len(body["catalogue"]) == 16
 
+    def test_each_offer_says_where_it_departs_from_the_request(
+        self, api: TestClient, runtime: Runtime
+    ) -> None:
+        sp_a = sp(runtime)
+        seed(runtime)
+        asked = {**QUOTE, "down_payment_available": "110000", "amount": "15000"}
+        response = api.post("/v1/quotes", json=asked, headers=sp_a.headers)
+        assert response.status_code == 200, response.text
+        offers = response.json()["offers"]
+        assert offers
+        for offer in offers:
+            moved = {d["field"]: d for d in offer["departures"]}
+            assert moved["amount"]["requested"] == "15000"
+            assert moved["amount"]["offered"] == offer["amount_advanced"]
+            assert moved["amount"]["code"].startswith("AMOUNT_")
+            assert moved["amount"]["message_zh"].startswith("融资金额")
+
     def test_infeasible_quote_explains(self, api: TestClient, runtime: Runtime) -> None:
         sp_a = sp(runtime)
         seed(runtime)

@@ -82,6 +82,17 @@ class TestOffersStage:
         assert ctx.features["offers_considered"] > 0
         assert ctx.features["product_catalogue"] == SEED.fingerprint[:16]
 
+    def test_the_decisions_offers_say_where_they_depart_from_the_request(self) -> None:
+        ctx = context(features=GOOD, amount=D(15000), down_payment=D(110000))
+        OffersStage(SEED).run(ctx)
+        assert ctx.offers
+        for offer in ctx.offers:
+            moved = {d["field"]: d for d in offer["departures"]}
+            assert moved["amount"]["requested"] == "15000"
+            assert moved["amount"]["offered"] == offer["amount_advanced"]
+            if offer["product"]["type"] != "sale_leaseback":
+                assert moved["down_payment"]["requested"] == "110000"
+
     def test_missing_inputs_fall_back_and_say_so(self) -> None:
         ctx = context(features={})
         OffersStage(SEED).run(ctx)

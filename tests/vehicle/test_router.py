@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from autolease.app import create_app
+from autolease.governance.service.serving import ServingModels
 from autolease.identity.identifiers import vin_check_digit
 from autolease.runtime import Runtime
 from autolease.vehicle import service
@@ -97,6 +98,7 @@ class TestAppraisal:
     def test_with_a_model(self, api: TestClient, tenant: Tenant, runtime: Runtime,
                           artifacts: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
         monkeypatch.setattr(runtime.settings, "artifacts_dir", artifacts)
+        monkeypatch.setattr(runtime, "serving", ServingModels(valuation="valuation@1"))
         r = api.post("/v1/vehicles/appraisal", json=appraisal(), headers=tenant.headers)
         assert r.status_code == 200, r.text
         data = r.json()

@@ -22,7 +22,9 @@ def _fresh_cache() -> Iterator[None]:
 
 class TestBuildStage:
     def test_with_a_registered_model(self, artifacts: Path) -> None:
-        stage = service.build_vehicle_stage(VehicleSettings(ltv_basis="p50"), artifacts)
+        stage = service.build_vehicle_stage(
+            VehicleSettings(ltv_basis="p50"), artifacts, "valuation@1"
+        )
         assert stage.valuer is not None
         assert stage.valuer.ref == "valuation@1"
         assert stage.ltv_basis == "p50"
@@ -30,17 +32,18 @@ class TestBuildStage:
         assert isinstance(stage.history.provider, EmptyHistoryProvider)
         assert stage.history.guard.remote is False
 
-    def test_without_a_model_the_valuer_is_none(self, tmp_path: Path) -> None:
-        stage = service.build_vehicle_stage(VehicleSettings(), tmp_path)
+    def test_without_a_champion_the_valuer_is_none(self, artifacts: Path) -> None:
+        stage = service.build_vehicle_stage(VehicleSettings(), artifacts, None)
         assert stage.valuer is None
 
     def test_valuation_switched_off(self, artifacts: Path) -> None:
-        stage = service.build_vehicle_stage(VehicleSettings(valuation_model=None), artifacts)
+        settings = VehicleSettings(valuation_model=None)
+        stage = service.build_vehicle_stage(settings, artifacts, "valuation@1")
         assert stage.valuer is None
 
     def test_unavailable_severity_can_be_lowered(self, tmp_path: Path) -> None:
         settings = VehicleSettings(valuation_unavailable_severity="info")
-        stage = service.build_vehicle_stage(settings, tmp_path)
+        stage = service.build_vehicle_stage(settings, tmp_path, None)
         assert stage.unavailable_severity == Severity.INFO
 
     def test_the_valuer_is_loaded_once(self, artifacts: Path) -> None:
@@ -52,8 +55,9 @@ class TestBuildStage:
         assert valuer.ref == "valuation@1"
 
     def test_missing_book_is_an_error(self, tmp_path: Path) -> None:
+        settings = VehicleSettings(history_book_dir=tmp_path)
         with pytest.raises(FileNotFoundError):
-            service.build_vehicle_stage(VehicleSettings(history_book_dir=tmp_path), tmp_path)
+            service.build_vehicle_stage(settings, tmp_path, None)
 
 
 class TestArtifactPath:

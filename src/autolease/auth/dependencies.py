@@ -16,6 +16,7 @@ from autolease.runtime import Runtime
 
 AuthorizationHeader = Annotated[str | None, Header()]
 ApiKeyHeader = Annotated[str | None, Header()]
+MISSING_CREDENTIAL = "send 'Authorization: Bearer <token or API key>'"
 
 
 def get_principal(
@@ -31,13 +32,20 @@ def authenticate(
     session: Session, runtime: Runtime, *, authorization: str | None, x_api_key: str | None
 ) -> Principal:
     """The caller of a request from its credential headers (`X-Api-Key` wins)."""
-    credential = x_api_key
-    if credential is None and authorization is not None:
-        scheme, _, value = authorization.partition(" ")
-        credential = value.strip() if scheme.lower() == "bearer" else None
+    credential = credential_of(authorization=authorization, x_api_key=x_api_key)
     if not credential:
-        raise Unauthenticated("send 'Authorization: Bearer <token or API key>'")
+        raise Unauthenticated(MISSING_CREDENTIAL)
     return service.authenticate(session, bearer=credential, at=runtime.clock.now())
+
+
+def credential_of(*, authorization: str | None, x_api_key: str | None) -> str | None:
+    """The credential a request carries, before any look-up (the request guard asks too)."""
+    if x_api_key is not None:
+        return x_api_key
+    if authorization is None:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
 
 
 def actor_of(runtime: Runtime, principal: Principal) -> Actor:

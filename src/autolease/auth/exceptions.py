@@ -1,8 +1,14 @@
-from autolease.exceptions import Conflict, Forbidden, Unauthenticated
+from autolease.exceptions import Conflict, Forbidden, TooManyRequests, Unauthenticated
 
 
 class InvalidCredentials(Unauthenticated):
     code = "invalid_credentials"
+
+
+class SpNotActive(Unauthenticated):
+    """The caller's SP is suspended or terminated: its keys, logins and live tokens stop."""
+
+    code = "sp_not_active"
 
 
 class RoleNotAllowed(Forbidden):
@@ -11,3 +17,7 @@ class RoleNotAllowed(Forbidden):
 
 class UsernameTaken(Conflict):
     code = "username_taken"
+
+
+class LoginThrottled(TooManyRequests):
+    code = "login_throttled"

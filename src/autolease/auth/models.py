@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from autolease.db import Base, UtcDateTime
@@ -46,3 +46,18 @@ class AccessToken(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LoginThrottle(Base):
+    """Failed logins of one username or client IP (a keyed hash of it), in the store so that
+    every worker sees the same counts."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("scope", "key_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8))  # user | ip
+    key_hash: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column()
+    window_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

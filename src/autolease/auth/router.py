@@ -3,11 +3,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from autolease.audit import service as audit_service
 from autolease.auth import service
 from autolease.auth.dependencies import ActorDep, AdminDep, PrincipalDep
+from autolease.auth.exceptions import InvalidCredentials
 from autolease.auth.principal import Role
 from autolease.auth.schemas import (
     ApiKeyCreate,
@@ -19,23 +20,43 @@ from autolease.auth.schemas import (
     UserCreate,
     UserRead,
 )
+from autolease.db import session_scope
 from autolease.dependencies import RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 
 
-@router.post("/auth/token", response_model=TokenRead)
-def login(body: TokenRequest, session: SessionDep, runtime: RuntimeDep) -> TokenRead:
-    ttl = timedelta(minutes=runtime.settings.security.token_ttl_minutes)
-    token, row, user = service.login(
-        session,
+@router.post(
+    "/auth/token",
+    response_model=TokenRead,
+    responses={
+        401: {"description": "unknown user or wrong password, or the user's SP is not active"},
+        429: {"description": "too many failed logins for this username or IP (Retry-After)"},
+    },
+)
+def login(body: TokenRequest, request: Request, runtime: RuntimeDep) -> TokenRead:
+    """A staff access token. Failed logins are counted per username and per client IP in
+    their own committed transaction, so the 401 that follows cannot roll them back."""
+    attempt = service.LoginAttempt(
         username=body.username,
         password=body.password,
+        client_ip=request.client.host if request.client else None,
         at=runtime.clock.now(),
-        ttl=ttl,
-        token_hex=secrets.token_hex,
     )
-    return TokenRead(access_token=token, expires_at=row.expires_at, role=Role(user.role))
+    with session_scope(runtime.sessions) as session:
+        issued = service.login(
+            session,
+            attempt=attempt,
+            ttl=timedelta(minutes=runtime.settings.security.token_ttl_minutes),
+            token_hex=secrets.token_hex,
+            key_of=runtime.cipher.blind_index,
+            limits=runtime.settings.security.login_throttle,
+        )
+    if issued is None:
+        raise InvalidCredentials("unknown user or wrong password")
+    return TokenRead(
+        access_token=issued.token, expires_at=issued.row.expires_at, role=Role(issued.user.role)
+    )
 
 
 @router.get("/auth/me", response_model=PrincipalRead)
@@ -45,7 +66,12 @@ def me(principal: PrincipalDep) -> PrincipalRead:
     )
 
 
-@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/users",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={404: {"description": "no such SP"}, 409: {"description": "username taken"}},
+)
 def create_user(body: UserCreate, session: SessionDep, _: AdminDep, actor: ActorDep) -> UserRead:
     user = service.create_user(
         session,

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -61,3 +62,10 @@ def verify_password(password: str, password_hash: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def dummy_password_hash() -> str:
+    """A hash made with the same parameters as real ones, verified when a login names no
+    user, so an unknown username costs the same work as a wrong password."""
+    return _hasher.hash("no password matches an unknown user")

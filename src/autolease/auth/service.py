@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from autolease.auth import repository, secrets
-from autolease.auth.exceptions import InvalidCredentials, UsernameTaken
-from autolease.auth.models import AccessToken, ApiKey, StaffUser
+from autolease.auth import repository, secrets, throttle
+from autolease.auth.exceptions import (
+    InvalidCredentials,
+    LoginThrottled,
+    SpNotActive,
+    UsernameTaken,
+)
+from autolease.auth.models import AccessToken, ApiKey, LoginThrottle, StaffUser
 from autolease.auth.principal import Principal, Role
+from autolease.config import LoginThrottleSettings
 from autolease.dealer import service as dealer_service
+from autolease.dealer.models import ServiceProvider
+from autolease.dealer.schemas import SpStatus
 from autolease.exceptions import NotFound
 
 
@@ -42,25 +51,100 @@ def create_user(
     return user
 
 
+@dataclass(frozen=True)
+class LoginAttempt:
+    username: str
+    password: str
+    client_ip: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Issued:
+    token: str
+    row: AccessToken
+    user: StaffUser
+
+
 def login(
     session: Session,
     *,
-    username: str,
-    password: str,
-    at: datetime,
+    attempt: LoginAttempt,
     ttl: timedelta,
     token_hex: Callable[[int], str],
-) -> tuple[str, AccessToken, StaffUser]:
-    user = repository.user_by_username(session, username)
-    if user is None or not user.active or not secrets.verify_password(password, user.password_hash):
-        raise InvalidCredentials("unknown user or wrong password")
+    key_of: Callable[[str, str], str],
+    limits: LoginThrottleSettings,
+) -> Issued | None:
+    """A new access token, or None for a wrong username or password once the failure is
+    counted (the boundary commits the count, then answers 401).
+
+    Raises
+    ------
+    LoginThrottled
+        The username or the client IP is locked out; no password is checked.
+    SpNotActive
+        The password is right but the user's SP is suspended or terminated.
+    """
+    rules = _throttle_rules(attempt, key_of, limits)
+    locked = repository.login_throttles(session, list(rules))
+    wait = max((throttle.retry_after_s(_count(r), attempt.at) for r in locked.values()), default=0)
+    if wait:
+        raise LoginThrottled(f"too many failed logins; try again in {wait} s", retry_after_s=wait)
+    user = repository.user_by_username(session, attempt.username)
+    stored = user.password_hash if user is not None else secrets.dummy_password_hash()
+    if not secrets.verify_password(attempt.password, stored) or user is None or not user.active:
+        _count_failure(session, rules, attempt.at)
+        return None
+    if user.sp_id is not None:
+        _require_active(dealer_service.get(session, sp_id=user.sp_id))
+    repository.clear_login_throttle(session, next(iter(rules)))  # the user's own count
     token = secrets.new_access_token(token_hex)
     row = AccessToken(
-        user_id=user.id, token_hash=secrets.sha256_hex(token), created_at=at, expires_at=at + ttl
+        user_id=user.id,
+        token_hash=secrets.sha256_hex(token),
+        created_at=attempt.at,
+        expires_at=attempt.at + ttl,
     )
     session.add(row)
     session.flush()
-    return token, row, user
+    return Issued(token, row, user)
+
+
+def _throttle_rules(
+    attempt: LoginAttempt, key_of: Callable[[str, str], str], limits: LoginThrottleSettings
+) -> dict[repository.ThrottleKey, throttle.ThrottleRule]:
+    """The counters an attempt is checked against (keyed hashes), the username's first."""
+    window = timedelta(seconds=limits.window_seconds)
+    lockout = timedelta(seconds=limits.lockout_seconds)
+    given = {throttle.Scope.USER: attempt.username, throttle.Scope.IP: attempt.client_ip}
+    maximum = {
+        throttle.Scope.USER: limits.max_failures_per_user,
+        throttle.Scope.IP: limits.max_failures_per_ip,
+    }
+    return {
+        (scope.value, key_of(f"login_{scope}", value)): throttle.ThrottleRule(
+            maximum[scope], window, lockout
+        )
+        for scope, value in given.items()
+        if value
+    }
+
+
+def _count(row: LoginThrottle) -> throttle.Count:
+    return throttle.Count(row.failures, row.window_started_at, row.locked_until)
+
+
+def _count_failure(
+    session: Session, rules: dict[repository.ThrottleKey, throttle.ThrottleRule], at: datetime
+) -> None:
+    repository.ensure_login_throttles(session, list(rules), at)
+    rows = repository.login_throttles(session, list(rules), lock=True)
+    for key, rule in rules.items():
+        row = rows[key]
+        after = throttle.after_failure(_count(row), at, rule)
+        row.failures, row.window_started_at = after.failures, after.window_started_at
+        row.locked_until = after.locked_until
+    session.flush()
 
 
 def authenticate(session: Session, *, bearer: str, at: datetime) -> Principal:
@@ -80,8 +164,7 @@ def _authenticate_api_key(session: Session, key: str) -> Principal:
     row, sp = found
     if row.revoked_at is not None or not secrets.api_key_matches(key, row.key_hash):
         raise InvalidCredentials("invalid or revoked API key")
-    if sp.status != "active":
-        raise InvalidCredentials("the SP is not active")
+    _require_active(sp)
     return Principal(
         "api_key", f"apikey:{row.prefix}", Role.SP_USER, sp.id, sp.code, sp_grade=sp.grade
     )
@@ -95,6 +178,8 @@ def _authenticate_token(session: Session, token: str, at: datetime) -> Principal
     if user is None or not user.active:
         raise InvalidCredentials("user is disabled")
     sp = dealer_service.get(session, sp_id=user.sp_id) if user.sp_id else None
+    if sp is not None:
+        _require_active(sp)  # checked on every request: a suspension stops live tokens at once
     return Principal(
         "staff",
         f"user:{user.username}",
@@ -104,6 +189,11 @@ def _authenticate_token(session: Session, token: str, at: datetime) -> Principal
         user.id,
         sp_grade=sp.grade if sp else None,
     )
+
+
+def _require_active(sp: ServiceProvider) -> None:
+    if sp.status != SpStatus.ACTIVE:
+        raise SpNotActive(f"SP {sp.code!r} is {sp.status}")
 
 
 def issue_api_key(

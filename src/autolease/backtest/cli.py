@@ -16,7 +16,7 @@ from autolease.backtest.jobs import BacktestOptions, BacktestResult, Executor, r
 from autolease.backtest.report import render_html, render_text
 from autolease.config import get_settings
 from autolease.decision.exceptions import PolicyNotFound
-from autolease.decision.files import load_all, policy_root
+from autolease.decision.files import load_all, load_path, policy_root
 from autolease.decision.jdm import PolicyDocument
 from autolease.decision.settings import decision_settings
 from autolease.exceptions import AutoleaseError, FieldError
@@ -25,12 +25,14 @@ stderr = Console(stderr=True)
 
 
 def resolve_policy(spec: str, directory: Path | None) -> PolicyDocument:
-    """A policy by key (policies directory), ``key@version`` (the store), or JSON file path."""
+    """A policy by key (policies directory), ``key@version`` (the store), or a JSON file path.
+
+    A file needs its case file beside it (``<name>.cases.toml``, which states the version),
+    so every policy is labelled ``key@version``.
+    """
     path = Path(spec)
     if spec.endswith(".json") and path.is_file():
-        return PolicyDocument.from_text(
-            "local/" + path.stem.lower(), "file", path.read_text("utf-8")
-        )
+        return load_path(path).document
     key, _, version = spec.partition("@")
     if version:
         return _stored(key, version)

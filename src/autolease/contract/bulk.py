@@ -20,6 +20,7 @@ from autolease.contract.schemas import ServicingEvent
 
 EVENT = TypeAdapter(ServicingEvent)
 REQUIRED = ("contract_id", "event_id", "kind", "occurred_on")
+INTEGER_COLUMNS = frozenset({"from_installment", "months"})
 
 
 class BulkFileError(ValueError):
@@ -82,7 +83,7 @@ def parse_rows(rows: Iterable[Mapping[str, str]]) -> tuple[list[BulkRow], list[R
     errors: list[RowError] = []
     for index, row in enumerate(rows):
         line = index + 2
-        cells = {k: v for k, v in row.items() if v != "" and k != "contract_id"}
+        cells = {k: _typed(k, v) for k, v in row.items() if v != "" and k != "contract_id"}
         contract_id = row.get("contract_id", "")
         if not contract_id:
             errors.append(RowError(line, "contract_id", "is empty"))
@@ -92,6 +93,13 @@ def parse_rows(rows: Iterable[Mapping[str, str]]) -> tuple[list[BulkRow], list[R
         except ValidationError as exc:
             errors.extend(_row_errors(line, exc))
     return good, errors
+
+
+def _typed(column: str, cell: str) -> str | int:
+    """A file has no number type: whole-number columns are read as integers when they are."""
+    if column in INTEGER_COLUMNS and cell.isascii() and cell.isdigit():
+        return int(cell)
+    return cell
 
 
 def _row_errors(line: int, exc: ValidationError) -> list[RowError]:

@@ -8,13 +8,15 @@ answered from the first recording, with another body it is refused (409).
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from autolease.kit.strict_fields import Amount as StrictAmount
+from autolease.kit.strict_fields import Integer
+
 EventId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
-Amount = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+Amount = Annotated[StrictAmount, Field(gt=0, max_digits=14, decimal_places=2)]
 Reference = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/-]+$")]
 Note = Annotated[str, Field(max_length=500)]
 
@@ -25,7 +27,7 @@ class Strict(BaseModel):
 
 class AcceptOffer(Strict):
     decision_id: str = Field(min_length=1, max_length=40, description="the decision whose offer")
-    offer_rank: int = Field(ge=1, le=20, description="rank of the accepted offer (1 = best)")
+    offer_rank: Integer = Field(ge=1, le=20, description="rank of the accepted offer (1 = best)")
     gps_device_id: Reference | None = Field(default=None, description="the car's GPS tracker id")
 
 
@@ -64,8 +66,8 @@ class SettlementPayment(_Event):
 
 class Extension(_Event):
     kind: Literal["extension"]
-    from_installment: int = Field(ge=1, le=120)
-    months: int = Field(ge=1, le=12)
+    from_installment: Integer = Field(ge=1, le=120)
+    months: Integer = Field(ge=1, le=12)
 
 
 class WriteOff(_Event):

@@ -99,6 +99,7 @@ def _options(
 def _summary(reg: service.RegisteredModel) -> dict[str, Any]:
     out: dict[str, Any] = {
         "ref": reg.ref,
+        "stage": "candidate",
         "path": str(reg.path),
         "kind": reg.result.model.kind,
         "inputs": len(reg.result.model.schema.columns),
@@ -123,7 +124,9 @@ def train(
     bad_value: str | None = typer.Option(None, "--bad-value", help=BAD_HELP),
     model: str = typer.Option("gbm", "--model", help="scorecard | gbm | blend"),
     out: Path | None = typer.Option(None, "--out", help="Artifacts root (settings default)"),
-    name: str | None = typer.Option(None, help="Model name (default credit_<model>)"),
+    name: str | None = typer.Option(
+        None, help="Model name (default external/credit_<model>, apart from the origination's)"
+    ),
     version: str | None = typer.Option(None, help="Version (default: next number)"),
     drop: list[str] = typer.Option([], "--drop", help="Column to leave out (repeatable)"),
     sep: str | None = SEP,

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 BINNING_FILE = "binning.json"
 BOOK_TABLES = ("applications", "applicants", "vehicles", "bureau", "sps", "truth")
 _VERSION = re.compile(r"^\d+$")
+# A model trained on an outside table lands here unless named otherwise, apart from the
+# origination models trained on the book's declared features.
+EXTERNAL_NAMESPACE = "external"
 
 
 @dataclass(frozen=True)
@@ -63,16 +66,17 @@ def next_version(root: Path, name: str) -> str:
 
 
 def _features(schema: InputSchema) -> list[Feature]:
+    """The manifest's input schema: name, dtype and the categories a categorical input knows."""
     out = []
     for column in schema.columns:
+        domain = {"categories": list(column.categories)} if column.kind == "categorical" else {}
         spec = declared.BY_NAME.get(column.name)
         if spec is not None:
-            out.append(
-                Feature(spec.name, spec.dtype, f"{spec.description_en}; as of: {spec.as_of}")
-            )
+            description = f"{spec.description_en}; as of: {spec.as_of}"
+            out.append(Feature(spec.name, spec.dtype, description, domain))
         else:
             dtype = "float" if column.kind == "numeric" else "category"
-            out.append(Feature(column.name, dtype, ""))
+            out.append(Feature(column.name, dtype, "", domain))
     return out
 
 
@@ -155,7 +159,7 @@ def train_csv(
     registered = register(
         out,
         result,
-        name=name or f"credit_{options.kind}",
+        name=name or f"{EXTERNAL_NAMESPACE}/credit_{options.kind}",
         version=version,
         created_at=created_at,
         training_window={"source": data.name},
@@ -252,26 +256,36 @@ def _model(artifact: registry.LoadedArtifact) -> CreditModel:
         raise CreditModelInvalid(f"{m.ref}: {exc}") from exc
 
 
-def build_credit_stage(settings: CreditSettings, artifacts_dir: Path) -> CreditStage:
-    """The credit stage for the configured model.
+def build_credit_stage(
+    settings: CreditSettings,
+    artifacts_dir: Path,
+    champion: str | None,
+    challenger: str | None = None,
+) -> CreditStage:
+    """The credit stage serving `champion` (``name@version``, recorded in the store).
 
-    A missing model (none trained yet) gives a stage that refers every application with
+    A `challenger` scores in shadow beside it (stored, never used to decide).
+
+    No champion (or its files missing) gives a stage that refers every application with
     ``CREDIT_MODEL_UNAVAILABLE``; ``enabled = False`` gives a stage that assesses nothing; a
     model whose files fail their hashes raises `CreditModelInvalid`, so a tampered model stops
     the process from starting.
     """
     if not settings.enabled:
         return CreditStage(None, settings.top_reasons, enabled=False)
+    if champion is None:
+        return CreditStage(None, settings.top_reasons)
     try:
-        model, _ = resolve_model(artifacts_dir, settings.model)
+        model, _ = resolve_model(artifacts_dir, champion)
     except CreditModelNotFound:
-        log.warning("credit model %s not found under %s", settings.model, artifacts_dir)
+        log.warning("credit model %s not found under %s", champion, artifacts_dir)
         return CreditStage(None, settings.top_reasons)
     if settings.grade_pd_cutoffs is not None:
         from autolease.credit.scaling import GradeScale
 
         model.grades = GradeScale(tuple(settings.grade_pd_cutoffs))
-    return CreditStage(model, settings.top_reasons)
+    shadow = resolve_model(artifacts_dir, challenger)[0] if challenger else None
+    return CreditStage(model, settings.top_reasons, challenger=shadow)
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,25 @@ from autolease.credit.scaling import DEFAULT_PD_CUTOFFS
 class CreditSettings(BaseModel):
     """Which credit model serves, and how its output is presented to the policy.
 
-    ``model`` is ``name@version`` or ``name@latest`` under ``settings.artifacts_dir``; when
-    there is no such model the credit stage refers every application with
-    ``CREDIT_MODEL_UNAVAILABLE``. ``enabled = False`` skips the credit assessment altogether
-    (development and tests). ``grade_pd_cutoffs`` overrides the grades the model was
-    trained with (upper PD bounds of A, B, C and D).
+    ``model`` names the model under ``settings.artifacts_dir`` whose *champion*, recorded in the
+    store (`autolease model`), serves; with no champion the credit stage refers every
+    application with ``CREDIT_MODEL_UNAVAILABLE``. ``enabled = False`` skips the credit
+    assessment altogether (development and tests). ``grade_pd_cutoffs`` overrides the grades the
+    model was trained with (upper PD bounds of A, B, C and D).
     """
 
     enabled: bool = True
-    model: str = "credit_gbm@latest"
+    model: str = "credit_gbm"
     top_reasons: int = Field(default=3, ge=0, le=10)
     grade_pd_cutoffs: tuple[float, float, float, float] | None = None
 
     @field_validator("model")
     @classmethod
     def _model_ref(cls, value: str) -> str:
-        name, _, version = value.partition("@")
-        if not name or not version:
-            raise ValueError("credit.model must look like name@version or name@latest")
+        if not value or "@" in value:
+            raise ValueError(
+                "credit.model names a model (e.g. credit_gbm); its champion in the store serves"
+            )
         return value
 
     @field_validator("grade_pd_cutoffs")

@@ -12,7 +12,12 @@ from autolease.dependencies import SessionDep
 router = APIRouter(prefix="/v1/sps", tags=["sps"])
 
 
-@router.post("", response_model=SpRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=SpRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "code taken"}},
+)
 def create_sp(body: SpCreate, session: SessionDep, _: AdminDep, actor: ActorDep) -> SpRead:
     sp = service.create(session, data=body, at=actor.at)
     audit_service.log(

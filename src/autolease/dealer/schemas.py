@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from autolease.kit.strict_fields import Amount
+
 
 class SpGrade(StrEnum):
     A = "A"
@@ -27,7 +29,7 @@ class SpCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     region: str = Field(min_length=1, max_length=64)
     grade: SpGrade = SpGrade.B
-    deposit_balance: Decimal = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    deposit_balance: Amount = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2)
 
 
 class SpUpdate(BaseModel):

@@ -7,28 +7,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Column, Table
 
-from autolease.audit.service import Actor
-from autolease.auth import repository as auth_repository
-from autolease.auth.principal import Role
 from autolease.cli_support import console, err_console, runtime_scope, transaction
 from autolease.config import get_settings
 from autolease.decision import service
 from autolease.decision.cases import run_cases
+from autolease.decision.diff import diff as rule_diff
+from autolease.decision.diff import rules
 from autolease.decision.engine import PolicyEngine
-from autolease.decision.exceptions import ActivationInvalid
-from autolease.decision.files import PolicyFile, load_all, policy_root
+from autolease.decision.files import PolicyFile, load_all, load_one, load_path, policy_root
 from autolease.decision.settings import decision_settings
-from autolease.exceptions import AutoleaseError
+from autolease.decision.versions import bump, write_version
+from autolease.exceptions import AutoleaseError, Conflict
+from autolease.runtime import Runtime
 
 policy_app = typer.Typer(
-    help="Decision policies: test, list, show, activate.", no_args_is_help=True
+    help="Decision policies: test, list, show, propose, approve.", no_args_is_help=True
 )
 decision_app = typer.Typer(help="Stored decisions: replay.", no_args_is_help=True)
+
+
+class StoreNotReady(Conflict):
+    code = "store_not_ready"
+
 
 DirOption = Annotated[
     Path | None, typer.Option("--dir", help="policies directory (default: settings, else packaged)")
@@ -114,77 +119,165 @@ def list_policies() -> None:
 
 
 @policy_app.command("show")
-def show(key: str, directory: DirOption = None) -> None:
-    """The rules of a policy file: condition, reason code and severity, in order."""
+def show(
+    spec: Annotated[str, typer.Argument(help="KEY (the version in force), KEY@VERSION or a .json")],
+    directory: DirOption = None,
+) -> None:
+    """A policy version's rules (condition, reason code, severity), labelled key@version."""
     with _clear_errors():
-        files = {f.document.key: f for f in load_all(policy_root(_directory(directory)))}
-    if key not in files:
-        err_console.print(f"[red]no policy file {key!r}; known: {', '.join(sorted(files))}[/]")
-        raise typer.Exit(2)
-    document = files[key].document
-    console.print(f"{document.ref}  sha256 {document.content_hash}\n{document.description}")
+        resolved = _resolve(spec, directory)
+    document = resolved.document
+    console.print(f"{document.ref}  sha256 {document.content_hash}  ({resolved.origin})")
+    console.print(document.description)
     table = Table("rule", "condition", "code", "severity")
-    for row in _rule_rows(document.graph()):
-        table.add_row(*row)
+    for rule in rules(document.graph()):
+        table.add_row(rule.id, rule.condition, rule.code, rule.severity)
     console.print(table)
 
 
-def _rule_rows(graph: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    rows = []
-    for node in graph.get("nodes", []):
-        if node.get("type") != "decisionTableNode":
-            continue
-        content = node.get("content", {})
-        inputs = [c["id"] for c in content.get("inputs", [])]
-        by_field = {c.get("field"): c["id"] for c in content.get("outputs", [])}
-        for rule in content.get("rules", []):
-            condition = " and ".join(str(rule.get(i)) for i in inputs if rule.get(i))
-            code = str(rule.get(by_field.get("code", ""), "")).strip('"')
-            severity = str(rule.get(by_field.get("severity", ""), "")).strip('"')
-            rows.append((str(rule.get("_id", "")), condition or "(always)", code, severity))
-    return rows
+def _resolve(spec: str, directory: Path | None) -> service.ResolvedPolicy:
+    """A .json file, a file under ``--dir`` (KEY), or the store (KEY in force, KEY@VERSION)."""
+    if spec.endswith(".json"):
+        policy_file = load_path(Path(spec))
+        return service.ResolvedPolicy(policy_file.document, policy_file.cases_text, spec)
+    if directory is not None and "@" not in spec:
+        policy_file = load_one(policy_root(directory), spec)
+        return service.ResolvedPolicy(
+            policy_file.document, policy_file.cases_text, f"file under {directory}"
+        )
+    from sqlalchemy import inspect
+
+    with runtime_scope() as runtime, transaction(runtime) as session:
+        if not inspect(session.connection()).has_table("policy_activation"):
+            raise StoreNotReady(
+                "the store has no policy tables; run `autolease migrate` "
+                "(or give --dir or a .json file to read a file)"
+            )
+        decisions = _decisions(runtime, directory)
+        return service.resolve_version(session, decisions, spec, at=runtime.clock.now())
 
 
-@policy_app.command("activate")
-def activate(
+@policy_app.command("new-version")
+def new_version(
+    key: str,
+    source: Annotated[str, typer.Option("--from", help="the version to start from")],
+    out: Annotated[Path, typer.Option(help="policies directory to write into")],
+    version: Annotated[str | None, typer.Option(help="the new version (default: bump)")] = None,
+) -> None:
+    """Write KEY@VERSION as an editable JDM file with its cases file, under a new version.
+
+    Edit the graph in the GoRules JDM editor (import, edit, export over the same file),
+    update the cases, run `autolease policy test --dir OUT`, then `policy propose --dir OUT`.
+    """
+    with _clear_errors():
+        resolved = _resolve(f"{key}@{source}", None)
+        written = write_version(resolved, out, version or bump(source))
+    console.print_json(json.dumps(written, ensure_ascii=False))
+
+
+@policy_app.command("diff")
+def diff(
+    before: Annotated[str, typer.Argument(help="KEY, KEY@VERSION or a .json")],
+    after: Annotated[str, typer.Argument(help="KEY, KEY@VERSION or a .json")],
+    directory: DirOption = None,
+) -> None:
+    """Rules added, removed and changed from BEFORE to AFTER, with their conditions."""
+    with _clear_errors():
+        old, new = _resolve(before, directory), _resolve(after, directory)
+    changes = rule_diff(old.document.graph(), new.document.graph())
+    console.print(f"{old.document.ref} → {new.document.ref}: {len(changes)} rule(s) differ")
+    for c in changes:
+        console.print(f"{c.change} {c.id} {c.code}", style="bold", highlight=False)
+        if c.before:
+            console.print(f"  - {c.before}", highlight=False, soft_wrap=True)
+        if c.after:
+            console.print(f"  + {c.after}", highlight=False, soft_wrap=True)
+
+
+EffectiveFrom = Annotated[
+    datetime | None,
+    typer.Option(
+        formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"],
+        help="ISO time with offset, e.g. 2026-12-01T00:00:00+08:00 (default: on approval)",
+    ),
+]
+By = Annotated[str, typer.Option("--by", help="username of the risk analyst acting")]
+
+
+def _decisions(runtime: Runtime, directory: Path | None) -> service.DecisionRuntime:
+    settings = decision_settings(runtime.settings)
+    if directory is not None:
+        settings = settings.model_copy(update={"policies_dir": directory})
+    return service.DecisionRuntime.build(settings)
+
+
+@policy_app.command("propose")
+def propose(
     key: str,
     version: str,
-    analyst: Annotated[str, typer.Option(help="username of the risk analyst activating")],
-    effective_from: Annotated[
-        datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"],
-            help="ISO time with offset, e.g. 2026-12-01T00:00:00+08:00 (default: now)",
-        ),
-    ] = None,
+    by: By,
+    effective_from: EffectiveFrom = None,
     note: str | None = None,
     directory: DirOption = None,
 ) -> None:
-    """Activate KEY at VERSION (a risk analyst's audited action; cases must pass)."""
+    """Propose activating KEY at VERSION (its cases must pass); another analyst approves."""
+    from autolease.governance.service.checks import analyst_actor
+    from autolease.governance.service.policies import propose_activation
+
     with _clear_errors(), runtime_scope() as runtime, transaction(runtime) as session:
-        user = auth_repository.user_by_username(session, analyst)
-        if user is None or not user.active or user.role != Role.RISK_ANALYST.value:
-            raise ActivationInvalid(f"{analyst!r} is not an active risk analyst")
-        settings = decision_settings(runtime.settings)
-        if directory is not None:
-            settings = settings.model_copy(update={"policies_dir": directory})
-        actor = Actor(key=runtime.audit_key, name=f"user:{analyst}", at=runtime.clock.now())
-        row = service.activate(
+        actor = analyst_actor(session, by, key=runtime.audit_key, at=runtime.clock.now())
+        change = propose_activation(
             session,
-            runtime=service.DecisionRuntime.build(settings),
+            _decisions(runtime, directory),
             key=key,
             version=version,
             effective_from=effective_from,
             note=note,
             actor=actor,
         )
+        report = {"change": change.id, "ref": change.ref, "status": change.status}
+    console.print_json(json.dumps(report))
+
+
+@policy_app.command("approve")
+def approve(
+    target: Annotated[str, typer.Argument(help="change id, or key@version with one pending")],
+    by: By,
+    directory: DirOption = None,
+) -> None:
+    """Approve a proposed activation (not your own): it is scheduled, audited, in force."""
+    from autolease.governance.service.checks import analyst_actor
+    from autolease.governance.service.models import pending_for
+    from autolease.governance.service.policies import approve_activation
+
+    with _clear_errors(), runtime_scope() as runtime, transaction(runtime) as session:
+        actor = analyst_actor(session, by, key=runtime.audit_key, at=runtime.clock.now())
+        change_id = int(target) if target.isdigit() else pending_for(session, target, "policy").id
+        row = approve_activation(session, _decisions(runtime, directory), change_id, actor)
         report = {
-            "key": row.key,
-            "version": row.version,
+            "ref": f"{row.key}@{row.version}",
             "content_hash": row.content_hash,
             "effective_from": row.effective_from.isoformat(),
             "activated_by": row.activated_by,
         }
+    console.print_json(json.dumps(report))
+
+
+@policy_app.command("reject")
+def reject(
+    target: Annotated[str, typer.Argument(help="change id, or key@version with one pending")],
+    by: By,
+) -> None:
+    """Reject a proposed activation (anyone but its proposer)."""
+    from autolease.governance.service.checks import analyst_actor
+    from autolease.governance.service.models import pending_for
+    from autolease.governance.service.models import reject as reject_change
+
+    with _clear_errors(), runtime_scope() as runtime, transaction(runtime) as session:
+        actor = analyst_actor(session, by, key=runtime.audit_key, at=runtime.clock.now())
+        change_id = int(target) if target.isdigit() else pending_for(session, target, "policy").id
+        change = reject_change(session, change_id, "policy", actor)
+        report = {"change": change.id, "ref": change.ref, "status": change.status}
     console.print_json(json.dumps(report))
 
 

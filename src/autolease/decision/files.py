@@ -72,6 +72,17 @@ def load_one(root: Traversable, key: str) -> PolicyFile:
     return _load(directory, key)
 
 
+def load_path(path: Path) -> PolicyFile:
+    """A graph file with its case file beside it; the key is ``<folder>/<name>``.
+
+    That is the layout `autolease policy new-version` writes, so a version being edited is
+    labelled ``key@version`` like any other.
+    """
+    if not path.is_file():
+        raise PolicyNotFound(f"no policy file {path.name}")
+    return _load(path.parent, f"{path.parent.name}/{path.name.removesuffix(GRAPH_SUFFIX)}")
+
+
 def _walk(directory: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
     """(key, directory holding the file) for every graph below ``directory``."""
     found: list[tuple[str, Traversable]] = []

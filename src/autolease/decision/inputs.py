@@ -105,6 +105,7 @@ FIELDS: tuple[InputField, ...] = (
 DERIVED = {
     "upstream_worst": "worst severity among earlier stages' reasons: info | refer | decline",
     "upstream_codes": "codes of earlier stages' reasons, in order",
+    "upstream_refer_codes": "codes of earlier stages' refer-severity reasons, in order",
 }
 
 
@@ -144,7 +145,7 @@ def build_policy_input(
         Every field of `FIELDS` plus `DERIVED`, values coerced to the declared kind or
         ``None``.
     """
-    codes, worst = _codes_and_worst(reasons)
+    codes, refer_codes, worst = _codes_and_worst(reasons)
     values: dict[str, Any] = {}
     unusable: list[str] = []
     get = features.get
@@ -165,6 +166,7 @@ def build_policy_input(
         values[name] = value
     values["upstream_worst"] = SEVERITY_ORDER[worst]
     values["upstream_codes"] = codes
+    values["upstream_refer_codes"] = refer_codes
     return PolicyInput(values, tuple(unusable))
 
 
@@ -191,16 +193,20 @@ def _first_present(get: Any, paths: tuple[str, ...]) -> object:
     return None
 
 
-def _codes_and_worst(reasons: Iterable[HasReason]) -> tuple[list[str], int]:
-    """The reasons' codes in order, and the index of the worst severity in `SEVERITY_ORDER`."""
+def _codes_and_worst(reasons: Iterable[HasReason]) -> tuple[list[str], list[str], int]:
+    """The reasons' codes, the refer-severity ones (both in order, the second without repeats),
+    and the index of the worst severity in `SEVERITY_ORDER`."""
     codes: list[str] = []
+    refer_codes: list[str] = []
     worst = 0
     for reason in reasons:
         codes.append(reason.code)
         severity = getattr(reason.severity, "value", reason.severity)
         if severity in SEVERITY_ORDER:
             worst = max(worst, SEVERITY_ORDER.index(severity))
-    return codes, worst
+        if severity == "refer" and reason.code not in refer_codes:
+            refer_codes.append(reason.code)
+    return codes, refer_codes, worst
 
 
 def _any_of(wanted: tuple[str, ...], codes: list[str]) -> bool:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from autolease.auth.dependencies import ActorDep, StaffDep
 from autolease.decision import service
@@ -17,11 +17,15 @@ from autolease.decision.schemas import (
     PolicyRead,
     PolicyVersionCreate,
     PolicyVersionRead,
+    ProposalRead,
     ReplayRead,
     ReviewRead,
     ReviewRequest,
 )
 from autolease.dependencies import RuntimeDep, SessionDep
+from autolease.governance.service import models as governance_models
+from autolease.governance.service import policies as governance_policies
+from autolease.kit.ids import id_pattern
 from autolease.origination.dependencies import ApplicationDep
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
@@ -85,12 +89,12 @@ def register_version(
 
 
 @router.post(
-    "/policies/{key:path}/versions/{version}/activate",
-    response_model=ActivationRead,
+    "/policies/{key:path}/versions/{version}/proposals",
+    response_model=ProposalRead,
     status_code=201,
     responses={**ERRORS, 422: {"description": "back-dated, or the version's cases fail"}},
 )
-def activate(
+def propose_activation(
     key: str,
     version: str,
     body: ActivateRequest,
@@ -98,23 +102,50 @@ def activate(
     decisions: DecisionsDep,
     _: AnalystDep,
     actor: ActorDep,
-) -> ActivationRead:
-    """Schedule a version (risk analysts only; audited)."""
-    row = service.activate(
+) -> ProposalRead:
+    """Propose activating a version (risk analysts; audited); another analyst approves it."""
+    change = governance_policies.propose_activation(
         session,
-        runtime=decisions,
+        decisions,
         key=key,
         version=version,
         effective_from=body.effective_from,
         note=body.note,
         actor=actor,
     )
+    return ProposalRead.model_validate(change, from_attributes=True)
+
+
+@router.post(
+    "/policies/{key:path}/versions/{version}/activate",
+    response_model=ActivationRead,
+    status_code=201,
+    responses={
+        **ERRORS,
+        403: {"description": "not a risk analyst, or approving one's own proposal"},
+        404: {"description": "no pending proposal of this version"},
+    },
+)
+def activate(
+    key: str,
+    version: str,
+    session: SessionDep,
+    decisions: DecisionsDep,
+    _: AnalystDep,
+    actor: ActorDep,
+) -> ActivationRead:
+    """Approve the pending proposal of a version and schedule it (a second risk analyst)."""
+    change = governance_models.pending_for(session, f"{key}@{version}", "policy")
+    row = governance_policies.approve_activation(session, decisions, change.id, actor)
     return ActivationRead.model_validate(row, from_attributes=True)
 
 
 @router.get("/decisions/{decision_id}/replay", response_model=ReplayRead, responses=ERRORS)
 def replay_decision(
-    decision_id: str, session: SessionDep, decisions: DecisionsDep, _: StaffDep
+    decision_id: Annotated[str, Path(json_schema_extra={"pattern": id_pattern("dec")})],
+    session: SessionDep,
+    decisions: DecisionsDep,
+    _: StaffDep,
 ) -> dict[str, Any]:
     """Re-run a decision's stored policy input through its stored policy version."""
     return service.replay(session, decision_id=decision_id, engine=decisions.engine).as_dict()

@@ -44,6 +44,20 @@ class ActivateRequest(Strict):
     note: str | None = Field(default=None, max_length=500)
 
 
+class ProposalRead(BaseModel):
+    """A proposed activation waiting for a second risk analyst (maker-checker)."""
+
+    id: int
+    key: str = Field(validation_alias="name")
+    version: str
+    content_hash: str
+    status: str
+    effective_from: datetime | None
+    note: str | None
+    proposed_by: str
+    proposed_at: datetime
+
+
 class PolicyVersionCreate(Strict):
     """A new version uploaded without a deploy; its cases must pass."""
 

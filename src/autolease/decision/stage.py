@@ -156,10 +156,17 @@ def _with_acted(evaluation: PolicyEvaluation, acted: bool) -> PolicyEvaluation:
 
 
 def apply_evaluation(ctx: DecisionContext, evaluation: PolicyEvaluation) -> None:
-    """Set outcome and policy on the context and add the policy's reasons (stage ``policy``)."""
+    """Set outcome and policy on the context and add the policy's reasons (stage ``policy``).
+
+    A policy names an earlier stage's refer by that stage's own code (``upstream_refer_codes``);
+    the stage's reason, with its text, is already on the context, so it is not added twice.
+    """
     ctx.policy = evaluation.ref
     ctx.outcome = Outcome(evaluation.outcome)
+    earlier = {(r.code, r.severity.value) for r in ctx.reasons}
     for reason in evaluation.reasons:
+        if (reason["code"], reason["severity"]) in earlier:
+            continue
         ctx.add_reason(
             reason["code"],
             STAGE,

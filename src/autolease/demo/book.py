@@ -1,13 +1,15 @@
 """The demo's world: a synthetic book, models trained on it, and its history in the store.
 
 On first run the demo writes a small synthetic book whose application window ends yesterday,
-trains the valuation, credit and fraud models on it (registered under the artifacts
-directory, like `autolease vehicle train`, `credit train-book` and `fraud train`), creates
-the book's SPs with their grades, and puts the link rows of every application but the last
-`n` into the store, so that velocity and the relationship graph have a past. The last `n`
-applications are then submitted over HTTP. The book doubles as the data behind the *local*
-identity providers (carrier, card, bureau, court) and the vehicle-history provider: these are
-the project's own stand-ins for external vendors, never real data. Later runs reuse it all.
+trains the valuation, credit and fraud models on it (registered under the artifacts directory,
+like `autolease vehicle train`, `credit train-book` and `fraud train`), creates the book's SPs
+with their grades, records the models in the store and makes each the champion of its name
+(`ensure_champions`, a documented bootstrap audited as ``system:demo``: the demo has no second
+analyst to approve it), and puts the link rows of every application but the last `n` into the
+store, so that velocity and the relationship graph have a past. The last `n` applications are
+then submitted over HTTP. The book doubles as the data behind the *local* identity providers
+(carrier, card, bureau, court) and the vehicle-history provider: these are the project's own
+stand-ins for external vendors, never real data. Later runs reuse it all.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from autolease.fraud.book import book_link_rows
 from autolease.fraud.service import offline as fraud_offline
 from autolease.fraud.service.seeding import app_id, seed_links
 from autolease.fraud.training import TrainOptions as FraudOptions
+from autolease.governance import repository as governance_repository
+from autolease.governance.service import models as governance_models
+from autolease.governance.service.serving import configured_names
 from autolease.kit.money import from_fen
 from autolease.ml import registry
 from autolease.origination.models import Application
@@ -136,6 +141,25 @@ def ensure_models(
         )
         trained.append(fraud.manifest.ref)
     return trained
+
+
+def ensure_champions(runtime: Runtime, actor: audit_service.Actor) -> list[str]:
+    """Make the newest version of each configured model champion, where none is recorded.
+
+    Only the demo and the benchmarks bootstrap this way; analysts propose and approve
+    (`autolease model propose` / `approve`).
+    """
+    root = runtime.settings.artifacts_dir
+    promoted = []
+    with runtime.sessions.begin() as session:
+        for name in configured_names(runtime.settings).values():
+            found = registry.versions(root, name) if name else []
+            if not name or not found or governance_repository.champions(session, [name]):
+                continue
+            ref = f"{name}@{found[-1]}"
+            governance_models.bootstrap_champion(session, root, ref, actor, "demo bootstrap")
+            promoted.append(ref)
+    return promoted
 
 
 def read_book(world: DemoWorld) -> dict[str, Any]:

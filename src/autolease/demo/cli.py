@@ -81,8 +81,12 @@ def _run(
     tables = None
     if world is not None:
         store.upgrade(runtime.engine)
+        actor = system_actor(runtime, "system:demo")
+        for ref in demo_book.ensure_champions(runtime, actor):
+            console.print(f"[bold]champion[/] {ref} (demo bootstrap, audited as system:demo)")
+        runtime.reload_models()
         tables = demo_book.read_book(world)
-        demo_book.seed_book_sps(runtime, tables, system_actor(runtime, "system:demo"))
+        demo_book.seed_book_sps(runtime, tables, actor)
         seeded = demo_book.seed_history(runtime, tables, submit=applications)
         if seeded:
             console.print(f"[bold]history[/] {seeded:,} link rows of earlier applications")

@@ -23,6 +23,7 @@ from autolease.demo.samples import sample_batch
 from autolease.kit.clock import business_date
 from autolease.runtime import Runtime
 from autolease.seeding import seed_demo
+from autolease.serving import uvicorn_config
 from autolease.synth.payloads import SynthPayload
 
 
@@ -76,10 +77,12 @@ def prepare(runtime: Runtime) -> dict[str, str]:
     return keys
 
 
-def start_server(runtime: Runtime, host: str, port: int) -> tuple[uvicorn.Server, threading.Thread]:
+def start_server(
+    runtime: Runtime, host: str, port: int, *, log_level: str = "warning"
+) -> tuple[uvicorn.Server, threading.Thread]:
     """Serve the API from a background thread; `port=0` picks a free port (see `bound_port`)."""
-    config = uvicorn.Config(create_app(runtime=runtime), host=host, port=port, log_level="warning")
-    server = uvicorn.Server(config)
+    app = create_app(runtime=runtime)
+    server = uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=log_level))
     thread = threading.Thread(target=server.run, name="autolease-api", daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

@@ -59,6 +59,8 @@ SOFTWARE_GPU = re.compile(
 EMULATOR_UA = re.compile(r"sdk_gphone|android sdk built for|generic_x86|emulator", re.IGNORECASE)
 HEADLESS_UA = re.compile(r"headlesschrome|phantomjs|slimerjs|electron|puppeteer", re.IGNORECASE)
 TEXT_LIMIT = 256
+NAME_LIMIT = 64
+NUMBER_LIMIT = 1e6
 
 
 class SignalsInvalid(ValueError):
@@ -140,7 +142,7 @@ def _checked(name: str, value: Any) -> str | int | float | bool:
     if name in NUMBER_FIELDS:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise SignalsInvalid(f"signals.{name}", "must be a number")
-        if not -1e6 <= value <= 1e6:
+        if not -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
             raise SignalsInvalid(f"signals.{name}", "out of range")
         return value
     if not isinstance(value, str):
@@ -148,6 +150,23 @@ def _checked(name: str, value: Any) -> str | int | float | bool:
     if len(value) > TEXT_LIMIT:
         raise SignalsInvalid(f"signals.{name}", f"longer than {TEXT_LIMIT} characters")
     return value.strip()
+
+
+def out_of_bounds(value: Any) -> str | None:
+    """Why a signal value, whatever its name, is out of the collector's bounds (else None).
+
+    The bounds of `normalise` for signals it does not know (an application may carry them).
+
+    >>> out_of_bounds(float("nan")), out_of_bounds("x" * 300), out_of_bounds(True)
+    ('out_of_range', 'too_long', None)
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return None if -NUMBER_LIMIT <= value <= NUMBER_LIMIT else "out_of_range"
+    if isinstance(value, str):
+        return None if len(value) <= TEXT_LIMIT else "too_long"
+    return None  # the type itself is checked by the schema
 
 
 # ----------------------------------------------------------------------------- identity

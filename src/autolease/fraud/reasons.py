@@ -36,84 +36,33 @@ import re
 from collections.abc import Mapping
 
 from autolease.origination.pipeline import Severity
+from autolease.reasons.entries import text
 
 STAGE = "fraud"
 _UNSAFE = re.compile(r"[^A-Z0-9]+")
 
+SEVERITIES: Mapping[str, Severity] = {
+    "FRAUD_CONFIRMED_LINK": Severity.DECLINE,
+    "FRAUD_NEAR_CONFIRMED": Severity.REFER,
+    "FRAUD_RING_SUSPECTED": Severity.REFER,
+    "FRAUD_SCORE_HIGH": Severity.REFER,
+    "FRAUD_MODEL_UNAVAILABLE": Severity.REFER,
+    "FRAUD_CHECKS_INCOMPLETE": Severity.INFO,
+    "DEVICE_EMULATOR": Severity.REFER,
+    "DEVICE_AUTOMATION": Severity.REFER,
+    "DEVICE_FOREIGN_IP": Severity.REFER,
+    "DEVICE_LOCALE_MISMATCH": Severity.INFO,
+    "DEVICE_IP_REGION_MISMATCH": Severity.INFO,
+    "DEVICE_MANY_IDENTITIES": Severity.REFER,
+    "VELOCITY_ID_SHOPPING": Severity.REFER,
+    "VELOCITY_CARD_SHARED": Severity.REFER,
+    "VELOCITY_PHONE_SHARED": Severity.REFER,
+    "VELOCITY_ID_BURST": Severity.INFO,
+    "VELOCITY_VIN_SEEN": Severity.INFO,
+}
+"""The default severity of each code; the texts are the catalogue's (`reasons.entries`)."""
 MESSAGES: Mapping[str, tuple[Severity, str, str]] = {
-    "FRAUD_CONFIRMED_LINK": (
-        Severity.DECLINE,
-        "shares an identifier or device with an application confirmed as fraud",
-        "与已确认欺诈的申请共用身份信息或设备",
-    ),
-    "FRAUD_NEAR_CONFIRMED": (
-        Severity.REFER,
-        "linked, two steps away, to an application confirmed as fraud",
-        "与已确认欺诈的申请存在间接关联",
-    ),
-    "FRAUD_RING_SUSPECTED": (
-        Severity.REFER,
-        "linked to several other identities across SPs: a suspected fraud ring",
-        "与多个身份跨渠道关联，疑似欺诈团伙",
-    ),
-    "FRAUD_SCORE_HIGH": (Severity.REFER, "high fraud model score", "反欺诈模型评分偏高"),
-    "FRAUD_MODEL_UNAVAILABLE": (
-        Severity.REFER,
-        "no fraud model is registered; manual fraud review needed",
-        "未注册反欺诈模型，需人工反欺诈审核",
-    ),
-    "FRAUD_CHECKS_INCOMPLETE": (
-        Severity.INFO,
-        "velocity or relationship-graph data were not available",
-        "缺少频次或关系图谱数据",
-    ),
-    "DEVICE_EMULATOR": (Severity.REFER, "the device is an emulator", "设备为模拟器"),
-    "DEVICE_AUTOMATION": (
-        Severity.REFER,
-        "the browser is automated or headless",
-        "浏览器为自动化或无头模式",
-    ),
-    "DEVICE_FOREIGN_IP": (Severity.REFER, "the IP address is outside mainland China", "IP位于境外"),
-    "DEVICE_LOCALE_MISMATCH": (
-        Severity.INFO,
-        "device time zone or language is not Chinese",
-        "设备时区或语言与中国IP不一致",
-    ),
-    "DEVICE_IP_REGION_MISMATCH": (
-        Severity.INFO,
-        "the IP's province differs from the residence",
-        "IP所在省份与居住地不一致",
-    ),
-    "DEVICE_MANY_IDENTITIES": (
-        Severity.REFER,
-        "the device was used by many identities at several SPs",
-        "同一设备在多个渠道关联多个身份",
-    ),
-    "VELOCITY_ID_SHOPPING": (
-        Severity.REFER,
-        "the applicant applied at several other SPs within 30 days",
-        "申请人30天内在多个渠道申请",
-    ),
-    "VELOCITY_CARD_SHARED": (
-        Severity.REFER,
-        "the bank card was used by another identity",
-        "银行卡被其他身份使用",
-    ),
-    "VELOCITY_PHONE_SHARED": (
-        Severity.REFER,
-        "the mobile was used by several other identities",
-        "手机号被多个其他身份使用",
-    ),
-    "VELOCITY_ID_BURST": (
-        Severity.INFO,
-        "several applications by the same identity within 7 days",
-        "同一身份7天内多次申请",
-    ),
-    "VELOCITY_VIN_SEEN": (
-        Severity.INFO,
-        "the vehicle appeared in another application within 90 days",
-        "该车辆90天内出现在其他申请中",
-    ),
+    code: (severity, *text(code)) for code, severity in SEVERITIES.items()
 }
 CODES = tuple(MESSAGES)
 

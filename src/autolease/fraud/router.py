@@ -70,7 +70,12 @@ def _label_out(row: object) -> LabelOut:
     return LabelOut.model_validate(row, from_attributes=True)
 
 
-@router.post("/v1/fraud/labels", response_model=LabelOut, status_code=201)
+@router.post(
+    "/v1/fraud/labels",
+    response_model=LabelOut,
+    status_code=201,
+    responses={404: {"description": "no such application"}},
+)
 def post_label(body: LabelIn, session: SessionDep, _: StaffDep, actor: ActorDep) -> LabelOut:
     row = labels.record_label(
         session,

@@ -14,14 +14,14 @@ from pydantic import BaseModel, Field, field_validator
 class FraudSettings(BaseModel):
     """Which fraud model serves, the graph window, device matching and rule thresholds.
 
-    ``model`` is ``name@version`` or ``name@latest`` under ``settings.artifacts_dir``;
-    ``enabled = False`` (or no such model) leaves the rules running and refers every
-    application with FRAUD_MODEL_UNAVAILABLE. ``refer_threshold`` overrides the model's own
-    (set in training for a ~3 % referral rate).
+    ``model`` names the model under ``settings.artifacts_dir`` whose champion, recorded in the
+    store, serves; ``enabled = False`` (or no champion) leaves the rules running and refers
+    every application with FRAUD_MODEL_UNAVAILABLE. ``refer_threshold`` overrides the model's
+    own (set in training for a ~3 % referral rate).
     """
 
     enabled: bool = True
-    model: str = "fraud_gbm@latest"
+    model: str = "fraud_gbm"
     refer_threshold: float | None = Field(default=None, gt=0, lt=1)
     top_reasons: int = Field(default=3, ge=0, le=10)
     lookback_days: int = Field(default=180, ge=1, le=3650)
@@ -36,9 +36,10 @@ class FraudSettings(BaseModel):
     @field_validator("model")
     @classmethod
     def _model_ref(cls, value: str) -> str:
-        name, _, version = value.partition("@")
-        if not name or not version:
-            raise ValueError("fraud.model must look like name@version or name@latest")
+        if not value or "@" in value:
+            raise ValueError(
+                "fraud.model names a model (e.g. fraud_gbm); its champion in the store serves"
+            )
         return value
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from autolease.identity import formats
 from autolease.identity import identifiers as ids
 
 T = TypeVar("T")
@@ -37,8 +39,35 @@ def checked(validate: Callable[[str], T], normalise: Callable[[T], str]) -> Call
     return run
 
 
-IdNumber = Annotated[str, AfterValidator(checked(ids.validate_resident_id, lambda r: r.number))]
-Uscc = Annotated[str, AfterValidator(checked(ids.validate_uscc, lambda u: u.code))]
-Mobile = Annotated[str, AfterValidator(checked(ids.validate_mobile, str))]
-BankCard = Annotated[str, AfterValidator(checked(ids.validate_bank_card, str))]
-Plate = Annotated[str, AfterValidator(checked(ids.validate_plate, lambda p: p.plate))]
+def documented(pattern: str, kind: str) -> FieldInfo:
+    """The canonical form in the schema only: the validator, not the pattern, decides, so a
+    bad value still gets the validator's field-and-rule error."""
+    info: FieldInfo = Field(
+        json_schema_extra={"pattern": pattern}, description=formats.DESCRIPTIONS[kind]
+    )
+    return info
+
+
+IdNumber = Annotated[
+    str,
+    AfterValidator(checked(ids.validate_resident_id, lambda r: r.number)),
+    documented(formats.RESIDENT_ID, "resident_id"),
+]
+Uscc = Annotated[
+    str,
+    AfterValidator(checked(ids.validate_uscc, lambda u: u.code)),
+    documented(formats.USCC, "uscc"),
+]
+Mobile = Annotated[
+    str, AfterValidator(checked(ids.validate_mobile, str)), documented(formats.MOBILE, "mobile")
+]
+BankCard = Annotated[
+    str,
+    AfterValidator(checked(ids.validate_bank_card, str)),
+    documented(formats.BANK_CARD, "bank_card"),
+]
+Plate = Annotated[
+    str,
+    AfterValidator(checked(ids.validate_plate, lambda p: p.plate)),
+    documented(formats.PLATE, "plate"),
+]

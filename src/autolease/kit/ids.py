@@ -28,3 +28,8 @@ class IdFactory:
     def new(self, prefix: str) -> str:
         ms = int(self._clock.now().timestamp() * 1000)
         return f"{prefix}_{ms:012x}{self._rng.getrandbits(80):020x}"
+
+
+def id_pattern(prefix: str) -> str:
+    """The regular expression every id made with `prefix` matches."""
+    return rf"^{prefix}_[0-9a-f]{{32}}$"

@@ -8,6 +8,8 @@
 '622202*********0123'
 >>> mask_name("张三丰")
 '张**'
+>>> mask_company_name("上海某某商贸有限公司")
+'上海******公司'
 """
 
 from __future__ import annotations
@@ -34,3 +36,8 @@ def mask_bank_card(value: str) -> str:
 
 def mask_name(value: str) -> str:
     return _mask(value, 1, 0) if len(value) > 1 else "*"
+
+
+def mask_company_name(value: str) -> str:
+    """A corporate lessee's name: its first two and last two characters (place and form)."""
+    return _mask(value, 2, 2)

@@ -34,9 +34,12 @@ class ArtifactError(ValueError):
 
 @dataclass(frozen=True)
 class Feature:
+    """One input: name, dtype and, where known, its value domain (``{"categories": [...]}``)."""
+
     name: str
     dtype: str
     description: str = ""
+    domain: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,21 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def artifact_dir(root: Path, name: str, version: str) -> Path:
-    for part in (name, version):
+    """``<root>/<name>/<version>``; a name may have one namespace (``external/credit_gbm``)."""
+    if not _SAFE.match(version):
+        raise ArtifactError(f"unsafe artifact name or version {version!r}")
+    return root.joinpath(*name_parts(name), version)
+
+
+def name_parts(name: str) -> list[str]:
+    """The folders of a model name, each checked (no ``..``, no absolute paths)."""
+    parts = name.split("/")
+    if len(parts) > 2:
+        raise ArtifactError(f"unsafe artifact name {name!r}: one namespace at most")
+    for part in parts:
         if not _SAFE.match(part):
             raise ArtifactError(f"unsafe artifact name or version {part!r}")
-    return root / name / version
+    return parts
 
 
 def save(
@@ -146,7 +160,7 @@ def read_manifest(path: Path) -> Manifest:
 
 
 def versions(root: Path, name: str) -> list[str]:
-    base = root / name
+    base = root.joinpath(*name_parts(name))
     if not base.is_dir():
         return []
     return sorted(p.name for p in base.iterdir() if (p / MANIFEST).is_file())

@@ -12,7 +12,6 @@ from autolease.auth.dependencies import (
     actor_of,
     authenticate,
 )
-from autolease.auth.principal import STAFF_WIDE_ROLES
 from autolease.db import session_scope
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.origination import service
@@ -21,11 +20,13 @@ from autolease.origination.schemas import (
     ApplicationCreate,
     ApplicationPage,
     ApplicationRead,
+    ApplicationStaffRead,
     ApplicationStatus,
     DecisionDetailRead,
     DecisionRead,
     WithdrawRequest,
 )
+from autolease.origination.service.audience import sees_all_reasons
 from autolease.origination.service.views import decision_detail
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
@@ -91,10 +92,15 @@ def list_applications(
     )
 
 
-@router.get("/{application_id}", response_model=ApplicationRead, responses=ERRORS)
+@router.get(
+    "/{application_id}", response_model=ApplicationStaffRead | ApplicationRead, responses=ERRORS
+)
 def get_application(
-    app: ApplicationDep, session: SessionDep, runtime: RuntimeDep
-) -> ApplicationRead:
+    app: ApplicationDep, session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep
+) -> ApplicationStaffRead | ApplicationRead:
+    """Staff see who moved it and their notes; an SP sees roles and no notes."""
+    if sees_all_reasons(principal):
+        return service.to_staff_read(session, app)
     return service.to_read(session, app, cipher=runtime.cipher)
 
 
@@ -108,7 +114,7 @@ def get_decision(
 ) -> DecisionDetailRead | DecisionRead:
     """Staff see features and the stage trace; an SP sees the outcome and its reasons."""
     decision = service.decision_of(session, app=app)
-    if principal.role in STAFF_WIDE_ROLES:
+    if sees_all_reasons(principal):
         return decision_detail(decision)
     return service.decision_read(decision)
 
@@ -127,4 +133,5 @@ def withdraw_application(
     actor: ActorDep,
 ) -> ApplicationRead:
     service.withdraw(session, app=app, principal=principal, actor=actor, note=body.note)
-    return service.to_read(session, app, cipher=runtime.cipher)
+    staff = sees_all_reasons(principal)
+    return service.to_read(session, app, cipher=runtime.cipher, staff=staff)

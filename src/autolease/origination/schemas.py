@@ -20,13 +20,18 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 
+from autolease.fraud.schemas import DeviceSignals
+from autolease.identity import formats
 from autolease.identity import identifiers as ids
 from autolease.identity.biometrics.schemas import BiometricSamplesIn
 from autolease.identity.schemas import BankCard, IdNumber, Mobile, Plate, Uscc, rule_error
+from autolease.kit.ids import id_pattern
+from autolease.kit.strict_fields import Amount, Flag, Integer, Number
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+Money = Annotated[Amount, Field(ge=0, max_digits=14, decimal_places=2)]
+PositiveMoney = Annotated[Amount, Field(gt=0, max_digits=14, decimal_places=2)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 
 
@@ -56,6 +61,11 @@ class FuelType(StrEnum):
     EREV = "erev"
     FCEV = "fcev"
     OTHER = "other"
+
+
+ApplicationId = Annotated[str, Field(json_schema_extra={"pattern": id_pattern("app")})]
+DecisionId = Annotated[str, Field(json_schema_extra={"pattern": id_pattern("dec")})]
+VIN_DOCUMENTED: JsonDict = {"pattern": formats.VIN}
 
 
 class ApplicationStatus(StrEnum):
@@ -137,13 +147,18 @@ class Seller(Strict):
 
 class VehicleIn(Strict):
     first_registration_date: date
-    vin: str = Field(min_length=1, max_length=20)
+    vin: str = Field(
+        min_length=1,
+        max_length=20,
+        json_schema_extra=VIN_DOCUMENTED,
+        description=formats.DESCRIPTIONS["vin"],
+    )
     plate: Plate | None = None
     brand: str = Field(min_length=1, max_length=50)
     model: str = Field(min_length=1, max_length=80)
     trim: str | None = Field(default=None, max_length=120)
     fuel_type: FuelType | None = None
-    mileage_km: int = Field(ge=0, le=2_000_000)
+    mileage_km: Integer = Field(ge=0, le=2_000_000)
     asking_price: PositiveMoney
     invoice_price: PositiveMoney | None = None
     seller: Seller
@@ -168,19 +183,19 @@ class VehicleIn(Strict):
 class FinancingRequest(Strict):
     product_type: ProductType = ProductType.ANY
     amount: PositiveMoney
-    term_months: int = Field(ge=6, le=60)
+    term_months: Integer = Field(ge=6, le=60)
     down_payment: Money
     monthly_budget: PositiveMoney | None = None
-    balloon_wanted: bool = False
+    balloon_wanted: Flag = False
 
 
 class DeviceInfo(Strict):
     fingerprint_id: str | None = Field(default=None, max_length=128)
     ip: IPvAnyAddress | None = None
     user_agent: str | None = Field(default=None, max_length=500)
-    gps_lat: float | None = Field(default=None, ge=-90, le=90)
-    gps_lon: float | None = Field(default=None, ge=-180, le=180)
-    signals: dict[str, str | int | float | bool] = Field(default_factory=dict, max_length=64)
+    gps_lat: Number | None = Field(default=None, ge=-90, le=90)
+    gps_lon: Number | None = Field(default=None, ge=-180, le=180)
+    signals: DeviceSignals = Field(default_factory=dict)
 
 
 class ApplicationCreate(Strict):
@@ -225,7 +240,7 @@ class PolicyRead(BaseModel):
 
 
 class DecisionRead(BaseModel):
-    id: str
+    id: DecisionId
     outcome: Literal["approve", "refer", "decline"]
     reasons: list[ReasonRead]
     offers: list[dict[str, Any]]
@@ -272,7 +287,29 @@ class FinancingRead(BaseModel):
     monthly_budget: Decimal | None
 
 
+class SpActor(StrEnum):
+    """Who moved an application, as its SP is told: a role, never a staff username."""
+
+    SP = "sp"
+    REVIEWER = "reviewer"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
 class StatusEventRead(BaseModel):
+    """A status change as the SP sees it. There is no note: staff notes are internal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_status: str | None
+    to_status: str
+    actor: SpActor
+    occurred_at: datetime
+
+
+class StaffStatusEventRead(BaseModel):
+    """A status change as staff see it: who (``user:<name>``, ``apikey:<prefix>``) and why."""
+
     from_status: str | None
     to_status: str
     actor: str
@@ -280,8 +317,8 @@ class StatusEventRead(BaseModel):
     note: str | None
 
 
-class ApplicationRead(BaseModel):
-    id: str
+class ApplicationCore(BaseModel):
+    id: ApplicationId
     sp_code: str
     status: ApplicationStatus
     lead_source: str
@@ -290,11 +327,23 @@ class ApplicationRead(BaseModel):
     vehicle: VehicleRead
     financing: FinancingRead
     decision: DecisionRead | None
+
+
+class ApplicationRead(ApplicationCore):
+    """An application as its SP sees it (every SP-facing endpoint): no staff note and no
+    staff username can be put in it."""
+
     status_history: list[StatusEventRead]
 
 
+class ApplicationStaffRead(ApplicationCore):
+    """An application as staff see it: the status history with actors and notes."""
+
+    status_history: list[StaffStatusEventRead]
+
+
 class ApplicationSummary(BaseModel):
-    id: str
+    id: ApplicationId
     sp_code: str
     status: ApplicationStatus
     submitted_at: datetime

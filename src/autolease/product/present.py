@@ -14,6 +14,7 @@ from typing import Any
 
 from autolease.kit.money import round_money
 from autolease.product.changes import CONSTRAINT_TEXT, Change, money
+from autolease.product.departures import departures
 from autolease.product.kinds import Constraint, ProductType
 from autolease.product.matching import MatchResult, Offer
 from autolease.product.request import MatchRequest
@@ -214,6 +215,7 @@ def offer_dict(
         "score": round(offer.score, 4),
         "explanation_en": en,
         "explanation_zh": zh,
+        "departures": [d.as_dict() for d in departures(ev, req)],
         "notes": [n.as_dict() for n in notes],
         "product_terms": ev.product.terms,
     }

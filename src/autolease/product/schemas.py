@@ -13,13 +13,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from autolease.kit.strict_fields import Amount, Flag, Integer, Number
 from autolease.product.catalogue import Eligibility, Fee, FraudBand, LeaseProduct, Pricing
 from autolease.product.kinds import FeeType, NewEnergyRule, Payee, ProductType, TitleMode
 from autolease.product.schedule import AmortizationMethod, EarlySettlementRule, ScheduleType
 
-Ratio = Annotated[Decimal, Field(ge=0, le=1, max_digits=9, decimal_places=6)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+Ratio = Annotated[Amount, Field(ge=0, le=1, max_digits=9, decimal_places=6)]
+Money = Annotated[Amount, Field(ge=0, max_digits=14, decimal_places=2)]
+PositiveMoney = Annotated[Amount, Field(gt=0, max_digits=14, decimal_places=2)]
 Grade = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9+-]{0,3}$")]
 Code = Annotated[str, Field(min_length=2, max_length=32, pattern=r"^[A-Z0-9][A-Z0-9_-]*$")]
 
@@ -44,7 +45,7 @@ class FeeSpec(Strict):
     payee: Payee
     fixed: Money = Decimal(0)
     rate: Ratio = Decimal(0)
-    financed: bool = False
+    financed: Flag = False
 
 
 ApplicantKind = Literal["individual", "corporate"]
@@ -56,11 +57,11 @@ def _both_kinds() -> list[ApplicantKind]:
 
 class EligibilitySpec(Strict):
     applicant_kinds: list[ApplicantKind] = Field(default_factory=_both_kinds, min_length=1)
-    max_age_plus_term_years: Decimal = Field(default=Decimal(8), ge=1, le=15)
-    max_mileage_km: int = Field(default=150_000, ge=0, le=2_000_000)
+    max_age_plus_term_years: Amount = Field(default=Decimal(8), ge=1, le=15)
+    max_mileage_km: Integer = Field(default=150_000, ge=0, le=2_000_000)
     new_energy: NewEnergyRule = NewEnergyRule.ANY
-    long_term_above_months: int = Field(default=36, ge=6, le=60)
-    long_term_max_vehicle_age_years: Decimal = Field(default=Decimal(3), ge=0, le=15)
+    long_term_above_months: Integer = Field(default=36, ge=6, le=60)
+    long_term_max_vehicle_age_years: Amount = Field(default=Decimal(3), ge=0, le=15)
     max_payment_to_income: Ratio = Decimal("0.5")
 
 
@@ -80,9 +81,9 @@ class PricingSpec(Strict):
 
 class EarlySettlementSpec(Strict):
     penalty_rate: Ratio = Decimal("0.03")
-    penalty_months_interest: int = Field(default=0, ge=0, le=12)
-    waive_after_payments: int | None = Field(default=None, ge=0, le=120)
-    validity_days: int = Field(default=7, ge=1, le=60)
+    penalty_months_interest: Integer = Field(default=0, ge=0, le=12)
+    waive_after_payments: Integer | None = Field(default=None, ge=0, le=120)
+    validity_days: Integer = Field(default=7, ge=1, le=60)
 
 
 class ProductTermsSpec(Strict):
@@ -91,11 +92,11 @@ class ProductTermsSpec(Strict):
     name_en: str = Field(min_length=1, max_length=200)
     name_zh: str = Field(min_length=1, max_length=200)
     product_type: ProductType
-    active: bool = True
+    active: Flag = True
     method: AmortizationMethod = AmortizationMethod.LEVEL_PAYMENT
     schedule_type: ScheduleType = ScheduleType.ARREARS
     title_mode: TitleMode = TitleMode.LESSEE_TITLED_WITH_MORTGAGE
-    terms_months: list[int] = Field(min_length=1, max_length=10)
+    terms_months: list[Integer] = Field(min_length=1, max_length=10)
     down_payment: DownPaymentSpec
     balloon_ratios: list[Ratio] = Field(default_factory=lambda: [Decimal(0)], min_length=1)
     max_balloon_of_residual: Ratio = Decimal("0.8")
@@ -162,11 +163,11 @@ class ProductUpdate(Strict):
 
     name_en: str | None = Field(default=None, min_length=1, max_length=200)
     name_zh: str | None = Field(default=None, min_length=1, max_length=200)
-    active: bool | None = None
+    active: Flag | None = None
     method: AmortizationMethod | None = None
     schedule_type: ScheduleType | None = None
     title_mode: TitleMode | None = None
-    terms_months: list[int] | None = Field(default=None, min_length=1, max_length=10)
+    terms_months: list[Integer] | None = Field(default=None, min_length=1, max_length=10)
     down_payment: DownPaymentSpec | None = None
     balloon_ratios: list[Ratio] | None = Field(default=None, min_length=1)
     max_balloon_of_residual: Ratio | None = None
@@ -211,21 +212,21 @@ class QuoteRequest(Strict):
     valuation_p50: PositiveMoney | None = None
     residual_values: dict[int, PositiveMoney] = Field(default_factory=dict, max_length=12)
     first_registration_date: date
-    mileage_km: int = Field(ge=0, le=2_000_000)
+    mileage_km: Integer = Field(ge=0, le=2_000_000)
     fuel_type: str | None = Field(default=None, max_length=16)
     seller_type: Literal["dealer", "individual", "lessee"] = "dealer"
     applicant_kind: Literal["individual", "corporate"] = "individual"
     product_type: Literal["direct_lease", "sale_leaseback", "operating_lease", "any"] = "any"
     down_payment_available: Money = Decimal(0)
     amount: PositiveMoney | None = None
-    term_months: int | None = Field(default=None, ge=6, le=60)
-    flexible_term: bool = False
+    term_months: Integer | None = Field(default=None, ge=6, le=60)
+    flexible_term: Flag = False
     monthly_budget: PositiveMoney | None = None
     monthly_income: PositiveMoney | None = None
     credit_grade: Grade | None = None
-    fraud_score: float | None = Field(default=None, ge=0, le=1)
-    top_n: int = Field(default=5, ge=1, le=10)
-    include_schedule: bool = False
+    fraud_score: Number | None = Field(default=None, ge=0, le=1)
+    top_n: Integer = Field(default=5, ge=1, le=10)
+    include_schedule: Flag = False
 
 
 class QuoteResponse(BaseModel):

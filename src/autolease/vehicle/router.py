@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from autolease.auth.dependencies import PrincipalDep
 from autolease.dependencies import RuntimeDep
+from autolease.identity import formats
 from autolease.kit.clock import business_date
 from autolease.kit.money import round_money
 from autolease.vehicle import service
@@ -61,7 +63,9 @@ def vehicle_settings(runtime: RuntimeDep) -> VehicleSettings:
 
 @router.get("/{vin}/decode", response_model=VinDecodeOut)
 def decode_vin(
-    vin: str, _: PrincipalDep, registered: date | None = Query(default=None)
+    vin: Annotated[str, Path(json_schema_extra={"pattern": formats.VIN})],
+    _: PrincipalDep,
+    registered: date | None = Query(default=None),
 ) -> VinDecodeOut:
     return _decode_out(service.decode(vin, registered))
 
@@ -70,7 +74,7 @@ def decode_vin(
 def appraise(body: AppraisalIn, runtime: RuntimeDep, _: PrincipalDep) -> AppraisalOut:
     settings = vehicle_settings(runtime)
     valuer = service.cached_valuer(
-        runtime.settings.artifacts_dir, settings.valuation_model, num_threads=settings.num_threads
+        runtime.settings.artifacts_dir, runtime.serving.valuation, num_threads=settings.num_threads
     )
     result = service.appraise(
         service.AppraisalRequest(**body.model_dump()),

@@ -8,23 +8,31 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+from autolease.identity import formats
+from autolease.kit.strict_fields import Amount, Integer
+
+PositiveMoney = Annotated[Amount, Field(gt=0, max_digits=14, decimal_places=2)]
 
 
 class AppraisalIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    vin: str = Field(min_length=1, max_length=20)
+    vin: str = Field(
+        min_length=1,
+        max_length=20,
+        json_schema_extra={"pattern": formats.VIN},
+        description=formats.DESCRIPTIONS["vin"],
+    )
     brand: str = Field(min_length=1, max_length=50)
     model: str | None = Field(default=None, max_length=80)
     first_registration_date: date
-    mileage_km: int = Field(ge=0, le=2_000_000)
+    mileage_km: Integer = Field(ge=0, le=2_000_000)
     fuel_type: str | None = Field(default=None, max_length=20)
     transmission: str | None = Field(default=None, max_length=20)
     region: str | None = Field(default=None, max_length=40)
     asking_price: PositiveMoney | None = None
     amount: PositiveMoney | None = None
-    term_months: int | None = Field(default=None, ge=12, le=48)
+    term_months: Integer | None = Field(default=None, ge=12, le=48)
 
 
 class VinDecodeOut(BaseModel):

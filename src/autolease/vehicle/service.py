@@ -133,13 +133,19 @@ def guarded_history(
 
 
 def build_vehicle_stage(
-    settings: VehicleSettings, artifacts_dir: Path, clock: Clock | None = None
+    settings: VehicleSettings,
+    artifacts_dir: Path,
+    champion: str | None,
+    clock: Clock | None = None,
 ) -> VehicleStage:
-    """The pipeline's vehicle stage with its valuer and (guarded) history provider injected."""
+    """The vehicle stage valuing with `champion` (``name@version``; None: no valuation) and its
+    (guarded) history provider."""
     history = history_provider(settings.history_book_dir)
     return VehicleStage(
         valuer=cached_valuer(
-            artifacts_dir, settings.valuation_model, num_threads=settings.num_threads
+            artifacts_dir,
+            champion if settings.valuation_model else None,
+            num_threads=settings.num_threads,
         ),
         history=guarded_history(history, settings.history_calls, clock or SystemClock()),
         ltv_basis=settings.ltv_basis,

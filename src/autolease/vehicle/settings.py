@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from autolease.kit.guard import ProviderCallSettings
 
@@ -17,9 +17,9 @@ from autolease.kit.guard import ProviderCallSettings
 class VehicleSettings(BaseModel):
     """How the vehicle stage values a car and where its history comes from.
 
-    ``valuation_model`` is an artifact reference under ``Settings.artifacts_dir``
-    (``valuation@latest`` or ``valuation@<version>``); ``None`` switches valuation off, and
-    the stage then refers with VALUATION_UNAVAILABLE, as it does when no model is registered.
+    ``valuation_model`` names the model under ``Settings.artifacts_dir`` whose champion,
+    recorded in the store, serves; ``None`` switches valuation off, and the stage then refers
+    with VALUATION_UNAVAILABLE, as it does when no champion is recorded.
     ``history_book_dir`` points at a synthetic book (``vehicle_history.parquet``); unset means
     no history source (HISTORY_UNAVAILABLE, info). ``valuation_unavailable_severity`` may be
     lowered to ``info`` where no model is expected (a demo or a developer machine).
@@ -27,7 +27,7 @@ class VehicleSettings(BaseModel):
     `kit/guard.py`).
     """
 
-    valuation_model: str | None = "valuation@latest"
+    valuation_model: str | None = "valuation"
     ltv_basis: Literal["p10", "p50"] = "p50"
     price_tolerance: float = Field(default=1.15, gt=1.0)
     max_ltv: float | None = Field(default=None, gt=0)
@@ -35,3 +35,12 @@ class VehicleSettings(BaseModel):
     num_threads: int = Field(default=1, ge=0)
     valuation_unavailable_severity: Literal["info", "refer"] = "refer"
     history_calls: ProviderCallSettings = Field(default_factory=ProviderCallSettings)
+
+    @field_validator("valuation_model")
+    @classmethod
+    def _model_name(cls, value: str | None) -> str | None:
+        if value is not None and (not value or "@" in value):
+            raise ValueError(
+                "vehicle.valuation_model names a model (e.g. valuation); its champion serves"
+            )
+        return value

@@ -212,20 +212,8 @@ def activate(
     A version not yet stored is read from the policies directory (its label must match) and
     registered first, which runs its cases.
     """
-    effective = effective_from or actor.at
-    if effective.tzinfo is None:
-        raise ActivationInvalid(
-            "effective_from needs a time zone",
-            errors=[FieldError("effective_from", "timezone", "add a UTC offset", "需带时区")],
-        )
-    if effective < actor.at:
-        raise ActivationInvalid(
-            "effective_from is in the past; activations cannot be back-dated",
-            errors=[FieldError("effective_from", "past", "in the past", "生效时间早于当前时间")],
-        )
-    row = repository.policy_version(session, key, version) or _register_from_files(
-        session, runtime, key, version, actor
-    )
+    effective = check_effective_from(effective_from, actor.at)
+    row = stored_or_registered(session, runtime, key, version, actor)
     activation = PolicyActivation(
         key=key,
         version=version,
@@ -251,6 +239,31 @@ def activate(
     )
     sync_catalog(session, runtime.catalog, at=actor.at)
     return activation
+
+
+def check_effective_from(effective_from: datetime | None, now: datetime) -> datetime:
+    """The activation time (default: now); refuses a naive or a past time."""
+    effective = effective_from or now
+    if effective.tzinfo is None:
+        raise ActivationInvalid(
+            "effective_from needs a time zone",
+            errors=[FieldError("effective_from", "timezone", "add a UTC offset", "需带时区")],
+        )
+    if effective < now:
+        raise ActivationInvalid(
+            "effective_from is in the past; activations cannot be back-dated",
+            errors=[FieldError("effective_from", "past", "in the past", "生效时间早于当前时间")],
+        )
+    return effective
+
+
+def stored_or_registered(
+    session: Session, runtime: DecisionRuntime, key: str, version: str, actor: Actor
+) -> PolicyVersion:
+    """The stored ``key@version``, registered from the policies directory first if needed."""
+    return repository.policy_version(session, key, version) or _register_from_files(
+        session, runtime, key, version, actor
+    )
 
 
 def _register_from_files(
@@ -325,6 +338,42 @@ def _summary(
         active_source="activation" if active else ("file" if default else "none"),
         versions=tuple(versions),
         scheduled=tuple(a for a in catalog.schedule(key) if a.effective_from > at),
+    )
+
+
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    """A policy version with its cases text and where it came from (for people to read)."""
+
+    document: PolicyDocument
+    cases_text: str | None
+    origin: str
+
+
+def resolve_version(
+    session: Session, runtime: DecisionRuntime, spec: str, *, at: datetime
+) -> ResolvedPolicy:
+    """``key`` (the version in force at `at`) or ``key@version`` (stored, else the file)."""
+    key, _, version = spec.partition("@")
+    origin = ""
+    if not version:
+        sync_catalog(session, runtime.catalog, at=at)
+        active = runtime.catalog.active_activation(key, at)
+        if active is None:
+            policy_file = load_one(policy_root(runtime.settings.policies_dir), key)
+            return ResolvedPolicy(
+                policy_file.document, policy_file.cases_text, "in force: the file (no activation)"
+            )
+        version = active.version
+        origin = f"in force since {active.effective_from.isoformat()}, by {active.activated_by}"
+    row = repository.policy_version(session, key, version)
+    if row is not None:
+        return ResolvedPolicy(_document(row), row.cases, origin or f"stored by {row.created_by}")
+    policy_file = load_one(policy_root(runtime.settings.policies_dir), key)
+    if policy_file.document.version != version:
+        raise PolicyNotFound(f"no stored version {key}@{version}, and the file is another")
+    return ResolvedPolicy(
+        policy_file.document, policy_file.cases_text, f"file {policy_file.source}"
     )
 
 

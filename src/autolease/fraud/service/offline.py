@@ -177,7 +177,13 @@ def register(
 ) -> registry.Manifest:
     version = version or next_version(root, name)
     features = [
-        Feature(s.name, s.dtype, f"{s.source}: {s.description}".strip(": ")) for s in model.specs
+        Feature(
+            s.name,
+            s.dtype,
+            f"{s.source}: {s.description}".strip(": "),
+            {"categories": list(s.categories)} if s.categories else {},
+        )
+        for s in model.specs
     ]
     try:
         manifest = registry.save(

@@ -59,12 +59,14 @@ def _model(artifact: registry.LoadedArtifact) -> FraudModel:
         raise FraudModelInvalid(f"{m.ref}: {exc}") from exc
 
 
-def cached_model(artifacts_dir: Path, ref: str) -> FraudModel | None:
+def cached_model(artifacts_dir: Path, ref: str | None) -> FraudModel | None:
     """The process-wide model for (dir, ref); ``None`` when none is registered.
 
     A model whose files fail their hashes raises `FraudModelInvalid` (the process must not
     start on a tampered model).
     """
+    if ref is None:
+        return None
     key = (str(Path(artifacts_dir).resolve()), ref)
     with _lock:
         if key not in _models:
@@ -91,9 +93,11 @@ def rules_of(settings: FraudSettings) -> FraudRules:
     )
 
 
-def build_fraud_stage(settings: FraudSettings, artifacts_dir: Path) -> FraudStage:
-    """The fraud stage with the configured model (``None`` → rules only, and refer)."""
-    model = cached_model(artifacts_dir, settings.model) if settings.enabled else None
+def build_fraud_stage(
+    settings: FraudSettings, artifacts_dir: Path, champion: str | None
+) -> FraudStage:
+    """The fraud stage serving `champion` (``None`` → rules only, and refer)."""
+    model = cached_model(artifacts_dir, champion) if settings.enabled else None
     return FraudStage(
         model=model,
         rules=rules_of(settings),

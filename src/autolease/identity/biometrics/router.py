@@ -25,6 +25,7 @@ from autolease.identity.biometrics.schemas import (
     LivenessRead,
     VoiceVerifyRead,
 )
+from autolease.kit.strict_fields import FormText
 
 router = APIRouter(prefix="/v1/biometrics", tags=["biometrics"])
 
@@ -66,7 +67,7 @@ def face_verify(
 )
 def face_enrol(
     image: Upload,
-    id_number: Annotated[str, Form(max_length=32)],
+    id_number: Annotated[FormText, Form(max_length=32)],
     session: SessionDep,
     principal: PrincipalDep,
     actor: ActorDep,
@@ -113,9 +114,9 @@ def voice_enrol(
     runtime: RuntimeDep,
     settings: BiometricsSettingsDep,
     engines: EnginesDep,
-    id_number: Annotated[str | None, Form(max_length=32)] = None,
+    id_number: Annotated[FormText | None, Form(max_length=32)] = None,
     purpose: Annotated[Literal["applicant", "blacklist"], Form()] = "applicant",
-    reference: Annotated[str | None, Form(max_length=64)] = None,
+    reference: Annotated[FormText | None, Form(max_length=64)] = None,
 ) -> EnrolRead:
     """Enrol a speaker from one or more recordings; ``blacklist`` is for risk staff only."""
     if purpose == "blacklist" and principal.role not in BLACKLIST_ROLES:
@@ -144,7 +145,7 @@ def voice_verify(
     runtime: RuntimeDep,
     settings: BiometricsSettingsDep,
     engines: EnginesDep,
-    id_number: Annotated[str | None, Form(max_length=32)] = None,
+    id_number: Annotated[FormText | None, Form(max_length=32)] = None,
 ) -> VoiceVerifyRead:
     """Verify a recording against the person's enrolled voice and search the blacklist."""
     checked = service.verify_voice(

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autolease.origination.pipeline import DecisionContext, Severity
+from autolease.reasons.entries import text
 
 STAGE = "identity_checks"
 UNAVAILABLE = "unavailable"
@@ -56,79 +57,30 @@ class ChecksPolicy:
     max_open_credit_institutions: int = 4
 
 
-_MESSAGES: Mapping[str, tuple[Severity, str, str]] = {
-    "CARRIER_3F_MISMATCH": (
-        Severity.REFER,
-        "name, ID and mobile do not match the carrier's real-name record",
-        "运营商三要素核验不一致",
-    ),
-    "CARRIER_NOT_FOUND": (
-        Severity.REFER,
-        "the carrier has no real-name record of this mobile",
-        "运营商无该手机号实名记录",
-    ),
-    "PHONE_INACTIVE": (Severity.REFER, "the mobile line is not in service", "手机号非在网状态"),
-    "PHONE_TENURE_SHORT": (
-        Severity.INFO,
-        "the mobile has been in service for less than the minimum",
-        "手机号在网时长不足",
-    ),
-    "BANK_CARD_4F_MISMATCH": (
-        Severity.REFER,
-        "the bank card does not belong to the applicant (four-factor check)",
-        "银行卡四要素核验不一致",
-    ),
-    "BANK_CARD_NOT_FOUND": (
-        Severity.REFER,
-        "the card issuer does not know the card",
-        "发卡行无该卡记录",
-    ),
-    "BUREAU_THIN_FILE": (Severity.INFO, "no credit file at the bureau", "征信白户"),
-    "BUREAU_MULTI_LENDING": (
-        Severity.REFER,
-        "multi-lending: many recent credit applications or open lenders",
-        "多头借贷：近期查询或在贷机构过多",
-    ),
-    "COURT_DISHONEST": (
-        Severity.DECLINE,
-        "on the judgment-defaulter list",
-        "失信被执行人",
-    ),
-    "COURT_SPENDING_BAN": (Severity.DECLINE, "under a spending ban", "限制高消费人员"),
-    "COURT_ENFORCED": (Severity.REFER, "subject of court enforcement", "被执行人"),
-    "CARRIER_CHECK_UNAVAILABLE": (
-        Severity.REFER,
-        "the carrier check could not be completed",
-        "运营商核验暂不可用",
-    ),
-    "BANK_CARD_CHECK_UNAVAILABLE": (
-        Severity.REFER,
-        "the bank-card check could not be completed",
-        "银行卡核验暂不可用",
-    ),
-    "BUREAU_UNAVAILABLE": (Severity.REFER, "the bureau could not be queried", "征信查询暂不可用"),
-    "COURT_CHECK_UNAVAILABLE": (
-        Severity.REFER,
-        "the court lists could not be checked",
-        "法院名单查询暂不可用",
-    ),
-    "CARRIER_CHECK_TIMEOUT": (
-        Severity.REFER,
-        "the carrier check timed out",
-        "运营商核验超时",
-    ),
-    "BANK_CARD_CHECK_TIMEOUT": (
-        Severity.REFER,
-        "the bank-card check timed out",
-        "银行卡核验超时",
-    ),
-    "BUREAU_TIMEOUT": (Severity.REFER, "the bureau query timed out", "征信查询超时"),
-    "COURT_CHECK_TIMEOUT": (
-        Severity.REFER,
-        "the court-list check timed out",
-        "法院名单查询超时",
-    ),
+_SEVERITIES: Mapping[str, Severity] = {
+    "CARRIER_3F_MISMATCH": Severity.REFER,
+    "CARRIER_NOT_FOUND": Severity.REFER,
+    "PHONE_INACTIVE": Severity.REFER,
+    "PHONE_TENURE_SHORT": Severity.INFO,
+    "BANK_CARD_4F_MISMATCH": Severity.REFER,
+    "BANK_CARD_NOT_FOUND": Severity.REFER,
+    "BUREAU_THIN_FILE": Severity.INFO,
+    "BUREAU_MULTI_LENDING": Severity.REFER,
+    "COURT_DISHONEST": Severity.DECLINE,
+    "COURT_SPENDING_BAN": Severity.DECLINE,
+    "COURT_ENFORCED": Severity.REFER,
+    "CARRIER_CHECK_UNAVAILABLE": Severity.REFER,
+    "BANK_CARD_CHECK_UNAVAILABLE": Severity.REFER,
+    "BUREAU_UNAVAILABLE": Severity.REFER,
+    "COURT_CHECK_UNAVAILABLE": Severity.REFER,
+    "CARRIER_CHECK_TIMEOUT": Severity.REFER,
+    "BANK_CARD_CHECK_TIMEOUT": Severity.REFER,
+    "BUREAU_TIMEOUT": Severity.REFER,
+    "COURT_CHECK_TIMEOUT": Severity.REFER,
 }
+_MESSAGES: Mapping[str, tuple[Severity, str, str]] = {
+    code: (severity, *text(code)) for code, severity in _SEVERITIES.items()
+}  # the texts are the catalogue's (`reasons.entries`)
 CODES = tuple(_MESSAGES)
 
 

@@ -5,7 +5,7 @@ Services never commit; the request or CLI boundary does.
 
 from autolease.origination.service.intake import Submitted, submit
 from autolease.origination.service.lifecycle import decision_of, get_visible, page, withdraw
-from autolease.origination.service.views import decision_read, to_read
+from autolease.origination.service.views import decision_read, to_read, to_staff_read
 
 __all__ = [
     "Submitted",
@@ -15,5 +15,6 @@ __all__ = [
     "page",
     "submit",
     "to_read",
+    "to_staff_read",
     "withdraw",
 ]

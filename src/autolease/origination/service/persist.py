@@ -115,7 +115,7 @@ def _applicant_row(data: ApplicationCreate, cipher: FieldCipher, actor: Actor) -
     row = Applicant(
         kind=a.type,
         name_enc=enc(a.name, context="applicant.name"),
-        name_masked=masking.mask_name(a.name) if a.type == "individual" else a.name,
+        name_masked=_masked_name(a),
         phone_enc=enc(a.phone, context="applicant.phone"),
         phone_bidx=cipher.blind_index("phone", a.phone),
         phone_masked=masking.mask_phone(a.phone),
@@ -135,6 +135,12 @@ def _applicant_row(data: ApplicationCreate, cipher: FieldCipher, actor: Actor) -
     else:
         _corporate_fields(row, a, cipher)
     return row
+
+
+def _masked_name(a: IndividualApplicant | CorporateApplicant) -> str:
+    if isinstance(a, IndividualApplicant):
+        return masking.mask_name(a.name)
+    return masking.mask_company_name(a.name)
 
 
 def _individual_fields(

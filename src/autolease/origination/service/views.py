@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from sqlalchemy.orm import Session
 
+from autolease.auth import repository as auth_repository
+from autolease.auth.principal import Role
 from autolease.dealer import service as dealer_service
 from autolease.kit.crypto import FieldCipher
 from autolease.kit.money import from_fen
 from autolease.origination import repository
-from autolease.origination.models import Applicant, Application, Decision, Vehicle
+from autolease.origination.models import (
+    Applicant,
+    Application,
+    ApplicationStatusEvent,
+    Decision,
+    Vehicle,
+)
 from autolease.origination.schemas import (
     ApplicantRead,
     ApplicationRead,
+    ApplicationStaffRead,
     ApplicationSummary,
     DecisionDetailRead,
     DecisionRead,
     FinancingRead,
     PolicyRead,
     ReasonRead,
+    SpActor,
+    StaffStatusEventRead,
     StatusEventRead,
     VehicleRead,
 )
+from autolease.origination.service.audience import sp_reasons
 from autolease.origination.service.persist import StoredApplication
 
 
@@ -31,8 +46,56 @@ def to_read(
     cipher: FieldCipher,
     written: StoredApplication | None = None,
     sp_code: str | None = None,
+    staff: bool = False,
 ) -> ApplicationRead:
-    """The application as its SP sees it; `written` (this request's rows) saves reading back."""
+    """The application as its SP sees it (staff: every reason); `written` saves reading back."""
+    core, events = _core(session, app, written, sp_code, staff=staff)
+    roles = auth_repository.roles_by_username(session, sorted(_usernames(events)))
+    history = [
+        StatusEventRead(
+            from_status=e.from_status,
+            to_status=e.to_status,
+            actor=sp_actor(e.actor, roles),
+            occurred_at=e.occurred_at,
+        )
+        for e in events
+    ]
+    return ApplicationRead(**core, status_history=history)
+
+
+def to_staff_read(session: Session, app: Application) -> ApplicationStaffRead:
+    """The application as staff see it: actors by name and the notes of its status history."""
+    core, events = _core(session, app, None, None, staff=True)
+    history = [StaffStatusEventRead.model_validate(e, from_attributes=True) for e in events]
+    return ApplicationStaffRead(**core, status_history=history)
+
+
+def sp_actor(actor: str, roles: Mapping[str, str]) -> SpActor:
+    """The role an SP is shown for a stored actor (``apikey:…``, ``user:…``, ``system:…``)."""
+    kind, _, name = actor.partition(":")
+    if kind == "apikey":
+        return SpActor.SP
+    if kind != "user":
+        return SpActor.SYSTEM
+    role = roles.get(name)
+    if role == Role.SP_USER:
+        return SpActor.SP
+    return SpActor.REVIEWER if role == Role.REVIEWER else SpActor.STAFF
+
+
+def _usernames(events: Sequence[ApplicationStatusEvent]) -> set[str]:
+    return {e.actor.partition(":")[2] for e in events if e.actor.startswith("user:")}
+
+
+def _core(
+    session: Session,
+    app: Application,
+    written: StoredApplication | None,
+    sp_code: str | None,
+    *,
+    staff: bool,
+) -> tuple[dict[str, Any], list[ApplicationStatusEvent]]:
+    """The fields both views share, and the status events."""
     applicant: Applicant | None
     vehicle: Vehicle | None
     if written is not None:
@@ -45,24 +108,24 @@ def to_read(
         events = list(repository.status_events(session, app.id))
     if applicant is None or vehicle is None:
         raise LookupError(f"application {app.id} has lost its applicant or vehicle")
-    return ApplicationRead(
-        id=app.id,
-        sp_code=sp_code or dealer_service.get(session, sp_id=app.sp_id).code,
-        status=app.status,
-        lead_source=app.lead_source,
-        submitted_at=app.submitted_at,
-        applicant=_applicant_read(applicant),
-        vehicle=_vehicle_read(vehicle),
-        financing=FinancingRead(
+    core = {
+        "id": app.id,
+        "sp_code": sp_code or dealer_service.get(session, sp_id=app.sp_id).code,
+        "status": app.status,
+        "lead_source": app.lead_source,
+        "submitted_at": app.submitted_at,
+        "applicant": _applicant_read(applicant),
+        "vehicle": _vehicle_read(vehicle),
+        "financing": FinancingRead(
             product_type=app.product_type,
             amount=from_fen(app.amount_fen),
             term_months=app.term_months,
             down_payment=from_fen(app.down_payment_fen),
             monthly_budget=from_fen(app.monthly_budget_fen) if app.monthly_budget_fen else None,
         ),
-        decision=decision_read(decision) if decision else None,
-        status_history=[StatusEventRead.model_validate(e, from_attributes=True) for e in events],
-    )
+        "decision": decision_read(decision, staff=staff) if decision else None,
+    }
+    return core, events
 
 
 def _applicant_read(a: Applicant) -> ApplicantRead:
@@ -92,11 +155,13 @@ def _vehicle_read(v: Vehicle) -> VehicleRead:
     )
 
 
-def decision_read(d: Decision) -> DecisionRead:
+def decision_read(d: Decision, *, staff: bool = False) -> DecisionRead:
+    """The decision; an SP (``staff=False``) does not see info-level reasons."""
+    reasons = d.reasons if staff else sp_reasons(d.reasons)
     return DecisionRead(
         id=d.id,
         outcome=d.outcome,
-        reasons=[ReasonRead.model_validate(r) for r in d.reasons],
+        reasons=[ReasonRead.model_validate(r) for r in reasons],
         offers=d.offers,
         policy=PolicyRead(key=d.policy_key, version=d.policy_version, content_hash=d.policy_hash),
         model_versions=d.model_versions,
@@ -105,7 +170,9 @@ def decision_read(d: Decision) -> DecisionRead:
 
 
 def decision_detail(d: Decision) -> DecisionDetailRead:
-    return DecisionDetailRead(**decision_read(d).model_dump(), features=d.features, trace=d.trace)
+    return DecisionDetailRead(
+        **decision_read(d, staff=True).model_dump(), features=d.features, trace=d.trace
+    )
 
 
 def summary(

@@ -1,0 +1,1 @@
+"""Governance use cases: model stages (`models`), policy changes (`policies`), serving."""
