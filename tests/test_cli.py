@@ -57,6 +57,12 @@ class TestDemo:
         with engine.connect() as conn:
             rows = conn.execute(text("select model_versions, features from decision")).all()
             history = conn.execute(text("select count(*) from application_link")).scalar_one()
+            approved = conn.execute(
+                text("select count(*) from decision where outcome = 'approve'")
+            ).scalar_one()
+            contracts = conn.execute(
+                text("select status, start_on is not null from contract")
+            ).all()
             champions = conn.execute(
                 text("select name, stage_by from model_version where stage = 'champion'")
             ).all()
@@ -67,6 +73,13 @@ class TestDemo:
             ("valuation", "system:demo"),
         ]
         assert 30 <= len(rows) <= 40
+        # Every approval with an offer became a contract, paid out; the book's report exists.
+        assert 0 < len(contracts) <= approved
+        assert set(contracts) == {("active", 1)}
+        assert f"contracts {len(contracts)} booked" in output
+        report = (env.parent / "var" / "portfolio.html").read_text(encoding="utf-8")
+        assert "<svg" in report
+        assert "Vintage curves" in report
         assert history > 1400 * 5
         for versions, features in rows:
             assert {"valuation", "credit", "fraud"} <= set(json.loads(versions))

@@ -13,6 +13,7 @@ from autolease import store
 from autolease.cli_support import console, system_actor
 from autolease.config import Settings, get_settings
 from autolease.demo import book as demo_book
+from autolease.demo.contracts import approvals_of, book_contracts, write_portfolio_report
 from autolease.demo.guide import print_next_steps
 from autolease.demo.jobs import (
     DemoSummary,
@@ -22,7 +23,7 @@ from autolease.demo.jobs import (
     submit_payloads,
     submit_samples,
 )
-from autolease.kit.clock import SystemClock
+from autolease.kit.clock import SystemClock, business_date
 from autolease.runtime import Runtime, build_runtime
 from autolease.seeding import load_yaml
 
@@ -100,6 +101,8 @@ def _run(
     else:
         summary = submit_samples(base, keys, n=applications, seed=seed, runtime=runtime)
     print_summary(summary, trained=world is not None)
+    if world is not None:
+        _follow_approvals(runtime, world, base, keys, summary)
     if summary_json is not None:
         document = {**summary.as_dict(), "trained": world is not None}
         summary_json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
@@ -107,6 +110,25 @@ def _run(
     # A port of 0 picked a free one for this run; a restart goes back to the usual port.
     print_next_steps(console, users, base_url=base, serving=serve, serve_port=port or 8000)
     _serve_or_stop(server, thread, serve)
+
+
+def _follow_approvals(
+    runtime: Runtime,
+    world: demo_book.DemoWorld,
+    base: str,
+    keys: dict[str, str],
+    summary: DemoSummary,
+) -> None:
+    """Book the approvals' contracts over HTTP and write the demo book's portfolio report."""
+    today = business_date(runtime.clock.now())
+    booked = book_contracts(base, keys, approvals_of(summary.responses), today=today)
+    console.print(
+        f"[bold]contracts[/] {booked.contracts} booked from the approvals' best offers, "
+        f"{booked.paid_out} paid out (GET {base}/v1/contracts)"
+    )
+    report = runtime.settings.db.sqlite_path.parent / "portfolio.html"
+    alerts = write_portfolio_report(world.book_dir, report)
+    console.print(f"[bold]portfolio[/] {report} (vintages, roll rates; {alerts} alert(s))")
 
 
 def _serve_or_stop(server: Any, thread: threading.Thread, serve: bool) -> None:

@@ -35,6 +35,7 @@ class DemoSummary:
     reasons: Counter[str] = field(default_factory=Counter)
     rejected_fields: Counter[str] = field(default_factory=Counter)
     latencies_ms: list[float] = field(default_factory=list)
+    responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def p(self, q: float) -> float:
         if len(self.latencies_ms) < 2:
@@ -131,6 +132,7 @@ def _tally(summary: DemoSummary, sp: str, response: httpx.Response) -> None:
     summary.submitted += 1
     data = response.json()
     if response.status_code in (200, 201):
+        summary.responses.append((sp, data))
         outcome = data["decision"]["outcome"]
         summary.outcomes[outcome] += 1
         summary.by_sp[(sp, outcome)] += 1
