@@ -373,6 +373,17 @@ PARTNERS: Final = tuple(
 BAD_PARTNER_COUNT: Final = 3
 # Used-car LTV benchmark 70 % (docs/domain.md §2.2 [S]); typical down payments 10-50 % [S] §1.4.
 MAX_LTV_POLICY: Final = 0.70
+# SPs know the lessor's caps and structure most deals to fit them [P]: an honest SP sets the
+# financed amount at a target share of its own estimate of the car's value (the estimate is
+# off by a few per cent), and the rest of the price is the down payment. The other deals are
+# asked for as the customer wants them and may break the caps (the out-of-policy share).
+STRUCTURED_SHARE: Final = 0.8
+STRUCTURED_LTV: Final = (0.45, 0.68)  # uniform target of financed / value [P]
+SP_VALUE_ERROR: Final = 0.07  # log-normal sigma of the SP's own value estimate [P]
+MIN_DOWN_SHARE: Final = 0.10  # of the asking price, for a direct or operating lease [S] §1.4
+# A structured deal also picks a term that keeps the car's age at the lease's end within the
+# policy's limit (docs/domain.md §6) when a standard term does.
+MAX_AGE_AT_MATURITY: Final = 8.0
 
 # Month-of-year seasonality of applications (Spring Festival dip in Feb, year-end peak) [P].
 MONTH_WEIGHTS: Final = (0.95, 0.70, 1.05, 1.00, 1.00, 1.02, 0.97, 1.00, 1.05, 1.00, 1.05, 1.15)

@@ -14,6 +14,7 @@ from autolease.synth.fraud import Plan
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
+B = npt.NDArray[np.bool_]
 
 DIRECT, LEASEBACK, OPERATING = 0, 1, 2
 DEALER, INDIVIDUAL, LESSEE = 0, 1, 2
@@ -122,5 +123,42 @@ def make_deal(
     amount = asking - down + np.where(product == DIRECT, fees, 0.0)
     ltv = np.clip(rng.normal(0.66, 0.09, n), 0.35, 0.9)
     amount = np.where(product == LEASEBACK, valuation * ltv, amount)
+    structured = (rng.random(n) < cal.STRUCTURED_SHARE) & ~plan.is_fraud
+    down, amount = _structure_to_fit(rng, structured, product, asking, valuation, down, amount)
     amount = np.maximum(np.round(amount, -2), 5_000.0)
-    return Deal(product, seller, lead, partner, _terms(rng, age), down, amount)
+    term = _terms(rng, age)
+    term = np.where(structured, _term_to_fit(term, age), term)
+    return Deal(product, seller, lead, partner, term, down, amount)
+
+
+def _term_to_fit(term: I64, age: F64) -> I64:
+    """The longest standard term, up to the one asked for, that keeps the car's age at the end
+    of the lease within the policy's limit; the asked term when none does (an old car)."""
+    fitted = term.copy()
+    for candidate in sorted(cal.TERMS, reverse=True):
+        fits = (candidate <= term) & (age + candidate / 12 <= cal.MAX_AGE_AT_MATURITY)
+        fitted = np.where(fits & (fitted == term) & (candidate < term), candidate, fitted)
+    too_long = age + term / 12 > cal.MAX_AGE_AT_MATURITY
+    return np.where(too_long, fitted, term)
+
+
+def _structure_to_fit(
+    rng: np.random.Generator,
+    structured: B,
+    product: I64,
+    asking: F64,
+    valuation: F64,
+    down: F64,
+    amount: F64,
+) -> tuple[F64, F64]:
+    """Most honest deals are sized by the SP to the lessor's LTV cap on its own value estimate.
+
+    Fraud is never structured (a packaged deal asks for as much as it can); a sale-and-leaseback
+    has no down payment to move, only its amount.
+    """
+    n = len(structured)
+    estimate = valuation * rng.lognormal(0.0, cal.SP_VALUE_ERROR, n)
+    target = np.round(estimate * rng.uniform(*cal.STRUCTURED_LTV, n), -2)
+    fitted = np.minimum(target, asking * (1 - cal.MIN_DOWN_SHARE))
+    fitted_down = np.where(product == LEASEBACK, down, np.round(asking - fitted, -2))
+    return np.where(structured, fitted_down, down), np.where(structured, fitted, amount)
