@@ -10,6 +10,7 @@ from autolease.decision.router import router as decision_router
 from autolease.fraud.router import router as fraud_router
 from autolease.identity.biometrics.router import router as biometrics_router
 from autolease.origination.router import router as origination_router
+from autolease.portfolio.router import router as portfolio_router
 from autolease.product.router import router as product_router
 from autolease.reasons.router import router as reasons_router
 from autolease.vehicle.router import router as vehicle_router
@@ -19,6 +20,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     dealer_router,
     origination_router,
     contract_router,
+    portfolio_router,
     decision_router,
     fraud_router,
     product_router,
