@@ -49,7 +49,7 @@ def report_cmd(
     try:
         book = files.load(panel)
     except files.PanelFileError as exc:
-        err_console.print(f"[red]{exc}[/]")
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
         raise typer.Exit(2) from None
     with err_console.status("computing the report"):
         report = build_report(
