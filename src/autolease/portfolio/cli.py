@@ -1,13 +1,18 @@
-"""`autolease portfolio`: simulate a live book, and report on one (vintages, rolls, PSI)."""
+"""`autolease portfolio`: simulate a live book, report on one (vintages, rolls, PSI), and train
+and run its early-warning model (a collections watch-list)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from autolease.cli_support import err_console
+
+if TYPE_CHECKING:
+    from autolease.portfolio.simulate import SimulatedBook
 
 app = typer.Typer(
     help="Portfolio monitoring: vintages, roll rates, stability, alerts.", no_args_is_help=True
@@ -43,14 +48,10 @@ def report_cmd(
 ) -> None:
     """Vintage curves, roll and flow rates, PSI/CSI and alerts, as HTML (and JSON)."""
     from autolease.config import get_settings
-    from autolease.portfolio import files, html
+    from autolease.portfolio import html
     from autolease.portfolio.report import build_report
 
-    try:
-        book = files.load(panel)
-    except files.PanelFileError as exc:
-        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
-        raise typer.Exit(2) from None
+    book = _load_book(panel)
     with err_console.status("computing the report"):
         report = build_report(
             book.panel,
@@ -62,3 +63,66 @@ def report_cmd(
     if json_out is not None:
         json_out.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
     typer.echo(json.dumps({"report": str(out), "alerts": len(report["alerts"])}))
+
+
+def _load_book(panel: Path) -> SimulatedBook:
+    from autolease.portfolio import files
+
+    try:
+        return files.load(panel)
+    except files.PanelFileError as exc:
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _artifacts(artifacts: Path | None) -> Path:
+    from autolease.config import get_settings
+
+    return artifacts or get_settings().artifacts_dir
+
+
+@app.command("ews-train")
+def ews_train_cmd(
+    panel: Path = typer.Option(..., help="a folder written by `portfolio simulate`"),
+    artifacts: Path | None = typer.Option(None, help="model registry root (settings by default)"),
+    version: str | None = typer.Option(None, help="registry version (next number by default)"),
+) -> None:
+    """Train the early-warning model (M3+ within 12 months, scored at MOB 3) and register it."""
+    from autolease.kit.clock import SystemClock
+    from autolease.portfolio import ews
+
+    book = _load_book(panel)
+    try:
+        with err_console.status("training the early-warning model"):
+            manifest = ews.train(
+                book, _artifacts(artifacts), created_at=SystemClock().now(), version=version
+            )
+    except ews.EarlyWarningError as exc:
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps({"model": manifest.ref, "metrics": manifest.metrics}))
+
+
+@app.command("ews-score")
+def ews_score_cmd(
+    panel: Path = typer.Option(..., help="a folder written by `portfolio simulate`"),
+    month: str = typer.Option(..., help="reporting month, YYYY-MM"),
+    out: Path = typer.Option(Path("watchlist.csv"), help="the watch-list (.csv or .json)"),
+    top: int = typer.Option(500, min=1, help="contracts on the watch-list"),
+    model: str = typer.Option("early_warning@latest", help="registry reference name@version"),
+    artifacts: Path | None = typer.Option(None, help="model registry root (settings by default)"),
+    partitions: int = typer.Option(0, min=0, help="score with Dask in this many partitions"),
+) -> None:
+    """Score every active contract at a month and write the riskiest as a watch-list."""
+    from autolease.portfolio import ews
+
+    book = _load_book(panel)
+    try:
+        ews.month_index(book, month)
+        loaded = ews.load_model(_artifacts(artifacts), model)
+        scored = ews.score(book, loaded, month, partitions=partitions)
+    except ews.EarlyWarningError as exc:
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    listed = ews.write_watch_list(scored, top, out)
+    typer.echo(json.dumps({"scored": len(scored), "watch_list": listed, "out": str(out)}))
