@@ -80,12 +80,17 @@ def test_a_model_survives_its_text_form(book: SimulatedBook, model: ew.EarlyWarn
     np.testing.assert_allclose(back.predict(x), model.predict(x))
 
 
-def test_scores_carry_bilingual_reasons(book: SimulatedBook, model: ew.EarlyWarningModel) -> None:
-    scored = ew.score_month(book.panel, book.applications, 19, model)
-    assert len(scored) > 0
+def test_the_watch_list_is_the_riskiest_with_bilingual_reasons(
+    book: SimulatedBook, model: ew.EarlyWarningModel
+) -> None:
+    scored, x = ew.score_month(book.panel, book.applications, 19, model)
+    assert len(scored) > 100
     assert scored.probability.between(0, 1).all()
-    row = scored.loc[scored.probability.idxmax()]
-    codes = row.reasons.split(";")
+    listed = ew.watch_list(scored, x, model, 10)
+    assert len(listed) == 10
+    assert listed.probability.iloc[0] == scored.probability.max()
+    assert listed.probability.min() >= scored.probability.nlargest(10).min()
+    codes = listed.reasons.iloc[0].split(";")
     assert codes
     assert all(c in ew.REASONS for c in codes)
-    assert row.reasons_zh.split("；")[0] == ew.REASONS[codes[0]][1]
+    assert listed.reasons_zh.iloc[0].split("；")[0] == ew.REASONS[codes[0]][1]

@@ -124,5 +124,5 @@ def ews_score_cmd(
     except ews.EarlyWarningError as exc:
         err_console.print(f"[red]{exc}[/]", soft_wrap=True)
         raise typer.Exit(2) from None
-    listed = ews.write_watch_list(scored, top, out)
-    typer.echo(json.dumps({"scored": len(scored), "watch_list": listed, "out": str(out)}))
+    listed = ews.write_watch_list(scored, loaded, top, out)
+    typer.echo(json.dumps({"scored": len(scored.scores), "watch_list": listed, "out": str(out)}))

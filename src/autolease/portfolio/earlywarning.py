@@ -7,8 +7,8 @@ bucket, the months spent in M1, the cures (a late month followed by a current on
 state now. The training set is every contract active at MOB 3 (current, M1 or M2) whose first
 12 months are observed; the label is bad at some MOB 4..12. The monthly batch scores every
 contract active at the reporting month with at least 3 months on book, on the same window
-ending at its current month. Reason codes are the features with the largest positive
-contributions to the log-odds (LightGBM ``pred_contrib``).
+ending at its current month; the riskiest become the watch-list. Their reason codes are the
+features with the largest positive contributions to the log-odds (LightGBM ``pred_contrib``).
 """
 
 from __future__ import annotations
@@ -186,13 +186,17 @@ def reason_codes(contrib: F64, columns: Sequence[str], top: int = 3) -> list[lis
     ]
 
 
-def score_frame(frame: pd.DataFrame, model: EarlyWarningModel, top: int = 3) -> pd.DataFrame:
-    """Scores and reasons of a features frame (the function both pandas and Dask run)."""
-    prob, contrib = model.explain(frame)
-    codes = reason_codes(contrib, model.columns, top)
+def score_frame(frame: pd.DataFrame, model: EarlyWarningModel) -> pd.DataFrame:
+    """The probability of each row of a features frame (the function pandas and Dask run)."""
+    return pd.DataFrame({"probability": model.predict(frame)}, index=frame.index)
+
+
+def reasons_frame(frame: pd.DataFrame, model: EarlyWarningModel, top: int = 3) -> pd.DataFrame:
+    """Reason codes with their English and Chinese texts, from ``pred_contrib`` (slower than
+    scoring, so the batch asks it only for the contracts on the watch-list)."""
+    codes = reason_codes(model.explain(frame)[1], model.columns, top)
     return pd.DataFrame(
         {
-            "probability": prob,
             "reasons": [";".join(c) for c in codes],
             "reasons_en": ["; ".join(REASONS[r][0] for r in c) for c in codes],
             "reasons_zh": ["；".join(REASONS[r][1] for r in c) for c in codes],
@@ -203,11 +207,11 @@ def score_frame(frame: pd.DataFrame, model: EarlyWarningModel, top: int = 3) -> 
 
 def score_month(
     panel: Panel, applications: pd.DataFrame, month_index: int, model: EarlyWarningModel
-) -> pd.DataFrame:
-    """Every contract active at `month_index` (≥ 3 MOB), scored with reasons (pandas)."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every contract active at `month_index` (≥ 3 MOB) with its probability, and its inputs."""
     active = active_at(panel, month_index)
     x = month_features(panel, applications, active)
-    return pd.concat([active, score_frame(x, model)], axis=1)
+    return pd.concat([active, score_frame(x, model)], axis=1), x
 
 
 def month_features(panel: Panel, applications: pd.DataFrame, active: pd.DataFrame) -> pd.DataFrame:
@@ -215,6 +219,9 @@ def month_features(panel: Panel, applications: pd.DataFrame, active: pd.DataFram
     return features(panel, applications, rows, active["mob"].to_numpy(np.int64))
 
 
-def watch_list(scored: pd.DataFrame, top: int) -> pd.DataFrame:
-    """The `top` highest-risk contracts, riskiest first."""
-    return scored.sort_values(["probability", "contract"], ascending=[False, True]).head(top)
+def watch_list(
+    scored: pd.DataFrame, x: pd.DataFrame, model: EarlyWarningModel, top: int
+) -> pd.DataFrame:
+    """The `top` highest-risk contracts, riskiest first, with their reasons."""
+    listed = scored.sort_values(["probability", "contract"], ascending=[False, True]).head(top)
+    return pd.concat([listed, reasons_frame(x.loc[listed.index], model)], axis=1)

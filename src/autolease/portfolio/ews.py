@@ -8,6 +8,7 @@ The batch runs the pure `earlywarning.score_frame` with pandas, or with Dask
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,6 @@ from autolease.portfolio.simulate import SimulatedBook
 NAME = "early_warning"
 MODEL_FILE = "model.txt"
 COLUMNS_FILE = "columns.json"
-_OUT = ("contract", "cohort", "mob", "probability", "reasons", "reasons_en", "reasons_zh")
 
 
 class EarlyWarningError(ValueError):
@@ -96,28 +96,36 @@ def month_index(book: SimulatedBook, month: str) -> int:
         raise EarlyWarningError(f"month {month} is outside the book ({first}..{last})") from None
 
 
+@dataclass(frozen=True)
+class Scored:
+    """Every active contract of a month with its probability, and the model's inputs."""
+
+    scores: pd.DataFrame
+    inputs: pd.DataFrame
+
+
 def score(
     book: SimulatedBook, model: ew.EarlyWarningModel, month: str, *, partitions: int = 0
-) -> pd.DataFrame:
+) -> Scored:
     """Every active contract at `month`, scored: pandas, or Dask with `partitions` > 0."""
-    index = month_index(book, month)
-    active = ew.active_at(book.panel, index)
+    active = ew.active_at(book.panel, month_index(book, month))
     x = ew.month_features(book.panel, book.applications, active)
     scored = _dask_scores(x, model, partitions) if partitions else ew.score_frame(x, model)
     out = pd.concat([active, scored], axis=1)
-    out["cohort"] = np.asarray(book.panel.months, dtype=object)[
-        book.panel.origination[out["contract"].to_numpy()]
-    ]
-    return out[list(_OUT)]
+    out.insert(
+        1,
+        "cohort",
+        np.asarray(book.panel.months, dtype=object)[
+            book.panel.origination[out["contract"].to_numpy()]
+        ],
+    )
+    return Scored(out, x)
 
 
 def _dask_scores(x: pd.DataFrame, model: ew.EarlyWarningModel, partitions: int) -> pd.DataFrame:
     import dask.dataframe as dd
 
-    meta = pd.DataFrame(
-        {"probability": pd.Series(dtype="float64")}
-        | {c: pd.Series(dtype="object") for c in ("reasons", "reasons_en", "reasons_zh")}
-    )
+    meta = pd.DataFrame({"probability": pd.Series(dtype="float64")})
     frame = dd.from_pandas(x, npartitions=max(1, partitions), sort=False)  # type: ignore[no-untyped-call]
     result: Any = frame.map_partitions(ew.score_frame, model, meta=meta).compute(
         scheduler="threads"
@@ -125,9 +133,9 @@ def _dask_scores(x: pd.DataFrame, model: ew.EarlyWarningModel, partitions: int) 
     return result.sort_index()
 
 
-def write_watch_list(scored: pd.DataFrame, top: int, out: Path) -> int:
-    """The `top` riskiest contracts to CSV (UTF-8 with BOM, for Excel) or JSON by suffix."""
-    listed = ew.watch_list(scored, top)
+def write_watch_list(scored: Scored, model: ew.EarlyWarningModel, top: int, out: Path) -> int:
+    """The `top` riskiest contracts with reasons, to CSV (UTF-8 with BOM, for Excel) or JSON."""
+    listed = ew.watch_list(scored.scores, scored.inputs, model, top)
     if out.suffix.lower() == ".json":
         out.write_text(
             json.dumps(listed.to_dict(orient="records"), ensure_ascii=False, indent=1),
