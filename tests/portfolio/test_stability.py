@@ -52,3 +52,11 @@ def test_stability_by_month_scores_every_later_month() -> None:
     assert set(table.month) == {"m2", "m3"}
     assert by["m2", "score"] < 0.1 < 0.25 < by["m3", "score"]
     assert by["m3", "kind"] == pytest.approx(0.0)
+
+
+def test_the_worked_examples_of_the_docs() -> None:
+    shifted = category_psi(["x"] * 50 + ["y"] * 50, ["x"] * 60 + ["y"] * 40)
+    assert shifted == pytest.approx(0.1 * math.log(1.2) - 0.1 * math.log(0.8))
+    assert round(shifted, 3) == 0.041
+    new = category_psi(["x"] * 50 + ["y"] * 50, ["x"] * 40 + ["y"] * 40 + ["new"] * 20)
+    assert round(new, 2) == 1.56
