@@ -142,14 +142,21 @@ def planted_cohort(book: Any) -> dict[str, Any]:
         if first is None and subjects & target:
             first = month
         others |= subjects - target
+    cohorts = [panel.months[m] for m in _planted_months(book)]
     return {
         "planted_region": planted.region,
         "planted_cohorts": [panel.months[m] for m in _planted_months(book)],
         "roll_multiplier": planted.multiplier,
         "first_flagged_month": panel.months[first] if first is not None else None,
         "months_after_first_payout": first - planted.first_month if first is not None else None,
-        "other_subjects_flagged": sorted(others),
+        # other segments' cohorts of the planted months contain the planted contracts
+        "flagged_same_months_other_segments": sorted(o for o in others if _in(o, cohorts)),
+        "flagged_elsewhere": sorted(o for o in others if not _in(o, cohorts)),
     }
+
+
+def _in(subject: str, cohorts: list[str]) -> bool:
+    return subject.rsplit(" ", 1)[-1] in cohorts
 
 
 def _planted_months(book: Any) -> range:
@@ -217,13 +224,21 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--report-only", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--skip-report", action="store_true")
+    parser.add_argument("--skip-ews", action="store_true", help="only the full report")
     args = parser.parse_args()
     if args.report_only:
         report_child(args.report_only)
         return
+    emit(BENCH, part="machine", **machine(), load_average=load_average())
+    if not args.skip_ews:
+        ews_parts(args)
+    if not args.skip_report:
+        full_report(args.report_contracts, args.months, args.seed)
+
+
+def ews_parts(args: argparse.Namespace) -> None:
     from autolease.portfolio.simulate import Planted, simulate
 
-    emit(BENCH, part="machine", **machine(), load_average=load_average())
     book = simulate(args.ews_contracts, origination_months=args.months, seed=args.seed,
                     planted=Planted())  # fmt: skip
     # cohorts with 12 observed months end at months - 13; the last third of them is the test
@@ -235,8 +250,6 @@ def main() -> None:
         load_average=load_average(),
     )
     emit(BENCH, part="planted", **planted_cohort(book), load_average=load_average())
-    if not args.skip_report:
-        full_report(args.report_contracts, args.months, args.seed)
 
 
 if __name__ == "__main__":

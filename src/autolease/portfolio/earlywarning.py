@@ -52,11 +52,13 @@ REASONS: Mapping[str, tuple[str, str]] = {
     "sp_grade": ("SP grade", "SP评级"),
     "region": ("region", "地区"),
 }
+# Shallow trees: chosen on a validation split of another seed's book (seed 12, cohorts
+# 2023-12..2024-04 against 2023-01..2023-11), not on the benchmark's test months.
 PARAMS: Mapping[str, Any] = {
     "objective": "binary",
-    "learning_rate": 0.05,
-    "num_leaves": 15,
-    "min_data_in_leaf": 100,
+    "learning_rate": 0.03,
+    "num_leaves": 4,
+    "min_data_in_leaf": 300,
     "feature_fraction": 0.8,
     "bagging_fraction": 0.8,
     "bagging_freq": 1,
@@ -67,7 +69,7 @@ PARAMS: Mapping[str, Any] = {
     "num_threads": 1,
     "verbosity": -1,
 }
-ROUNDS = 300
+ROUNDS = 400
 F64 = npt.NDArray[np.float64]
 I8 = npt.NDArray[np.int8]
 
@@ -175,7 +177,7 @@ class EarlyWarningModel:
         return 1.0 / (1.0 + np.exp(-log_odds)), contrib[:, :-1]
 
     def predict(self, x: pd.DataFrame) -> F64:
-        return self.explain(x)[0]
+        return np.asarray(self.booster.predict(x[list(self.columns)]), dtype=np.float64)
 
 
 def reason_codes(contrib: F64, columns: Sequence[str], top: int = 3) -> list[list[str]]:
