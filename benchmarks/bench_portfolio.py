@@ -131,7 +131,7 @@ def planted_cohort(book: Any) -> dict[str, Any]:
     planted = book.planted
     panel = book.panel
     target = {f"region={planted.region} cohort {panel.months[m]}" for m in _planted_months(book)}
-    first, others = None, set()
+    first, others, first_subjects = None, set(), []
     for month in range(planted.first_month, len(panel.months)):
         cut = panel.cut_at(month)
         subjects = {
@@ -140,7 +140,7 @@ def planted_cohort(book: Any) -> dict[str, Any]:
             for a in vintage_alerts(vintage_curves(cut, name), name, settings)
         }
         if first is None and subjects & target:
-            first = month
+            first, first_subjects = month, sorted(subjects & target)
         others |= subjects - target
     cohorts = [panel.months[m] for m in _planted_months(book)]
     return {
@@ -149,6 +149,7 @@ def planted_cohort(book: Any) -> dict[str, Any]:
         "roll_multiplier": planted.multiplier,
         "first_flagged_month": panel.months[first] if first is not None else None,
         "months_after_first_payout": first - planted.first_month if first is not None else None,
+        "first_flagged": first_subjects,
         # other segments' cohorts of the planted months contain the planted contracts
         "flagged_same_months_other_segments": sorted(o for o in others if _in(o, cohorts)),
         "flagged_elsewhere": sorted(o for o in others if not _in(o, cohorts)),
