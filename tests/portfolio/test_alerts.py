@@ -56,3 +56,10 @@ def test_stability_and_approval_alerts_use_their_thresholds() -> None:
     assert [a.subject for a in stability_alerts(table, SETTINGS)] == ["ltv m3"]
     rates = pd.DataFrame({"month": ["m2", "m3"], "approve_change_pp": [-9.9, -12.0]})
     assert [a.value for a in approval_alerts(rates, SETTINGS)] == [-12.0]
+
+
+def test_a_cohort_is_flagged_when_earlier_ones_had_no_bad_contract() -> None:
+    curves = _curves([("2025-01", "x", 3, 2000, 0), ("2025-02", "x", 3, 400, 12)])
+    alerts = vintage_alerts(curves, "region", SETTINGS)
+    assert [a.subject for a in alerts] == ["region=x cohort 2025-02"]
+    assert alerts[0].threshold == 0.0
