@@ -70,11 +70,8 @@ def _cohort_alert(
     rate, before = bad / n, bad_before / n_before
     pooled = (bad + bad_before) / (n + n_before)
     se = math.sqrt(max(pooled * (1 - pooled), 1e-12) * (1 / n + 1 / n_before))
-    if (
-        before <= 0
-        or rate < settings.vintage_ratio * before
-        or (rate - before) / se < settings.vintage_z
-    ):
+    # earlier cohorts with no bad contract at all still give a baseline: any rate is a multiple
+    if rate < settings.vintage_ratio * before or (rate - before) / se < settings.vintage_z:
         return None
     return Alert(
         kind="vintage",

@@ -1,4 +1,5 @@
-"""`autolease portfolio`: simulate a live book, and report on one (vintages, rolls, PSI)."""
+"""`autolease portfolio`: simulate a live book, report on one (vintages, rolls, PSI), and train
+and run its early-warning model (a collections watch-list)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from autolease.cli_support import err_console
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from autolease.portfolio.panel import Panel
-
-from autolease.cli_support import err_console
+    from autolease.portfolio.simulate import SimulatedBook
 
 app = typer.Typer(
     help="Portfolio monitoring: vintages, roll rates, stability, alerts.", no_args_is_help=True
@@ -78,5 +80,68 @@ def _load(panel: Path | None, book: Path | None) -> tuple[Panel, pd.DataFrame | 
         assert book is not None
         return panel_from_book(read_book(book)), None
     except (files.PanelFileError, FileNotFoundError) as exc:
-        err_console.print(f"[red]{exc}[/]")
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
         raise typer.Exit(2) from None
+
+
+def _load_book(panel: Path) -> SimulatedBook:
+    from autolease.portfolio import files
+
+    try:
+        return files.load(panel)
+    except files.PanelFileError as exc:
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _artifacts(artifacts: Path | None) -> Path:
+    from autolease.config import get_settings
+
+    return artifacts or get_settings().artifacts_dir
+
+
+@app.command("ews-train")
+def ews_train_cmd(
+    panel: Path = typer.Option(..., help="a folder written by `portfolio simulate`"),
+    artifacts: Path | None = typer.Option(None, help="model registry root (settings by default)"),
+    version: str | None = typer.Option(None, help="registry version (next number by default)"),
+) -> None:
+    """Train the early-warning model (M3+ within 12 months, scored at MOB 3) and register it."""
+    from autolease.kit.clock import SystemClock
+    from autolease.portfolio import ews
+
+    book = _load_book(panel)
+    try:
+        with err_console.status("training the early-warning model"):
+            manifest = ews.train(
+                book, _artifacts(artifacts), created_at=SystemClock().now(), version=version
+            )
+    except ews.EarlyWarningError as exc:
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps({"model": manifest.ref, "metrics": manifest.metrics}))
+
+
+@app.command("ews-score")
+def ews_score_cmd(
+    panel: Path = typer.Option(..., help="a folder written by `portfolio simulate`"),
+    month: str = typer.Option(..., help="reporting month, YYYY-MM"),
+    out: Path = typer.Option(Path("watchlist.csv"), help="the watch-list (.csv or .json)"),
+    top: int = typer.Option(500, min=1, help="contracts on the watch-list"),
+    model: str = typer.Option("early_warning@latest", help="registry reference name@version"),
+    artifacts: Path | None = typer.Option(None, help="model registry root (settings by default)"),
+    partitions: int = typer.Option(0, min=0, help="score with Dask in this many partitions"),
+) -> None:
+    """Score every active contract at a month and write the riskiest as a watch-list."""
+    from autolease.portfolio import ews
+
+    book = _load_book(panel)
+    try:
+        ews.month_index(book, month)
+        loaded = ews.load_model(_artifacts(artifacts), model)
+        scored = ews.score(book, loaded, month, partitions=partitions)
+    except ews.EarlyWarningError as exc:
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    listed = ews.write_watch_list(scored, loaded, top, out)
+    typer.echo(json.dumps({"scored": len(scored.scores), "watch_list": listed, "out": str(out)}))

@@ -31,8 +31,9 @@ def outcome_rates(decisions: pd.DataFrame, baseline: Sequence[str]) -> pd.DataFr
 
 def reason_shares(decisions: pd.DataFrame, baseline: Sequence[str]) -> pd.DataFrame:
     """Per month and reason code: the share of decisions carrying it and its change (pp)."""
-    exploded = decisions[["month", "reasons"]].explode("reasons").dropna()
-    exploded = exploded.drop_duplicates()
+    exploded = decisions[["month", "reasons"]].reset_index(drop=True).explode("reasons").dropna()
+    # a code repeated within one decision counts once; across decisions every one counts
+    exploded = exploded.reset_index().drop_duplicates(["index", "reasons"])
     per_month = decisions.groupby("month").size()
     counts = exploded.groupby(["month", "reasons"]).size().rename("count").reset_index()
     counts["share"] = counts["count"] / counts["month"].map(per_month)
