@@ -1,28 +1,29 @@
-"""The objects a running autolease needs, built once from settings (by the app or the CLI)."""
+"""The objects a running autolease needs, built once from settings (by the app or the CLI).
+
+The decision pipeline (models, policies, providers) is built only when asked for: CLI commands
+that read or write the store build a runtime without it, and so never import LightGBM, pandas
+or zen-engine.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from autolease.audit.chain import chain_key
 from autolease.config import Settings
-from autolease.credit.service import build_credit_stage
 from autolease.db import create_engine_for, session_factory
-from autolease.decision.service import DecisionRuntime
-from autolease.fraud.service.scoring import build_fraud_prefetchers, build_fraud_stage
-from autolease.identity.biometrics.service import BiometricPrefetcher, InstalledEngines
-from autolease.identity.providers.service import build_checks_stage, build_identity_prefetcher
 from autolease.kit.clock import Clock, SystemClock
 from autolease.kit.crypto import FieldCipher
 from autolease.kit.ids import IdFactory, RandomSource
-from autolease.origination.pipeline import Stage
-from autolease.origination.service.intake import Prefetcher
-from autolease.origination.stages import default_stages
-from autolease.product.service import offers_wiring
-from autolease.vehicle.service import build_vehicle_stage
+
+if TYPE_CHECKING:
+    from autolease.decision.service import DecisionRuntime
+    from autolease.origination.pipeline import Stage
+    from autolease.origination.service.intake import Prefetcher
 
 
 @dataclass
@@ -43,24 +44,18 @@ class Runtime:
 
 
 def build_runtime(
-    settings: Settings, *, clock: Clock | None = None, rng: RandomSource | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rng: RandomSource | None = None,
+    pipeline: bool = True,
 ) -> Runtime:
+    """The process's objects; with `pipeline=False`, no stages, prefetchers or policies."""
     keys = settings.security.resolved()
     cipher = FieldCipher(keys.data_keys, keys.active_key_id, keys.blind_key)
     engine = create_engine_for(settings.db)
     the_clock = clock or SystemClock()
-    decisions = DecisionRuntime.build(settings.decision)
-    offers_stage, catalogue_refresher = offers_wiring()
-    identity_checks = build_identity_prefetcher(settings.identity_providers)
-    stages = default_stages(
-        checks=build_checks_stage(settings.identity_providers) if identity_checks else None,
-        vehicle=build_vehicle_stage(settings.vehicle, settings.artifacts_dir),
-        fraud=build_fraud_stage(settings.fraud, settings.artifacts_dir),
-        credit=build_credit_stage(settings.credit, settings.artifacts_dir),
-        policy=decisions.stage,
-        offers=offers_stage,
-    )
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         engine=engine,
         sessions=session_factory(engine),
@@ -68,13 +63,42 @@ def build_runtime(
         clock=the_clock,
         ids=IdFactory(the_clock, rng),
         audit_key=chain_key(keys.blind_key),
-        stages=stages,
-        prefetchers=(
-            catalogue_refresher,
-            decisions.sync,
-            *((identity_checks,) if identity_checks else ()),
-            BiometricPrefetcher(InstalledEngines(settings.biometrics), settings.biometrics, cipher),
-            *build_fraud_prefetchers(settings.fraud),
-        ),
-        decisions=decisions,
     )
+    if pipeline:
+        _add_pipeline(runtime)
+    return runtime
+
+
+def _add_pipeline(runtime: Runtime) -> None:
+    from autolease.credit.service import build_credit_stage
+    from autolease.decision.service import DecisionRuntime
+    from autolease.fraud.service.scoring import build_fraud_prefetchers, build_fraud_stage
+    from autolease.identity.biometrics.service import BiometricPrefetcher, InstalledEngines
+    from autolease.identity.providers.service import build_checks_stage, build_identity_prefetcher
+    from autolease.origination.stages import default_stages
+    from autolease.product.service import offers_wiring
+    from autolease.vehicle.service import build_vehicle_stage
+
+    settings = runtime.settings
+    decisions = DecisionRuntime.build(settings.decision)
+    offers_stage, catalogue_refresher = offers_wiring()
+    identity_checks = build_identity_prefetcher(settings.identity_providers)
+    runtime.stages = default_stages(
+        checks=build_checks_stage(settings.identity_providers) if identity_checks else None,
+        vehicle=build_vehicle_stage(settings.vehicle, settings.artifacts_dir),
+        fraud=build_fraud_stage(settings.fraud, settings.artifacts_dir),
+        credit=build_credit_stage(settings.credit, settings.artifacts_dir),
+        policy=decisions.stage,
+        offers=offers_stage,
+    )
+    biometrics = BiometricPrefetcher(
+        InstalledEngines(settings.biometrics), settings.biometrics, runtime.cipher
+    )
+    runtime.prefetchers = (
+        catalogue_refresher,
+        decisions.sync,
+        *((identity_checks,) if identity_checks else ()),
+        biometrics,
+        *build_fraud_prefetchers(settings.fraud),
+    )
+    runtime.decisions = decisions

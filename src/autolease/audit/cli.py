@@ -4,7 +4,6 @@ import json
 
 import typer
 
-from autolease.audit import service
 from autolease.cli_support import console, runtime_scope, transaction
 
 app = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -13,6 +12,8 @@ app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 @app.command()
 def verify() -> None:
     """Walk the hash chain; report the first changed, inserted or deleted record (exit 1)."""
+    from autolease.audit import service
+
     with runtime_scope() as runtime, transaction(runtime) as session:
         checked, problem = service.verify(session, key=runtime.audit_key)
     if problem is None:

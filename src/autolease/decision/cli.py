@@ -7,23 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Column, Table
 
-from autolease.audit.service import Actor
-from autolease.auth import repository as auth_repository
-from autolease.auth.principal import Role
 from autolease.cli_support import console, err_console, runtime_scope, transaction
-from autolease.config import get_settings
-from autolease.decision import service
-from autolease.decision.cases import run_cases
-from autolease.decision.engine import PolicyEngine
-from autolease.decision.exceptions import ActivationInvalid
-from autolease.decision.files import PolicyFile, load_all, policy_root
-from autolease.decision.settings import decision_settings
 from autolease.exceptions import AutoleaseError
+
+if TYPE_CHECKING:
+    from autolease.decision.engine import PolicyEngine
+    from autolease.decision.files import PolicyFile
 
 policy_app = typer.Typer(
     help="Decision policies: test, list, show, activate.", no_args_is_help=True
@@ -41,13 +36,16 @@ def _clear_errors() -> Iterator[None]:
     try:
         yield
     except AutoleaseError as err:
-        err_console.print(f"[red]{type(err).__name__}: {err.detail}[/]", soft_wrap=True)
+        err_console.print(f"[red]{type(err).__name__}: {escape(err.detail)}[/]", soft_wrap=True)
         for problem in err.errors[:20]:
             err_console.print(f"  {problem.field}: {problem.message_en}")
         raise typer.Exit(2) from err
 
 
 def _directory(option: Path | None) -> Path | None:
+    from autolease.config import get_settings
+    from autolease.decision.settings import decision_settings
+
     return option if option is not None else decision_settings(get_settings()).policies_dir
 
 
@@ -57,6 +55,9 @@ def run_policy_cases(
     directory: DirOption = None,
 ) -> None:
     """Run every policy's cases (and lint its expressions). Exit 1 when any case fails."""
+    from autolease.decision.engine import PolicyEngine
+    from autolease.decision.files import load_all, policy_root
+
     with _clear_errors():
         files = load_all(policy_root(_directory(directory)))
     selected = [f for f in files if not keys or f.document.key in keys]
@@ -76,6 +77,8 @@ def run_policy_cases(
 
 
 def _test_one(engine: PolicyEngine, policy_file: PolicyFile, table: Table) -> list[str]:
+    from autolease.decision.cases import run_cases
+
     document = policy_file.document
     results = run_cases(engine, document, policy_file.cases)
     failed = [f"{document.ref} / {r.case}: {r.problem}" for r in results if not r.passed]
@@ -95,6 +98,9 @@ def _test_one(engine: PolicyEngine, policy_file: PolicyFile, table: Table) -> li
 @policy_app.command("list")
 def list_policies() -> None:
     """Policies with their stored versions and the version in force now."""
+    from autolease.decision import service
+    from autolease.decision.settings import decision_settings
+
     table = Table(
         Column("policy", no_wrap=True), "in force", "from", "file", "stored versions", "scheduled"
     )
@@ -116,6 +122,8 @@ def list_policies() -> None:
 @policy_app.command("show")
 def show(key: str, directory: DirOption = None) -> None:
     """The rules of a policy file: condition, reason code and severity, in order."""
+    from autolease.decision.files import load_all, policy_root
+
     with _clear_errors():
         files = {f.document.key: f for f in load_all(policy_root(_directory(directory)))}
     if key not in files:
@@ -161,6 +169,13 @@ def activate(
     directory: DirOption = None,
 ) -> None:
     """Activate KEY at VERSION (a risk analyst's audited action; cases must pass)."""
+    from autolease.audit.service import Actor
+    from autolease.auth import repository as auth_repository
+    from autolease.auth.principal import Role
+    from autolease.decision import service
+    from autolease.decision.exceptions import ActivationInvalid
+    from autolease.decision.settings import decision_settings
+
     with _clear_errors(), runtime_scope() as runtime, transaction(runtime) as session:
         user = auth_repository.user_by_username(session, analyst)
         if user is None or not user.active or user.role != Role.RISK_ANALYST.value:
@@ -191,6 +206,9 @@ def activate(
 @decision_app.command("replay")
 def replay(decision_id: str) -> None:
     """Re-run a stored decision's policies: exit 0 when it matches, 1 with the differences."""
+    from autolease.decision import service
+    from autolease.decision.engine import PolicyEngine
+
     with _clear_errors(), runtime_scope() as runtime, transaction(runtime) as session:
         report = service.replay(session, decision_id=decision_id, engine=PolicyEngine())
     console.print_json(json.dumps(report.as_dict(), ensure_ascii=False, default=str))

@@ -1,26 +1,21 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
-from autolease import store
-from autolease.cli_support import console, system_actor
-from autolease.config import Settings, get_settings
-from autolease.demo import book as demo_book
-from autolease.demo.jobs import (
-    DemoSummary,
-    bound_port,
-    prepare,
-    start_server,
-    submit_payloads,
-    submit_samples,
-)
+from autolease.cli_support import Steps, console, listen_socket, progress_steps, system_actor
 from autolease.kit.clock import SystemClock
-from autolease.runtime import Runtime, build_runtime
+
+if TYPE_CHECKING:
+    from autolease.config import Settings
+    from autolease.demo import book as demo_book
+    from autolease.demo.jobs import DemoSummary
+    from autolease.runtime import Runtime
 
 
 def demo(
@@ -38,26 +33,50 @@ def demo(
     With --no-train, generated samples are submitted with no model and no data source: the
     policy then refers what it cannot assess.
     """
+    from autolease.config import get_settings
+    from autolease.demo import book as demo_book
+    from autolease.runtime import build_runtime
+
     logging.getLogger("autolease.access").setLevel(logging.WARNING)
+    sock = listen_socket("127.0.0.1", port)  # before training: a taken port fails at once
     settings = get_settings()
     world = demo_book.world_of(settings)
-    if train:
-        settings = _prepare_world(settings, world, size=book_size, seed=seed)
-    runtime = build_runtime(settings)
+    notes: list[str] = []
     try:
-        _run(runtime, world if train else None, applications, seed, port, serve)
+        with progress_steps() as steps:
+            if train:
+                settings = _prepare_world(settings, world, steps, notes, size=book_size, seed=seed)
+            steps.step("loading the models and policies")
+            runtime = build_runtime(settings)
+        for note in notes:
+            console.print(note)
+        try:
+            _run(runtime, world if train else None, applications, seed, sock, serve)
+        finally:
+            runtime.close()
     finally:
-        runtime.close()
+        sock.close()
 
 
 def _prepare_world(
-    settings: Settings, world: demo_book.DemoWorld, *, size: int, seed: int
+    settings: Settings,
+    world: demo_book.DemoWorld,
+    steps: Steps,
+    notes: list[str],
+    *,
+    size: int,
+    seed: int,
 ) -> Settings:
+    """Write the book and train the models unless they exist; progress on stderr, and what
+    was made in `notes` (printed to stdout once the progress display is gone)."""
+    from autolease.demo import book as demo_book
+
     now = SystemClock().now()
-    if demo_book.ensure_book(world, size=size, seed=seed, today=now.date()):
-        console.print(f"[bold]book[/] wrote {size:,} synthetic applications to {world.book_dir}")
-    for ref in demo_book.ensure_models(world, now=now, report=console.print):
-        console.print(f"[bold]model[/] {ref}")
+    steps.step("writing the synthetic book", total=size)
+    if demo_book.ensure_book(world, size=size, seed=seed, today=now.date(), on=steps.advance):
+        notes.append(f"[bold]book[/] wrote {size:,} synthetic applications to {world.book_dir}")
+    for ref in demo_book.ensure_models(world, now=now, report=steps.step):
+        notes.append(f"[bold]model[/] {ref}")
     return demo_book.with_local_providers(settings, world)
 
 
@@ -66,9 +85,19 @@ def _run(
     world: demo_book.DemoWorld | None,
     applications: int,
     seed: int,
-    port: int,
+    sock: socket.socket,
     serve: bool,
 ) -> None:
+    from autolease import store
+    from autolease.demo import book as demo_book
+    from autolease.demo.jobs import (
+        bound_port,
+        prepare,
+        start_server,
+        submit_payloads,
+        submit_samples,
+    )
+
     console.print(f"[bold]database[/] {runtime.settings.db.resolved_url()}")
     tables = None
     if world is not None:
@@ -79,7 +108,7 @@ def _run(
         if seeded:
             console.print(f"[bold]history[/] {seeded:,} link rows of earlier applications")
     keys = prepare(runtime)
-    server, thread = start_server(runtime, "127.0.0.1", port)
+    server, thread = start_server(runtime, "127.0.0.1", 0, sock=sock)
     base = f"http://127.0.0.1:{bound_port(server)}"
     console.print(f"[bold]API[/] {base}  (OpenAPI docs: {base}/docs)")
     if tables is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import socket
 import statistics
 import threading
 import time
@@ -64,11 +65,19 @@ def prepare(runtime: Runtime) -> dict[str, str]:
     return keys
 
 
-def start_server(runtime: Runtime, host: str, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    """Serve the API from a background thread; `port=0` picks a free port (see `bound_port`)."""
+def start_server(
+    runtime: Runtime, host: str, port: int, *, sock: socket.socket | None = None
+) -> tuple[uvicorn.Server, threading.Thread]:
+    """Serve the API from a background thread; `port=0` picks a free port (see `bound_port`).
+
+    With `sock` (bound by `cli_support.listen_socket`), the server listens on it instead.
+    """
     config = uvicorn.Config(create_app(runtime=runtime), host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="autolease-api", daemon=True)
+    sockets = [sock] if sock is not None else None
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": sockets}, name="autolease-api", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started:
