@@ -37,8 +37,8 @@ def demo(
     from autolease.demo import book as demo_book
     from autolease.runtime import build_runtime
 
-    logging.getLogger("autolease.access").setLevel(logging.WARNING)
     sock = listen_socket("127.0.0.1", port)  # before training: a taken port fails at once
+    logging.getLogger("autolease.access").setLevel(logging.WARNING)
     settings = get_settings()
     world = demo_book.world_of(settings)
     notes: list[str] = []
