@@ -19,7 +19,7 @@ test:
 	$(PY) -m pytest
 
 test-pg:
-	AUTOLEASE_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -m db
+	AUTOLEASE_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -m db -n 0
 
 serve:
 	.venv/bin/autolease serve

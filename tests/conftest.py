@@ -34,6 +34,14 @@ TEST_KEYS = {
 BLIND_KEY = base64.b64encode(b"b" * 32).decode()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """PostgreSQL runs in one process: parallel workers would drop each other's schema."""
+    if not os.environ.get("AUTOLEASE_TEST_DATABASE_URL"):
+        return
+    if config.getoption("numprocesses", default=None) or os.environ.get("PYTEST_XDIST_WORKER"):
+        raise pytest.UsageError("run the tests on PostgreSQL in one process: pytest -n 0 …")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "runtime" in getattr(item, "fixturenames", ()):

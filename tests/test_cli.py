@@ -45,6 +45,7 @@ class TestDemo:
         assert sps == 4
         assert (env.parent / "keys.json").stat().st_mode & 0o777 == 0o600
 
+    @pytest.mark.slow
     def test_demo_trains_on_its_book_and_decides_with_every_stage(self, env: Path) -> None:
         args = ["demo", "-n", "40", "--no-serve", "--port", "0", "--book-size", "1500"]
         result = CliRunner().invoke(app, args)

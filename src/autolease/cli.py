@@ -1,4 +1,9 @@
-"""The `autolease` command: a router of sub-apps, one per domain."""
+"""The `autolease` command: a router of sub-apps, one per domain.
+
+Every sub-app is registered at import, so this module and the sub-apps' modules import only
+light things at the top; LightGBM, pandas, NumPy, the web stack and Alembic are imported inside
+the commands that use them (`tests/test_cli_imports.py` checks it).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,16 @@ import logging
 
 import typer
 
-from autolease import serving, store
 from autolease.audit.cli import app as audit_app
 from autolease.auth.cli import app as user_app
 from autolease.backtest.cli import backtest
-from autolease.cli_support import console, runtime_scope, system_actor, transaction
-from autolease.config import get_settings
+from autolease.cli_support import (
+    console,
+    listen_socket,
+    runtime_scope,
+    system_actor,
+    transaction,
+)
 from autolease.contract.cli import app as book_app
 from autolease.credit.cli import app as credit_app
 from autolease.dealer.cli import app as sp_app
@@ -22,8 +31,6 @@ from autolease.governance.cli import app as model_app
 from autolease.identity.biometrics.cli import identity_app
 from autolease.portfolio.cli import app as portfolio_app
 from autolease.product.cli import app as product_app
-from autolease.runtime import build_runtime
-from autolease.seeding import seed_demo
 from autolease.synth.cli import app as synth_app
 from autolease.vehicle.cli import app as vehicle_app
 
@@ -52,6 +59,8 @@ app.command()(demo)
 @app.command()
 def migrate(revision: str = "heads") -> None:
     """Create or upgrade the database schema."""
+    from autolease import store
+
     with runtime_scope() as runtime:
         store.upgrade(runtime.engine, revision)
         console.print(f"database at {revision}: {runtime.settings.db.resolved_url()}")
@@ -60,6 +69,9 @@ def migrate(revision: str = "heads") -> None:
 @app.command()
 def seed() -> None:
     """Load the demo SPs and users (idempotent). Refused in production."""
+    from autolease import store
+    from autolease.seeding import seed_demo
+
     with runtime_scope() as runtime:
         if runtime.settings.environment == "production":
             console.print("[red]demo seeds are refused in production[/]")
@@ -74,20 +86,33 @@ def seed() -> None:
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = typer.Option(8000, help="Port to listen on (taken: exit 2, pick another)"),
+) -> None:
     """Run the API (migrates first).
 
     In development, a demo book left by `autolease demo` backs the local providers that are
     not configured otherwise, so the server decides as the demo did.
     """
-    from autolease.app import create_app
-    from autolease.demo.book import demo_settings
+    import uvicorn
 
+    from autolease import store
+    from autolease.app import create_app
+    from autolease.config import get_settings
+    from autolease.demo.book import demo_settings
+    from autolease.runtime import build_runtime
+    from autolease.serving import uvicorn_config
+
+    sock = listen_socket(host, port)
     runtime = build_runtime(demo_settings(get_settings()))
     try:
         store.upgrade(runtime.engine)
-        serving.serve(create_app(runtime=runtime), host=host, port=port)
+        # uvicorn's own access log stays off (serving.uvicorn_config): it prints query strings.
+        config = uvicorn_config(create_app(runtime=runtime), host=host, port=port, log_level="info")
+        uvicorn.Server(config).run(sockets=[sock])
     finally:
+        sock.close()
         runtime.close()
 
 

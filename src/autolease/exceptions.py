@@ -9,7 +9,8 @@
     ├── ContentTooLarge (413)     # a body over the route's limit (the request guard)
     ├── TooManyRequests (429)     # carries a Retry-After header
     ├── BusinessRuleViolation (422)
-    └── InputInvalid (422)        # raised for request validation; carries field errors
+    ├── InputInvalid (422)        # raised for request validation; carries field errors
+    └── ExtraMissing (503)        # an optional extra (train, dask …) is not installed
 
 Every error is rendered as
 ``{"error": "<ClassName>", "code": "<snake_code>", "detail": "...", "errors": [...]}``
@@ -101,3 +102,10 @@ class BusinessRuleViolation(AutoleaseError):
 class InputInvalid(AutoleaseError):
     status_code = 422
     code = "validation_error"
+
+
+class ExtraMissing(AutoleaseError):
+    """A library of an optional extra is not installed; the detail names the extra."""
+
+    status_code = 503
+    code = "extra_missing"

@@ -29,6 +29,8 @@ class TestAtRest:
         if runtime.engine.dialect.name != "sqlite":
             pytest.skip("inspects the SQLite file")
         caplog.set_level(logging.DEBUG)
+        # another test in this worker (the demo) may have quietened the access log
+        caplog.set_level(logging.INFO, logger="autolease.access")
         a, _ = setup_tenants(runtime)
         body = make_body(51)
         body["applicant"]["name"] = "欧阳测试"

@@ -244,6 +244,7 @@ class TestPolicyMemo:
         assert memo.evaluated == 2
 
 
+@pytest.mark.slow
 class TestLocalProcesses:
     def test_a_pool_of_processes_gives_the_in_process_decisions(
         self, scored: pd.DataFrame, pair: PolicyPair, book_dir: Path

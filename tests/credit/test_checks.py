@@ -38,6 +38,7 @@ def case(kind: str) -> ModelCase:
 
 
 class TestCheckModel:
+    @pytest.mark.slow
     @pytest.mark.parametrize("kind", ["scorecard", "gbm", "blend"])
     def test_every_kind_passes(self, kind: str) -> None:
         check_model(case(kind))

@@ -206,6 +206,7 @@ def _same_type(value: Any, rng: random.Random) -> Any:
 
 
 class TestClassMatesGetOneAnswer:
+    @pytest.mark.slow
     def test_on_3000_random_inputs_and_a_class_mate_of_each(
         self, policies: list[PolicyDocument], classes: InputClasses
     ) -> None:

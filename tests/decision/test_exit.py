@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 SCRIPT = textwrap.dedent(
     """
     from autolease.decision.engine import PolicyEngine
@@ -25,6 +27,7 @@ SCRIPT = textwrap.dedent(
 
 
 class TestProcessExit:
+    @pytest.mark.slow
     def test_twenty_thousand_evaluations_then_a_clean_exit(self) -> None:
         done = subprocess.run(
             [sys.executable, "-c", SCRIPT],

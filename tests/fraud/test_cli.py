@@ -61,6 +61,7 @@ class TestRings:
 
 
 class TestTrainAndEvaluate:
+    @pytest.mark.slow
     def test_train_then_evaluate_a_book(self, book: Path, tmp_path: Path) -> None:
         root = tmp_path / "artifacts"
         trained = runner.invoke(

@@ -146,6 +146,7 @@ class TestChooseRounds:
         referred = (model.score(fresh) >= model.refer_threshold).mean()
         assert 0.05 <= referred <= 0.15
 
+    @pytest.mark.slow
     def test_cross_validation_nests_the_choice(self) -> None:
         x, y = _noisy(600, seed=7)
         estimate = cross_validated_auc(x, y, NOISY, FAST, folds=3, repeats=1)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd  # type: ignore[import-untyped]
+import pytest
 from typer.testing import CliRunner
 
 from autolease.vehicle.cli import app
@@ -49,6 +50,7 @@ class TestTrainEvaluate:
         assert isinstance(metrics["mape"], float)
         assert metrics["mape"] < 0.15
 
+    @pytest.mark.slow
     def test_mapping_names_unusual_columns(self, tmp_path: Path) -> None:
         data = tmp_path / "odd.csv"
         t = price_table(900, seed=5)

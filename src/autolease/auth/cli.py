@@ -2,10 +2,7 @@ from __future__ import annotations
 
 import typer
 
-from autolease.audit import service as audit_service
-from autolease.auth import service
 from autolease.auth.principal import Role
-from autolease.auth.schemas import UserCreate
 from autolease.cli_support import console, runtime_scope, system_actor, transaction
 
 app = typer.Typer(help="Staff users.", no_args_is_help=True)
@@ -20,6 +17,10 @@ def create(
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
 ) -> None:
     """Create a staff user (admin, risk_analyst, reviewer, or sp_user with --sp)."""
+    from autolease.audit import service as audit_service
+    from autolease.auth import service
+    from autolease.auth.schemas import UserCreate
+
     data = UserCreate(
         username=username, display_name=display_name, role=role, password=password, sp_code=sp_code
     )

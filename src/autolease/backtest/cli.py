@@ -5,21 +5,20 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from autolease.backtest.exceptions import BacktestInvalid
-from autolease.backtest.jobs import BacktestOptions, BacktestResult, Executor, run_backtest
-from autolease.backtest.report import render_html, render_text
-from autolease.config import get_settings
-from autolease.decision.exceptions import PolicyNotFound
-from autolease.decision.files import load_all, load_path, policy_root
-from autolease.decision.jdm import PolicyDocument
-from autolease.decision.settings import decision_settings
 from autolease.exceptions import AutoleaseError, FieldError
+from autolease.kit.extras import require
+
+if TYPE_CHECKING:
+    from autolease.backtest.exceptions import BacktestInvalid
+    from autolease.backtest.jobs import BacktestOptions, BacktestResult, Executor
+    from autolease.decision.jdm import PolicyDocument
 
 stderr = Console(stderr=True)
 
@@ -30,6 +29,9 @@ def resolve_policy(spec: str, directory: Path | None) -> PolicyDocument:
     A file needs its case file beside it (``<name>.cases.toml``, which states the version),
     so every policy is labelled ``key@version``.
     """
+    from autolease.decision.exceptions import PolicyNotFound
+    from autolease.decision.files import load_all, load_path, policy_root
+
     path = Path(spec)
     if spec.endswith(".json") and path.is_file():
         return load_path(path).document
@@ -45,6 +47,7 @@ def resolve_policy(spec: str, directory: Path | None) -> PolicyDocument:
 def _stored(key: str, version: str) -> PolicyDocument:
     from autolease.cli_support import runtime_scope, transaction
     from autolease.decision import repository
+    from autolease.decision.exceptions import PolicyNotFound
     from autolease.decision.service import stored_document
 
     with runtime_scope() as runtime, transaction(runtime) as session:
@@ -83,6 +86,8 @@ def backtest(
     ] = None,
 ) -> None:
     """Replay history through two policies; report rates, bad rates, expected loss, swap sets."""
+    from autolease.backtest.report import render_html, render_text
+
     try:
         options = _options(
             policy, against, data, executor, workers, scheduler, partitions, limit, lgd,
@@ -90,7 +95,7 @@ def backtest(
         )  # fmt: skip
         result = _run(options)
     except AutoleaseError as err:
-        stderr.print(f"[red]{type(err).__name__}: {err.detail}[/]", soft_wrap=True)
+        stderr.print(f"[red]{type(err).__name__}: {escape(err.detail)}[/]", soft_wrap=True)
         for problem in err.errors[:10]:
             stderr.print(f"  {problem.field}: {problem.message_en}")
         raise typer.Exit(2) from err
@@ -122,6 +127,8 @@ def _options(
 ) -> BacktestOptions:
     if executor not in ("pandas", "dask"):
         raise _bad("executor", "executor must be pandas or dask")
+    if executor == "dask":
+        require("dask", "dask", "distributed")
     if ltv_basis not in ("p10", "p50"):
         raise _bad("ltv_basis", "ltv basis must be p10 or p50")
     if not 0 <= lgd <= 1:
@@ -130,6 +137,10 @@ def _options(
         raise _bad("workers", "workers and limit must be positive")
     if not data.is_dir():
         raise _bad("data", f"{data} is not a directory")
+    from autolease.backtest.jobs import BacktestOptions
+    from autolease.config import get_settings
+    from autolease.decision.settings import decision_settings
+
     directory = policies_dir or decision_settings(get_settings()).policies_dir
     basis: Literal["p10", "p50"] = "p10" if ltv_basis == "p10" else "p50"
     chosen: Executor = "pandas" if executor == "pandas" else "dask"
@@ -150,12 +161,16 @@ def _options(
 
 
 def _bad(field: str, message: str) -> BacktestInvalid:
+    from autolease.backtest.exceptions import BacktestInvalid
+
     return BacktestInvalid(message, errors=[FieldError(field, "option", message, "参数不正确")])
 
 
 def _run(options: BacktestOptions) -> BacktestResult:
+    from autolease.backtest.jobs import run_backtest
+
     columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress("{task.description}", *columns, console=stderr, transient=False) as bar:
+    with Progress("{task.description}", *columns, console=stderr, redirect_stdout=False) as bar:
         task = bar.add_task("deciding", total=None)
         return run_backtest(
             options,

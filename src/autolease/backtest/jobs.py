@@ -40,6 +40,7 @@ from autolease.backtest.stages import BookStages
 from autolease.backtest.standin import STANDIN_REF, standin_scores
 from autolease.decision.jdm import PolicyDocument
 from autolease.exceptions import FieldError
+from autolease.kit.extras import require
 
 Executor = Literal["pandas", "dask"]
 Progress = Callable[[int], None]
@@ -240,6 +241,7 @@ def decide_with_dask(
     partitions = options.partitions or max(2 * max(options.workers, 1), len(book) // 50_000, 1)
     parts = _split(needed, min(partitions, max(len(book), 1)))
     if options.scheduler == "synchronous":
+        require("dask", "dask")
         import dask.dataframe as dd
 
         frame = dd.from_pandas(needed, npartitions=len(parts))  # type: ignore[no-untyped-call]
@@ -277,13 +279,8 @@ def early_client(options: BacktestOptions, stages: BookStages) -> Iterator[Any |
 @contextlib.contextmanager
 def _dask_client(options: BacktestOptions) -> Iterator[Any]:
     """A ``distributed`` client: on a new ``LocalCluster`` or on ``options.scheduler``."""
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as err:  # pragma: no cover - depends on the installation
-        raise BacktestInvalid(
-            "the dask executor needs dask[distributed] installed",
-            errors=[FieldError("executor", "dependency", "install dask[distributed]", "需安装")],
-        ) from err
+    require("dask", "dask", "distributed")
+    from distributed import Client, LocalCluster
 
     cluster = None
     if options.scheduler is None:

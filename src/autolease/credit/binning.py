@@ -39,6 +39,7 @@ from autolease.credit.scorecard import (
     ScorecardBin,
     ScorecardVariable,
 )
+from autolease.kit.extras import require
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -330,6 +331,7 @@ def _decode(col: F64, categories: Sequence[str]) -> npt.NDArray[np.object_]:
 def _optimal_splits(
     values: Any, y: I64, name: str, numeric: bool, trend: str, est: ScorecardPD
 ) -> list[Any]:
+    require("train", "optbinning")
     from optbinning import OptimalBinning
 
     present = ~_isnan_any(values)

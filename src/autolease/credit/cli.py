@@ -7,24 +7,21 @@ exits 2 with ``{"error", "detail"}`` on stderr, never a traceback.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-import pandas as pd
 import typer
 
-from autolease.credit import metrics, service
+from autolease.cli_support import json_errors, progress_steps
 from autolease.credit.exceptions import CreditDataInvalid
-from autolease.credit.model import CreditModel
-from autolease.credit.report import build_report
-from autolease.credit.scaling import GradeScale, ScoreScaling
-from autolease.credit.training import TrainOptions
-from autolease.exceptions import AutoleaseError
 from autolease.kit.clock import Clock, SystemClock
-from autolease.ml.registry import Manifest
+
+if TYPE_CHECKING:
+    from autolease.credit import service
+    from autolease.credit.model import CreditModel
+    from autolease.credit.training import TrainOptions
+    from autolease.ml.registry import Manifest
 
 app = typer.Typer(help="Credit models: scorecards and gradient boosting PD.", no_args_is_help=True)
 ModelKind = Literal["scorecard", "gbm", "blend"]
@@ -42,27 +39,12 @@ def _emit(payload: dict[str, Any]) -> None:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        return value.item()  # a NumPy scalar
     return str(value)
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except AutoleaseError as exc:
-        typer.echo(
-            json.dumps({"error": type(exc).__name__, "detail": exc.detail}, ensure_ascii=False),
-            err=True,
-        )
-        raise typer.Exit(2) from None
-    except (OSError, ValueError) as exc:
-        typer.echo(
-            json.dumps({"error": type(exc).__name__, "detail": str(exc)}, ensure_ascii=False),
-            err=True,
-        )
-        raise typer.Exit(2) from None
+_errors = json_errors
 
 
 def _sep(value: str | None) -> str | None:
@@ -80,6 +62,9 @@ def _default_root() -> Path:
 def _options(
     kind: str, seed: int, base_score: float, base_odds: float, pdo: float, grades: str | None
 ) -> TrainOptions:
+    from autolease.credit.scaling import GradeScale, ScoreScaling
+    from autolease.credit.training import TrainOptions
+
     if kind not in ("scorecard", "gbm", "blend"):
         raise CreditDataInvalid(f"--model must be scorecard, gbm or blend, not {kind!r}")
     cutoffs = GradeScale().pd_cutoffs
@@ -138,8 +123,11 @@ def train(
     grades: str | None = typer.Option(None, help="PD upper bounds of A,B,C,D"),
 ) -> None:
     """Train a scorecard, gradient-boosting or blended PD model on any labelled table."""
-    with _errors():
+    from autolease.credit import service
+
+    with _errors(), progress_steps() as steps:
         options = _options(model, seed, base_score, base_odds, pdo, grades)
+        steps.step(f"training a {model} credit model on {data.name}")
         reg, prepared = service.train_csv(
             data,
             target,
@@ -174,8 +162,11 @@ def train_book(
     seed: int = typer.Option(0, help="Random seed"),
 ) -> None:
     """Train the origination credit model on a book with the declared features."""
-    with _errors():
+    from autolease.credit import service
+
+    with _errors(), progress_steps() as steps:
         options = _options(model, seed, 600.0, 50.0, 20.0, None)
+        steps.step(f"training a {model} credit model on the book {book.name}")
         reg = service.train_book(
             book,
             options,
@@ -188,6 +179,8 @@ def train_book(
 
 
 def _load(model_dir: Path) -> tuple[CreditModel, Manifest]:
+    from autolease.credit import service
+
     return service.load_model(model_dir)
 
 
@@ -200,6 +193,8 @@ def _labelled(
     sep: str | None,
     header: bool | None,
 ) -> service.Scored:
+    from autolease.credit import service
+
     target = target or manifest.params.get("target")
     if not target:
         raise CreditDataInvalid("--target is required (the model does not record one)")
@@ -222,6 +217,8 @@ def evaluate(
     header: bool | None = HEADER,
 ) -> None:
     """AUC, KS, Gini, Brier, log-loss and calibration error of a model on labelled data."""
+    from autolease.credit import metrics
+
     with _errors():
         model, manifest = _load(model_dir)
         scored = _labelled(model, manifest, data, target, bad_value, sep, header)
@@ -248,6 +245,8 @@ def report(
     header: bool | None = HEADER,
 ) -> None:
     """HTML report: ROC, KS, calibration and score-distribution charts, grades, points."""
+    from autolease.credit.report import build_report
+
     with _errors():
         model, manifest = _load(model_dir)
         scored = _labelled(model, manifest, data, target, bad_value, sep, header)
@@ -274,6 +273,11 @@ def score(
     header: bool | None = HEADER,
 ) -> None:
     """Score every row of a table (no target needed) and write a CSV."""
+    import numpy as np
+    import pandas as pd
+
+    from autolease.credit import service
+
     with _errors():
         model, _ = _load(model_dir)
         frame = service.read_table(data, sep=_sep(sep), header=header)
@@ -291,6 +295,8 @@ def score(
 @app.command()
 def show(model_dir: Path = MODEL_DIR) -> None:
     """The manifest (features, window, metrics, hashes) and, for scorecards, the IV table."""
+    from autolease.credit import service
+
     with _errors():
         model, manifest = _load(model_dir)
         payload = json.loads(manifest.to_json())

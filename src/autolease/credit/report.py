@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from autolease.credit import metrics
+from autolease.credit.grades import GRADES
 from autolease.credit.model import CreditModel
-from autolease.credit.scaling import GRADES
 
 F64 = npt.NDArray[np.float64]
 W, H, PAD = 380, 270, 52

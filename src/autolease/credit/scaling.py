@@ -23,10 +23,9 @@ import numpy as np
 import numpy.typing as npt
 
 from autolease.credit.calibration import logit, sigmoid
+from autolease.credit.grades import DEFAULT_PD_CUTOFFS, GRADES
 
 F64 = npt.NDArray[np.float64]
-DEFAULT_PD_CUTOFFS = (0.02, 0.05, 0.10, 0.20)
-GRADES = ("A", "B", "C", "D", "E")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
-from autolease.credit.scaling import DEFAULT_PD_CUTOFFS
+from autolease.credit.grades import DEFAULT_PD_CUTOFFS
 
 
 class CreditSettings(BaseModel):

@@ -6,11 +6,8 @@ from decimal import Decimal
 import typer
 from rich.table import Table
 
-from autolease.audit import service as audit_service
-from autolease.auth import service as auth_service
 from autolease.cli_support import console, runtime_scope, system_actor, transaction
-from autolease.dealer import service
-from autolease.dealer.schemas import SpCreate, SpGrade
+from autolease.dealer.schemas import SpGrade
 
 app = typer.Typer(help="SPs (channel partners) and their API keys.", no_args_is_help=True)
 
@@ -24,6 +21,10 @@ def create(
     deposit: Decimal = Decimal("0"),
 ) -> None:
     """Register an SP."""
+    from autolease.audit import service as audit_service
+    from autolease.dealer import service
+    from autolease.dealer.schemas import SpCreate
+
     data = SpCreate(code=code, name=name, region=region, grade=grade, deposit_balance=deposit)
     with runtime_scope() as runtime, transaction(runtime) as session:
         actor = system_actor(runtime)
@@ -37,6 +38,8 @@ def create(
 @app.command("list")
 def list_sps() -> None:
     """List SPs."""
+    from autolease.dealer import service
+
     table = Table("code", "name", "region", "grade", "status", "deposit")
     with runtime_scope() as runtime, transaction(runtime) as session:
         for sp in service.list_all(session):
@@ -55,6 +58,9 @@ def list_sps() -> None:
 @app.command("issue-key")
 def issue_key(code: str, label: str = "cli") -> None:
     """Issue an API key for an SP. It is printed once and cannot be shown again."""
+    from autolease.audit import service as audit_service
+    from autolease.auth import service as auth_service
+
     with runtime_scope() as runtime, transaction(runtime) as session:
         actor = system_actor(runtime)
         new, row = auth_service.issue_api_key(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Column, Table
 
 from autolease.cli_support import console, err_console, runtime_scope, transaction
@@ -46,13 +47,15 @@ def _clear_errors() -> Iterator[None]:
     try:
         yield
     except AutoleaseError as err:
-        err_console.print(f"[red]{type(err).__name__}: {err.detail}[/]", soft_wrap=True)
+        err_console.print(f"[red]{type(err).__name__}: {escape(err.detail)}[/]", soft_wrap=True)
         for problem in err.errors[:20]:
             err_console.print(f"  {problem.field}: {problem.message_en}")
         raise typer.Exit(2) from err
 
 
 def _directory(option: Path | None) -> Path | None:
+    from autolease.decision.settings import decision_settings
+
     return option if option is not None else decision_settings(get_settings()).policies_dir
 
 
@@ -62,6 +65,9 @@ def run_policy_cases(
     directory: DirOption = None,
 ) -> None:
     """Run every policy's cases (and lint its expressions). Exit 1 when any case fails."""
+    from autolease.decision.engine import PolicyEngine
+    from autolease.decision.files import policy_root
+
     with _clear_errors():
         files = load_all(policy_root(_directory(directory)))
     selected = [f for f in files if not keys or f.document.key in keys]
@@ -81,6 +87,7 @@ def run_policy_cases(
 
 
 def _test_one(engine: PolicyEngine, policy_file: PolicyFile, table: Table) -> list[str]:
+
     document = policy_file.document
     results = run_cases(engine, document, policy_file.cases)
     failed = [f"{document.ref} / {r.case}: {r.problem}" for r in results if not r.passed]
@@ -100,6 +107,9 @@ def _test_one(engine: PolicyEngine, policy_file: PolicyFile, table: Table) -> li
 @policy_app.command("list")
 def list_policies() -> None:
     """Policies with their stored versions and the version in force now."""
+    from autolease.decision import service
+    from autolease.decision.settings import decision_settings
+
     table = Table(
         Column("policy", no_wrap=True), "in force", "from", "file", "stored versions", "scheduled"
     )
@@ -284,6 +294,9 @@ def reject(
 @decision_app.command("replay")
 def replay(decision_id: str) -> None:
     """Re-run a stored decision's policies: exit 0 when it matches, 1 with the differences."""
+    from autolease.decision import service
+    from autolease.decision.engine import PolicyEngine
+
     with _clear_errors(), runtime_scope() as runtime, transaction(runtime) as session:
         report = service.replay(session, decision_id=decision_id, engine=PolicyEngine())
     console.print_json(json.dumps(report.as_dict(), ensure_ascii=False, default=str))

@@ -90,13 +90,20 @@ def demo_settings(settings: Settings) -> Settings:
     return with_local_providers(settings, world)
 
 
-def ensure_book(world: DemoWorld, *, size: int, seed: int, today: date) -> bool:
-    """Write the book unless it is there; True when written now."""
+def ensure_book(
+    world: DemoWorld,
+    *,
+    size: int,
+    seed: int,
+    today: date,
+    on: Callable[[int], None] | None = None,
+) -> bool:
+    """Write the book unless it is there; True when written now (`on`: applications done)."""
     if (world.book_dir / "manifest.json").is_file():
         return False
     start = _months_before(today, WINDOW_MONTHS)
     config = SynthConfig(n_applications=size, seed=seed, start=start, months=WINDOW_MONTHS)
-    write_book(config, world.book_dir)
+    write_book(config, world.book_dir, on_applications=on)
     return True
 
 

@@ -2,30 +2,22 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
-from autolease import store
-from autolease.cli_support import console, system_actor
-from autolease.config import Settings, get_settings
-from autolease.demo import book as demo_book
-from autolease.demo.contracts import approvals_of, book_contracts, write_portfolio_report
-from autolease.demo.guide import print_next_steps
-from autolease.demo.jobs import (
-    DemoSummary,
-    bound_port,
-    prepare,
-    start_server,
-    submit_payloads,
-    submit_samples,
-)
+from autolease.cli_support import Steps, console, listen_socket, progress_steps, system_actor
 from autolease.kit.clock import SystemClock, business_date
-from autolease.runtime import Runtime, build_runtime
-from autolease.seeding import load_yaml
+
+if TYPE_CHECKING:
+    from autolease.config import Settings
+    from autolease.demo import book as demo_book
+    from autolease.demo.jobs import DemoSummary
+    from autolease.runtime import Runtime
 
 
 def demo(
@@ -46,26 +38,51 @@ def demo(
     With --no-train, generated samples are submitted with no model and no data source: the
     policy then refers what it cannot assess.
     """
+    from autolease.config import get_settings
+    from autolease.demo import book as demo_book
+    from autolease.runtime import build_runtime
+
+    sock = listen_socket("127.0.0.1", port)  # before training: a taken port fails at once
     logging.getLogger("autolease.access").setLevel(logging.WARNING)
     settings = get_settings()
     world = demo_book.world_of(settings)
-    if train:
-        settings = _prepare_world(settings, world, size=book_size, seed=seed)
-    runtime = build_runtime(settings)
+    notes: list[str] = []
     try:
-        _run(runtime, world if train else None, applications, seed, port, serve, summary_json)
+        with progress_steps() as steps:
+            if train:
+                settings = _prepare_world(settings, world, steps, notes, size=book_size, seed=seed)
+            steps.step("loading the models and policies")
+            runtime = build_runtime(settings)
+        for note in notes:
+            console.print(note)
+        try:
+            world_used = world if train else None
+            _run(runtime, world_used, applications, seed, port, serve, summary_json, sock=sock)
+        finally:
+            runtime.close()
     finally:
-        runtime.close()
+        sock.close()
 
 
 def _prepare_world(
-    settings: Settings, world: demo_book.DemoWorld, *, size: int, seed: int
+    settings: Settings,
+    world: demo_book.DemoWorld,
+    steps: Steps,
+    notes: list[str],
+    *,
+    size: int,
+    seed: int,
 ) -> Settings:
+    """Write the book and train the models unless they exist; progress on stderr, and what
+    was made in `notes` (printed to stdout once the progress display is gone)."""
+    from autolease.demo import book as demo_book
+
     now = SystemClock().now()
-    if demo_book.ensure_book(world, size=size, seed=seed, today=now.date()):
-        console.print(f"[bold]book[/] wrote {size:,} synthetic applications to {world.book_dir}")
-    for ref in demo_book.ensure_models(world, now=now, report=console.print):
-        console.print(f"[bold]model[/] {ref}")
+    steps.step("writing the synthetic book", total=size)
+    if demo_book.ensure_book(world, size=size, seed=seed, today=now.date(), on=steps.advance):
+        notes.append(f"[bold]book[/] wrote {size:,} synthetic applications to {world.book_dir}")
+    for ref in demo_book.ensure_models(world, now=now, report=steps.step):
+        notes.append(f"[bold]model[/] {ref}")
     return demo_book.with_local_providers(settings, world)
 
 
@@ -77,7 +94,21 @@ def _run(
     port: int,
     serve: bool,
     summary_json: Path | None = None,
+    *,
+    sock: socket.socket,
 ) -> None:
+    from autolease import store
+    from autolease.demo import book as demo_book
+    from autolease.demo.guide import print_next_steps
+    from autolease.demo.jobs import (
+        bound_port,
+        prepare,
+        start_server,
+        submit_payloads,
+        submit_samples,
+    )
+    from autolease.seeding import load_yaml
+
     console.print(f"[bold]database[/] {runtime.settings.db.resolved_url()}")
     tables = None
     if world is not None:
@@ -92,7 +123,7 @@ def _run(
         if seeded:
             console.print(f"[bold]history[/] {seeded:,} link rows of earlier applications")
     keys = prepare(runtime)
-    server, thread = start_server(runtime, "127.0.0.1", port)
+    server, thread = start_server(runtime, "127.0.0.1", 0, sock=sock)
     base = f"http://127.0.0.1:{bound_port(server)}"
     console.print(f"[bold]API[/] {base}  (OpenAPI docs: {base}/docs)")
     if tables is not None:
@@ -120,6 +151,8 @@ def _follow_approvals(
     summary: DemoSummary,
 ) -> None:
     """Book the approvals' contracts over HTTP and write the demo book's portfolio report."""
+    from autolease.demo.contracts import approvals_of, book_contracts, write_portfolio_report
+
     today = business_date(runtime.clock.now())
     booked = book_contracts(base, keys, approvals_of(summary.responses), today=today)
     console.print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import socket
 import statistics
 import threading
 import time
@@ -79,12 +80,23 @@ def prepare(runtime: Runtime) -> dict[str, str]:
 
 
 def start_server(
-    runtime: Runtime, host: str, port: int, *, log_level: str = "warning"
+    runtime: Runtime,
+    host: str,
+    port: int,
+    *,
+    sock: socket.socket | None = None,
+    log_level: str = "warning",
 ) -> tuple[uvicorn.Server, threading.Thread]:
-    """Serve the API from a background thread; `port=0` picks a free port (see `bound_port`)."""
+    """Serve the API from a background thread; `port=0` picks a free port (see `bound_port`).
+
+    With `sock` (bound by `cli_support.listen_socket`), the server listens on it instead.
+    """
     app = create_app(runtime=runtime)
     server = uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=log_level))
-    thread = threading.Thread(target=server.run, name="autolease-api", daemon=True)
+    sockets = [sock] if sock is not None else None
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": sockets}, name="autolease-api", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started:

@@ -15,24 +15,22 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
 
-from autolease.exceptions import AutoleaseError
+from autolease.cli_support import json_errors, progress_steps
 from autolease.fraud.exceptions import FraudDataInvalid, RingNotFound
-from autolease.fraud.links import LinkRows
-from autolease.fraud.rings import Ring, RingPolicy, RingReport, ring_json
-from autolease.fraud.service import offline
-from autolease.fraud.service.scoring import resolve_model
-from autolease.fraud.training import SMALL_TABLE_OPTIONS, TrainOptions
 from autolease.kit.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from autolease.fraud.links import LinkRows
+    from autolease.fraud.rings import Ring, RingReport
+    from autolease.fraud.training import TrainOptions
 
 app = typer.Typer(help="Anti-fraud: rings, the fraud model.", no_args_is_help=True)
 clock_factory: Callable[[], Clock] = SystemClock
@@ -43,23 +41,12 @@ def _emit(payload: dict[str, Any]) -> None:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        return value.item()  # a NumPy scalar
     return str(value)
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except AutoleaseError as exc:
-        body = {"error": type(exc).__name__, "detail": exc.detail}
-        typer.echo(json.dumps(body, ensure_ascii=False), err=True)
-        raise typer.Exit(2) from None
-    except (OSError, ValueError) as exc:
-        body = {"error": type(exc).__name__, "detail": str(exc)}
-        typer.echo(json.dumps(body, ensure_ascii=False), err=True)
-        raise typer.Exit(2) from None
+_errors = json_errors
 
 
 def _root(out: Path | None) -> Path:
@@ -118,6 +105,9 @@ def _print_table(report: RingReport, rows: LinkRows, top: int) -> None:
 
 
 def _detect(data: Path | None, start: str | None, end: str | None) -> tuple[RingReport, LinkRows]:
+    from autolease.fraud.rings import RingPolicy
+    from autolease.fraud.service import offline
+
     if data is not None:
         return offline.rings_over_book(data, RingPolicy())
     from autolease.cli_support import runtime_scope, transaction
@@ -139,11 +129,15 @@ def rings(
     table: bool = typer.Option(False, "--table", help="Print a Rich table, not JSON lines"),
 ) -> None:
     """Find, score and list fraud rings over the whole history; export one for review."""
+    from autolease.fraud.rings import ring_json
+
     with _errors():
         if export is not None and out is None:
             raise FraudDataInvalid("--out is required with --export")
         began = time.perf_counter()
-        report, rows = _detect(data, start, end)
+        with progress_steps() as steps:
+            steps.step(f"finding rings over {'the book ' + data.name if data else 'the store'}")
+            report, rows = _detect(data, start, end)
         seconds = round(time.perf_counter() - began, 2)
         if export is not None and out is not None:
             ring = report.by_id(export)
@@ -171,6 +165,8 @@ def _options(
     rounds: int | None, refer_rate: float, threads: int, base: TrainOptions | None = None
 ) -> TrainOptions:
     """`base` (the book defaults unless given) with the command line's choices."""
+    from autolease.fraud.training import TrainOptions
+
     start = base or TrainOptions()
     try:
         return replace(
@@ -205,7 +201,11 @@ def train(
     version: str | None = typer.Option(None, help="Version (default: next number)"),
 ) -> None:
     """Train and register the fraud model on a book (or any labelled CSV)."""
-    with _errors():
+    from autolease.fraud.service import offline
+    from autolease.fraud.training import SMALL_TABLE_OPTIONS
+
+    with _errors(), progress_steps() as steps:
+        steps.step(f"training the fraud model on {(csv or data or Path()).name}")
         small_table = SMALL_TABLE_OPTIONS if csv is not None else None
         options = _options(rounds, refer_rate, threads, small_table)
         now = clock_factory().now()
@@ -240,6 +240,9 @@ def evaluate(
     root: Path | None = typer.Option(None, "--artifacts", help="Artifacts root"),
 ) -> None:
     """Score a book's later months with a registered model: AUC, referral, recall by pattern."""
+    from autolease.fraud.service import offline
+    from autolease.fraud.service.scoring import resolve_model
+
     with _errors():
         loaded = resolve_model(_root(root), model)
         dataset = offline.book_dataset(data)
@@ -256,6 +259,9 @@ def score(
     root: Path | None = typer.Option(None, "--artifacts", help="Artifacts root"),
 ) -> None:
     """Score every application of a book as of its submission (for ``backtest``'s scores)."""
+    from autolease.fraud.service import offline
+    from autolease.fraud.service.scoring import resolve_model
+
     with _errors():
         loaded = resolve_model(_root(root), model)
         dataset = offline.book_dataset(data)

@@ -38,6 +38,7 @@ from autolease.fraud.ringscore import (
     ring_json,
     score_ring,
 )
+from autolease.kit.extras import require
 
 __all__ = [
     "GraphStats",
@@ -210,6 +211,7 @@ def build_edges(
 
 @contextmanager
 def _igraph_seed(seed: int) -> Iterator[Any]:
+    require("train", "igraph")
     import igraph  # type: ignore[import-untyped,unused-ignore]
 
     igraph.set_random_number_generator(random.Random(seed))

@@ -14,8 +14,6 @@ from rich.table import Table
 from autolease.cli_support import console, err_console, runtime_scope, system_actor, transaction
 from autolease.exceptions import AutoleaseError
 from autolease.kit.clock import business_date
-from autolease.product import service
-from autolease.product.schemas import QuoteRequest
 
 app = typer.Typer(help="Lease products, schedules and quotes.", no_args_is_help=True)
 
@@ -23,6 +21,8 @@ app = typer.Typer(help="Lease products, schedules and quotes.", no_args_is_help=
 @app.command("list")
 def list_products(include_inactive: bool = False) -> None:
     """List the catalogue (current version of each product)."""
+    from autolease.product import service
+
     table = Table("code", "version", "type", "name", "terms", "active")
     with runtime_scope() as runtime, transaction(runtime) as session:
         for p in service.list_products(session, include_inactive=include_inactive):
@@ -34,6 +34,8 @@ def list_products(include_inactive: bool = False) -> None:
 @app.command("seed")
 def seed() -> None:
     """Create the packaged seed products that do not exist yet (idempotent)."""
+    from autolease.product import service
+
     with runtime_scope() as runtime, transaction(runtime) as session:
         created = service.seed_products(session, actor=system_actor(runtime, "system:seed"))
     console.print(f"products created: {created}")
@@ -54,6 +56,9 @@ def quote(
     top_n: int = 3,
 ) -> None:
     """Quote structures for a vehicle and a customer; prints JSON."""
+    from autolease.product import service
+    from autolease.product.schemas import QuoteRequest
+
     try:
         data = QuoteRequest.model_validate(
             {

@@ -13,9 +13,7 @@ from typing import Any
 
 import typer
 
-from autolease.synth.config import SynthConfig
-from autolease.synth.report import REPORT_TABLES, build_report
-from autolease.synth.writer import read_tables, row_counts, write_book
+from autolease.cli_support import progress_steps
 
 app = typer.Typer(help="Synthetic used-car lease book with ground truth (Parquet).")
 
@@ -40,6 +38,9 @@ def generate(
         return
     if out is None:
         raise typer.BadParameter("--out is required to generate a book", param_hint="--out")
+    from autolease.synth.config import SynthConfig
+    from autolease.synth.writer import write_book
+
     cfg = SynthConfig(
         n_applications=applications,
         seed=seed,
@@ -49,7 +50,9 @@ def generate(
         corporate_share=corporate_share,
     )
     began = time.perf_counter()
-    manifest = write_book(cfg, out)
+    with progress_steps() as steps:
+        steps.step("generating applications", total=applications)
+        manifest = write_book(cfg, out, on_applications=steps.advance)
     _emit({"event": "generated", "out": str(out), "seconds": round(time.perf_counter() - began, 2),
            "rows": manifest["rows"]})  # fmt: skip
 
@@ -57,5 +60,8 @@ def generate(
 @app.command()
 def report(directory: Path = typer.Argument(..., exists=True, file_okay=False)) -> None:
     """Marginals, fraud mix, default rates and the logistic-regression AUC of a book."""
+    from autolease.synth.report import REPORT_TABLES, build_report
+    from autolease.synth.writer import read_tables, row_counts
+
     for section in build_report(read_tables(directory, REPORT_TABLES), row_counts(directory)):
         _emit(section)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -123,13 +123,20 @@ def write_tables(
     return {name: sink.rows for name, sink in sinks.items()}
 
 
-def write_book(cfg: SynthConfig, out_dir: Path | str) -> dict[str, Any]:
+def write_book(
+    cfg: SynthConfig,
+    out_dir: Path | str,
+    on_applications: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
     """Generate the book for ``cfg`` and write it as Parquet plus ``manifest.json``.
 
     Parameters
     ----------
     cfg : SynthConfig
     out_dir : Path or str
+    on_applications : callable, optional
+        Called with the number of applications of each chunk once it is generated (a
+        progress bar's advance).
 
     Returns
     -------
@@ -141,7 +148,10 @@ def write_book(cfg: SynthConfig, out_dir: Path | str) -> dict[str, Any]:
 
     def stream() -> Iterable[dict[str, Any]]:
         yield sp_tables(ctx)
-        yield from iter_chunks(ctx)
+        for chunk in iter_chunks(ctx):
+            yield chunk
+            if on_applications is not None:
+                on_applications(chunk["applications"].num_rows)
 
     rows = write_tables(stream(), out, cfg.row_group_size)
     manifest = {

@@ -18,10 +18,8 @@ from typing import Any
 
 import typer
 
+from autolease.cli_support import json_errors, progress_steps
 from autolease.kit.clock import SystemClock, business_date
-from autolease.vehicle import service
-from autolease.vehicle.history import EmptyHistoryProvider
-from autolease.vehicle.valuation import TrainConfig
 
 app = typer.Typer(help="Vehicles: VIN decoding, valuation, residual value.", no_args_is_help=True)
 
@@ -42,17 +40,22 @@ def train_cmd(
     currency: str = typer.Option("", "--currency", help="recorded in the model, e.g. CNY"),
 ) -> None:
     """Train P10/P50/P90 on a price table and save it with a manifest (JSON on stdout)."""
+    from autolease.vehicle import service
+    from autolease.vehicle.valuation import TrainConfig
+
     now = SystemClock().now()
     config = TrainConfig(seed=seed, holdout_share=holdout, num_threads=threads)
-    manifest, _ = service.train_and_save(
-        data,
-        out,
-        columns=columns,
-        version=version or now.strftime("%Y%m%d%H%M%S"),
-        created_at=now.isoformat(),
-        config=config,
-        currency=currency,
-    )
+    with json_errors(), progress_steps() as steps:
+        steps.step(f"training the valuation model (P10/P50/P90) on {data.name}")
+        manifest, _ = service.train_and_save(
+            data,
+            out,
+            columns=columns,
+            version=version or now.strftime("%Y%m%d%H%M%S"),
+            created_at=now.isoformat(),
+            config=config,
+            currency=currency,
+        )
     _emit(
         {
             "event": "trained",
@@ -71,7 +74,11 @@ def evaluate_cmd(
     ref: str = typer.Option("valuation@latest", "--ref"),
 ) -> None:
     """Print JSON: mae, mape, r2, coverage_p10_p90, n on a price table."""
-    _emit(service.evaluate(artifact, data, columns=columns, ref=ref))
+    from autolease.vehicle import service
+
+    with json_errors():
+        result = service.evaluate(artifact, data, columns=columns, ref=ref)
+    _emit(result)
 
 
 @app.command("decode")
@@ -80,6 +87,8 @@ def decode_cmd(
     registered: str | None = typer.Option(None, "--registered", help="first registration date"),
 ) -> None:
     """Decode a VIN: check digit, model year, manufacturer, country, brands."""
+    from autolease.vehicle import service
+
     when = date.fromisoformat(registered) if registered else None
     decoded = service.decode(vin, when)
     _emit({**asdict(decoded), "brand_names": list(decoded.brand_names())})
@@ -101,6 +110,9 @@ def appraise_cmd(
     book: Path | None = typer.Option(None, "--book", help="synthetic book for history"),
 ) -> None:
     """Quick appraisal of one car (valuation, residual, history, LTV) as JSON."""
+    from autolease.vehicle import service
+    from autolease.vehicle.history import EmptyHistoryProvider
+
     valuer = service.cached_valuer(artifacts, ref)
     history = service.history_provider(book) if book else EmptyHistoryProvider()
     result = service.appraise(

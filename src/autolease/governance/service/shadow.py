@@ -54,7 +54,7 @@ def shadow_report(session: Session, root: Path, name: str, *, limit: int) -> lis
 
 
 def _cutoffs(root: Path, champion: str) -> tuple[float, ...]:
-    from autolease.credit.scaling import DEFAULT_PD_CUTOFFS
+    from autolease.credit.grades import DEFAULT_PD_CUTOFFS
     from autolease.credit.service import resolve_model
 
     try:

@@ -13,9 +13,8 @@ from typing import Annotated, Any
 import typer
 
 from autolease.exceptions import InputInvalid
-from autolease.identity.biometrics import service
+from autolease.identity.biometrics.challenge import Challenge
 from autolease.identity.biometrics.exceptions import BiometricsUnavailable
-from autolease.identity.biometrics.liveness import Challenge
 from autolease.identity.biometrics.settings import BiometricsSettings
 
 identity_app = typer.Typer(
@@ -75,6 +74,8 @@ def face_verify(
     settings = _settings()
     if threshold is not None:
         settings = settings.model_copy(update={"face_distance_threshold": threshold})
+    from autolease.identity.biometrics import service
+
     try:
         checked = service.verify_faces(
             service.InstalledEngines(settings),
@@ -103,6 +104,8 @@ def voice_verify(
     """Enrol a speaker from files and verify a probe: `--enrol A B C --probe P`."""
     settings = _settings()
     files = [*enrol, *(more or [])]
+    from autolease.identity.biometrics import service
+
     try:
         checked = service.verify_voice_files(
             service.InstalledEngines(settings),
@@ -125,6 +128,8 @@ def liveness(
 ) -> None:
     """Judge a blink or head-turn challenge from a sequence of frames."""
     settings = _settings()
+    from autolease.identity.biometrics import service
+
     try:
         result = service.check_liveness(
             service.InstalledEngines(settings),

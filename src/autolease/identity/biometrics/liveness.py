@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
 from autolease.identity.biometrics import reasons as rc
+from autolease.identity.biometrics.challenge import Challenge
 
 __all__ = [
     "LANDMARK_COUNT",
@@ -48,13 +48,6 @@ LEFT_EYE = slice(42, 48)
 JAW_RIGHT_END, JAW_LEFT_END, NOSE_TIP = 0, 16, 30
 
 Point = tuple[float, float]
-
-
-class Challenge(StrEnum):
-    BLINK = "blink"
-    TURN_LEFT = "turn_left"
-    TURN_RIGHT = "turn_right"
-    TURN = "turn"
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from autolease.auth.dependencies import ActorDep, PrincipalDep
 from autolease.auth.exceptions import RoleNotAllowed
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.identity.biometrics import service
+from autolease.identity.biometrics.challenge import Challenge
 from autolease.identity.biometrics.dependencies import (
     BLACKLIST_ROLES,
     BiometricsSettingsDep,
     EnginesDep,
 )
 from autolease.identity.biometrics.exceptions import SampleInvalid, TemplateNotFound
-from autolease.identity.biometrics.liveness import Challenge
 from autolease.identity.biometrics.schemas import (
     DeletedRead,
     EnrolRead,

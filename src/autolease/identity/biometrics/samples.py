@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autolease.identity.biometrics.liveness import Challenge
+from autolease.identity.biometrics.challenge import Challenge
 
 __all__ = ["BiometricSamples"]
 

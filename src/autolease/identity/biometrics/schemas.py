@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from autolease.identity.biometrics.liveness import Challenge
+from autolease.identity.biometrics.challenge import Challenge
 from autolease.identity.biometrics.samples import BiometricSamples
 
 MAX_SAMPLE_BYTES = 10 * 1024 * 1024

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from autolease.identity.biometrics.settings import DLIB_LFW_DISTANCE_THRESHOLD
+
 __all__ = [
     "DLIB_LFW_DISTANCE_THRESHOLD",
     "Decision",
@@ -37,8 +39,6 @@ __all__ = [
     "unit",
 ]
 
-DLIB_LFW_DISTANCE_THRESHOLD = 0.6
-"""dlib's published operating point for its ResNet face descriptor (99.38 % on LFW)."""
 
 Vector = NDArray[np.float64]
 
