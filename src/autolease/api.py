@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from autolease.audit.router import router as audit_router
 from autolease.auth.router import router as auth_router
+from autolease.channel.router import router as channel_router
 from autolease.contract.router import router as contract_router
 from autolease.dealer.router import router as dealer_router
 from autolease.decision.router import router as decision_router
@@ -16,6 +17,7 @@ from autolease.vehicle.router import router as vehicle_router
 ROUTERS: tuple[APIRouter, ...] = (
     auth_router,
     dealer_router,
+    channel_router,
     origination_router,
     contract_router,
     decision_router,

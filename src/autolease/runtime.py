@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from autolease import metadata as _all_tables  # noqa: F401  (every table mapped before a query)
 from autolease.audit.chain import chain_key
+from autolease.channel.service.limits import SpLimitPrefetcher
+from autolease.channel.stage import ChannelStage
 from autolease.config import Settings
 from autolease.credit.service import build_credit_stage
 from autolease.db import create_engine_for, session_factory
@@ -58,6 +60,7 @@ def build_runtime(
         vehicle=build_vehicle_stage(settings.vehicle, settings.artifacts_dir, the_clock),
         fraud=build_fraud_stage(settings.fraud, settings.artifacts_dir),
         credit=build_credit_stage(settings.credit, settings.artifacts_dir),
+        channel=ChannelStage(),
         policy=decisions.stage,
         offers=offers_stage,
     )
@@ -76,6 +79,7 @@ def build_runtime(
             *((identity_checks,) if identity_checks else ()),
             BiometricPrefetcher(InstalledEngines(settings.biometrics), settings.biometrics, cipher),
             *build_fraud_prefetchers(settings.fraud),
+            SpLimitPrefetcher(),
         ),
         decisions=decisions,
     )

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from autolease.channel.lifecycle import Status
+
 
 class SpGrade(StrEnum):
     A = "A"
@@ -14,10 +16,7 @@ class SpGrade(StrEnum):
     D = "D"
 
 
-class SpStatus(StrEnum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    TERMINATED = "terminated"
+SpStatus = Status  # prospect | active | watch | suspended | terminated (channel.lifecycle)
 
 
 class SpCreate(BaseModel):
@@ -28,6 +27,7 @@ class SpCreate(BaseModel):
     region: str = Field(min_length=1, max_length=64)
     grade: SpGrade = SpGrade.B
     deposit_balance: Decimal = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    onboarding: bool = False  # True: starts as a prospect until its due diligence is complete
 
 
 class SpUpdate(BaseModel):
