@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from autolease.channel.models import SpDepositEntry, SpDueDiligence, SpGradeProposal, SpLimit
+from autolease.dealer.models import ServiceProvider
 from autolease.origination.models import Application
 
 
@@ -24,6 +25,20 @@ def deposit_entries(session: Session, sp_id: int) -> Sequence[SpDepositEntry]:
 
 def limits(session: Session, sp_id: int) -> SpLimit | None:
     return session.get(SpLimit, sp_id)
+
+
+def status_and_limits(
+    session: Session, sp_id: int
+) -> tuple[str, int | None, int | None, list[str] | None] | None:
+    query = (
+        select(
+            ServiceProvider.status, SpLimit.monthly_volume, SpLimit.max_amount_fen, SpLimit.products
+        )
+        .outerjoin(SpLimit, SpLimit.sp_id == ServiceProvider.id)
+        .where(ServiceProvider.id == sp_id)
+    )
+    row = session.execute(query).first()
+    return None if row is None else (row[0], row[1], row[2], row[3])
 
 
 def applications_since(session: Session, sp_id: int, since: datetime) -> int:

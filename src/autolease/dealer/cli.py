@@ -8,6 +8,7 @@ from rich.table import Table
 
 from autolease.audit import service as audit_service
 from autolease.auth import service as auth_service
+from autolease.channel import cli as channel_cli
 from autolease.cli_support import console, runtime_scope, system_actor, transaction
 from autolease.dealer import service
 from autolease.dealer.schemas import SpCreate, SpGrade
@@ -69,3 +70,7 @@ def issue_key(code: str, label: str = "cli") -> None:
             payload={"prefix": row.prefix, "label": label},
         )
     console.print(new.plaintext)
+
+
+app.command("grade")(channel_cli.grade)
+app.command("confirm-grade")(channel_cli.confirm)

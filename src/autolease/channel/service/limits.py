@@ -55,22 +55,25 @@ def month_start(at: datetime) -> datetime:
 
 
 class SpLimitPrefetcher:
-    """Puts the SP's status, limits and month-to-date volume in ``features["sp_channel"]``."""
+    """Puts the SP's status, limits and month-to-date volume in ``features["sp_channel"]``.
+
+    One select for status and limits (the SP row itself came with the API key); a count of
+    this month's applications only when a monthly limit is set.
+    """
 
     name = "sp_channel"
 
     def fetch(self, session: Session, request: PrefetchRequest) -> dict[str, Any]:
-        sp = session.get(ServiceProvider, request.sp_id)
-        row = repository.limits(session, request.sp_id)
-        fetched: dict[str, Any] = {"status": sp.status if sp else None, "limits": None}
-        if row is not None:
-            fetched["limits"] = {
-                "monthly_volume": row.monthly_volume,
-                "max_amount": None
-                if row.max_amount_fen is None
-                else str(from_fen(row.max_amount_fen)),
-                "products": row.products,
-            }
+        row = repository.status_and_limits(session, request.sp_id)
+        if row is None:
+            return {}
+        status, volume, max_fen, products = row
+        limits = None
+        if (volume, max_fen, products) != (None, None, None):
+            amount = None if max_fen is None else str(from_fen(max_fen))
+            limits = {"monthly_volume": volume, "max_amount": amount, "products": products}
+        fetched: dict[str, Any] = {"status": status, "limits": limits}
+        if volume is not None:
             since = month_start(request.as_of)
             fetched["month_volume"] = repository.applications_since(session, request.sp_id, since)
         return {FEATURE: fetched}
