@@ -27,7 +27,7 @@ def figures(own_hits: int, own_n: int, peer_rate: float = 0.03) -> MonthFigures:
 def grade() -> object:
     engine, policy = PolicyEngine(), load_policy()
 
-    def of(fig: MonthFigures, k: float = 50.0) -> str:
+    def of(fig: MonthFigures, k: float = 100.0) -> str:
         return grade_all(engine, policy, policy_inputs(fig, k=k))[0].grade
 
     return of
