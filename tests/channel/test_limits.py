@@ -10,8 +10,12 @@ from fastapi.testclient import TestClient
 
 from autolease.channel.limits import Limits, Usage, breaches
 from autolease.channel.reasons import REASONS
+from autolease.channel.stage import FEATURE, ChannelStage
+from autolease.dealer import service as dealer_service
+from autolease.runtime import Runtime
 from tests.channel.conftest import Channel
-from tests.factories import login, make_body, submit
+from tests.factories import login, make_body, make_sp, submit
+from tests.origination.test_pipeline import make_ctx
 
 
 def set_limits(client: TestClient, ch: Channel, code: str = "SP-A", **body: Any) -> Any:
@@ -92,3 +96,27 @@ class TestPure:
         limits = Limits(monthly_volume=3, max_amount=Decimal(100), products=("direct_lease",))
         got = breaches(limits, Usage(3), amount=Decimal("100.01"), product="sale_leaseback")
         assert got == ["SP_LIMIT_MONTHLY_VOLUME", "SP_LIMIT_AMOUNT", "SP_LIMIT_PRODUCT"]
+
+
+class TestStatusAtIntake:
+    @pytest.mark.parametrize("status", ["prospect", "suspended", "terminated"])
+    def test_the_channel_stage_declines_an_sp_that_is_not_active(self, status: str) -> None:
+        ctx = make_ctx()
+        ctx.features[FEATURE] = {"status": status, "limits": None}
+        ChannelStage().run(ctx)
+        assert [(r.code, r.severity.value) for r in ctx.reasons] == [("SP_NOT_ACTIVE", "decline")]
+
+    @pytest.mark.parametrize("status", ["active", "watch"])
+    def test_active_and_watch_pass(self, status: str) -> None:
+        ctx = make_ctx()
+        ctx.features[FEATURE] = {"status": status, "limits": None}
+        ChannelStage().run(ctx)
+        assert ctx.reasons == []
+
+    def test_a_prospects_key_is_refused_before_intake(
+        self, client: TestClient, channel: Channel, runtime: Runtime
+    ) -> None:
+        with runtime.sessions.begin() as session:
+            prospect = make_sp(session, runtime, "SP-P")
+            dealer_service.get_by_code(session, code="SP-P").status = "prospect"
+        assert submit(client, prospect, make_body(37)).status_code == 401

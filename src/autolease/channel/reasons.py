@@ -38,8 +38,8 @@ REASONS: dict[str, ChannelReason] = {
         ChannelReason(
             "SP_NOT_ACTIVE",
             "decline",
-            "the SP is not active (prospect or terminated)",
-            "服务商未处于合作状态(准入中或已终止)",
+            "the SP is not active (prospect, suspended or terminated)",
+            "服务商未处于合作状态(准入中、已暂停或已终止)",
         ),
     )
 }

@@ -30,7 +30,11 @@ class ChannelStage:
 
 
 def _codes(fetched: dict[str, Any], ctx: DecisionContext) -> list[str]:
-    codes = ["SP_NOT_ACTIVE"] if fetched.get("status") in ("prospect", "terminated") else []
+    codes = (
+        ["SP_NOT_ACTIVE"]
+        if fetched.get("status") in ("prospect", "suspended", "terminated")
+        else []
+    )
     raw = fetched.get("limits")
     if raw is None:
         return codes
