@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -23,8 +25,11 @@ def figures(own_hits: int, own_n: int, peer_rate: float = 0.03) -> MonthFigures:
     return MonthFigures(12, n // 6, per_metric, {m.name: n.copy() for m in METRICS}, n)
 
 
+Grade = Callable[..., str]
+
+
 @pytest.fixture(scope="module")
-def grade() -> object:
+def grade() -> Grade:
     engine, policy = PolicyEngine(), load_policy()
 
     def of(fig: MonthFigures, k: float = 100.0) -> str:
@@ -34,16 +39,16 @@ def grade() -> object:
 
 
 class TestCredibility:
-    def test_a_three_contract_sp_with_one_default_does_not_drop_to_d(self, grade) -> None:  # type: ignore[no-untyped-def]
+    def test_a_three_contract_sp_with_one_default_does_not_drop_to_d(self, grade: Grade) -> None:
         assert grade(figures(1, 3)) != "D"
 
-    def test_without_credibility_it_would(self, grade) -> None:  # type: ignore[no-untyped-def]
+    def test_without_credibility_it_would(self, grade: Grade) -> None:
         assert grade(figures(1, 3), k=0.0) == "D"
 
-    def test_the_same_rate_over_300_contracts_is_d(self, grade) -> None:  # type: ignore[no-untyped-def]
+    def test_the_same_rate_over_300_contracts_is_d(self, grade: Grade) -> None:
         assert grade(figures(100, 300)) == "D"
 
-    def test_peers_like_the_pool_are_b(self, grade) -> None:  # type: ignore[no-untyped-def]
+    def test_peers_like_the_pool_are_b(self, grade: Grade) -> None:
         assert grade(figures(6, 200)) == "B"
 
     def test_the_inputs_carry_ratios_and_sizes(self) -> None:

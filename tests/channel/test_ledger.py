@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from fastapi.testclient import TestClient
 from hypothesis import given
@@ -40,7 +41,7 @@ class TestLedgerProperties:
         assert overdraw_problem(have, Entry(EntryKind.REFUND, have)) is None
 
 
-def post(client: TestClient, headers: dict[str, str], code: str, **body: object) -> object:
+def post(client: TestClient, headers: dict[str, str], code: str, **body: object) -> Any:
     return client.post(f"/v1/sps/{code}/deposit/entries", json=body, headers=headers)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from autolease.portfolio import files
@@ -31,7 +33,7 @@ class TestSpSegment:
         assert (at_mob2[kind == "colluding"] == State.M2).mean() > 0.05
         assert (at_mob2[kind == "good"] == State.M2).mean() < 0.02
 
-    def test_the_truth_is_saved_with_the_panel(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    def test_the_truth_is_saved_with_the_panel(self, tmp_path: Path) -> None:
         book = simulate(2_000, seed=5, sps=SpPlan(count=20))
         files.save(book, tmp_path)
         loaded = files.load(tmp_path)

@@ -22,7 +22,7 @@ def grade(
 ) -> None:
     """Propose a grade for every SP at a month end (from the store, or a saved panel)."""
     if not _is_month(month):
-        err_console.print(f"--month {month!r} is not YYYY-MM / 月份格式应为 YYYY-MM")
+        err_console.print(f"月份格式应为 YYYY-MM / --month {month!r} is not YYYY-MM")
         raise typer.Exit(2)
     rows = _from_panel(panel, month) if panel is not None else _from_store(month)
     if as_json:
@@ -92,7 +92,7 @@ def _from_panel(folder: Path, month: str) -> list[dict[str, object]]:
     figures = at_month(count(panel, sp.codes, len(sp.labels)), panel.months.index(month))
     graded = grade_all(PolicyEngine(), load_policy(), policy_inputs(figures))
     return [
-        {"sp": label, "grade": g.grade, "rule": g.code, "status": "proposed", **g.inputs}
+        {"sp": label, "grade": g.grade, "rule": g.code, "status": "not stored", **g.inputs}
         for label, g in zip(sp.labels, graded, strict=True)
     ]
 
