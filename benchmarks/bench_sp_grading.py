@@ -11,8 +11,9 @@ Reports:
 * ``sp_grading_quality`` — each SP's first D: precision (the SP was truly bad or colluding by
   then), recall (truly bad SPs ever flagged; also within 6 and 12 months of turning bad), and
   the months of data it took (first D minus the month the SP turned bad), per kind;
-* ``sp_grading_time`` — counting the panel once, then grading every SP at one month end, and
-  at all month ends.
+* ``sp_grading_suspensions`` — the same for the actions policy's first `SP_ACTION_SUSPEND`;
+* ``sp_grading_time`` — counting the panel once, then grading every SP (grade and actions
+  policies) at one month end, and at all month ends.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from autolease.channel.actions import SUSPEND, actions_all
+from autolease.channel.actions import load_policy as load_actions_policy
 from autolease.channel.credibility import CREDIBILITY_K
 from autolease.channel.grading import grade_all, load_policy, policy_inputs
 from autolease.channel.performance import at_month, count
@@ -93,18 +96,21 @@ def main() -> None:
     simulate_s = time.perf_counter() - t0
     assert book.sp_truth is not None
     panel, sp = book.panel, book.panel.segments["sp"].codes
-    engine, policy = PolicyEngine(), load_policy()
+    engine, policy, actions = PolicyEngine(), load_policy(), load_actions_policy()
 
     t0 = time.perf_counter()
     counts = count(panel, sp, args.sps)
     count_s = time.perf_counter() - t0
     grades: list[list[str]] = []
+    suspended: list[list[str]] = []
     per_month: list[float] = []
     for month in range(len(panel.months)):
         t1 = time.perf_counter()
         graded = grade_all(engine, policy, policy_inputs(at_month(counts, month), k=args.k))
+        todo = actions_all(engine, actions, [{**g.inputs, "grade": g.grade} for g in graded])
         per_month.append(time.perf_counter() - t1)
         grades.append([g.grade for g in graded])
+        suspended.append(["D" if SUSPEND in codes else "-" for codes in todo])
     flagged = first_d(grades)
     emit(
         "sp_grading_quality",
@@ -113,6 +119,10 @@ def main() -> None:
         credibility_k=args.k,
         **quality(book.sp_truth, flagged, args.months),
         grade_mix_last_month={g: grades[-1].count(g) for g in "ABCD"},
+    )
+    emit(
+        "sp_grading_suspensions",
+        **quality(book.sp_truth, first_d(suspended), args.months),
     )
     emit(
         "sp_grading_time",

@@ -34,6 +34,14 @@ class TestGradePanel:
         colluders = [r for r in rows if kind[r["sp"]] == "colluding"]
         assert colluders
         assert all(r["grade"] == "D" for r in colluders)
+        assert all("SP_ACTION_HOLD_PAYOUTS" in r["actions"] for r in colluders)
+        assert all(
+            r["actions"] == []
+            for r in rows
+            if r["grade"] in ("A", "B")
+            and (r["volume_ratio"] or 0) < 2.5
+            and (r["fpd_ratio"] or 0) < 2.0
+        )
         assert {r["grade"] for r in rows} <= {"A", "B", "C", "D"}
 
     @pytest.mark.parametrize("month", ["2025-13", "25-06", "2031-01"])

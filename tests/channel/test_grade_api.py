@@ -22,6 +22,7 @@ def propose_d(runtime: Runtime, code: str = "SP-A") -> int:
             previous_grade=sp.grade,
             rule="SP_GRADE_D_M3_MOB6",
             figures={"m3_mob6_ratio": 2.6},
+            actions=["SP_ACTION_HOLD_PAYOUTS"],
             policy_version="t",
             status="proposed",
             proposed_at=runtime.clock.now(),
@@ -47,6 +48,7 @@ class TestRun:
         assert rows["SP-A"]["grade"] == "B"  # no book yet: like the peers
         assert rows["SP-A"]["status"] == "proposed"
         assert "m3_mob6_ratio" in rows["SP-A"]["figures"]
+        assert rows["SP-A"]["actions"] == []  # a B SP without alerts: nothing to do
         listed = client.get("/v1/sp-grades", params={"month": "2026-11"}, headers=channel.analyst)
         assert [p["sp_code"] for p in listed.json()] == ["SP-A", "SP-B"]
 

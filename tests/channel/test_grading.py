@@ -7,8 +7,10 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from autolease.channel.actions import actions_all
+from autolease.channel.actions import load_policy as load_actions_policy
 from autolease.channel.grading import grade_all, load_policy, policy_inputs
-from autolease.channel.performance import METRICS, MonthFigures, at_month, count
+from autolease.channel.performance import METRICS, Counts, MonthFigures, at_month, count
 from autolease.decision.engine import PolicyEngine
 from autolease.portfolio.panel import NOT_OBSERVED, Panel, Segment, State
 
@@ -88,3 +90,21 @@ class TestFigures:
         assert fig.hits["m3_mob6"].tolist() == [1, 0]
         assert fig.exposures["m3_mob6"].tolist() == [2, 0]  # only cohort 0 reached MOB 6
         assert fig.contracts.tolist() == [0, 2]  # originated in months 1-6
+
+
+class TestActions:
+    def test_a_sudden_rise_in_volume_is_an_alert(self) -> None:
+        zeros = np.zeros((1, 4), dtype=np.int64)
+        counts = Counts(
+            np.array([[10, 10, 10, 30]], dtype=np.int64), {m.name: zeros for m in METRICS}
+        )
+        row = policy_inputs(at_month(counts, 3, lookback=1))[0]
+        assert row["volume_ratio"] == 3.0
+        codes = actions_all(PolicyEngine(), load_actions_policy(), [{**row, "grade": "B"}])
+        assert codes == [("SP_ALERT_VOLUME_SPIKE",)]
+
+    def test_no_history_no_ratio(self) -> None:
+        zeros = np.zeros((1, 4), dtype=np.int64)
+        counts = Counts(np.array([[0, 0, 0, 30]], dtype=np.int64), {m.name: zeros for m in METRICS})
+        assert policy_inputs(at_month(counts, 3))[0]["volume_ratio"] is None
+        assert policy_inputs(at_month(counts, 2))[0]["volume_ratio"] is None

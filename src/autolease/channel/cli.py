@@ -28,22 +28,11 @@ def grade(
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("sp", "grade", "rule", "contracts", "m3_mob6_ratio", "fpd_ratio", "status")
+    table = Table("sp", "grade", "rule", "contracts", "m3_mob6", "fpd", "status", "actions")
     for r in rows:
-        table.add_row(
-            *(
-                str(r[k])
-                for k in (
-                    "sp",
-                    "grade",
-                    "rule",
-                    "contracts",
-                    "m3_mob6_ratio",
-                    "fpd_ratio",
-                    "status",
-                )
-            )
-        )
+        cells = [str(r[k]) for k in ("sp", "grade", "rule", "contracts", "m3_mob6_ratio")]
+        cells += [str(r["fpd_ratio"]), str(r["status"]), " ".join(_short(r["actions"]))]
+        table.add_row(*cells)
     console.print(table)
 
 
@@ -63,6 +52,10 @@ def confirm(
     console.print(f"grade proposal {proposal_id}: {status}")
 
 
+def _short(codes: object) -> list[str]:
+    return [str(c).removeprefix("SP_") for c in codes] if isinstance(codes, list) else []
+
+
 def _is_month(text: str) -> bool:
     parts = text.split("-")
     return (
@@ -74,6 +67,8 @@ def _is_month(text: str) -> bool:
 
 
 def _from_panel(folder: Path, month: str) -> list[dict[str, object]]:
+    from autolease.channel.actions import actions_all
+    from autolease.channel.actions import load_policy as load_actions_policy
     from autolease.channel.grading import grade_all, load_policy, policy_inputs
     from autolease.channel.performance import at_month, count
     from autolease.decision.engine import PolicyEngine
@@ -90,14 +85,26 @@ def _from_panel(folder: Path, month: str) -> list[dict[str, object]]:
         raise typer.Exit(2)
     sp = panel.segments["sp"]
     figures = at_month(count(panel, sp.codes, len(sp.labels)), panel.months.index(month))
-    graded = grade_all(PolicyEngine(), load_policy(), policy_inputs(figures))
+    engine = PolicyEngine()
+    graded = grade_all(engine, load_policy(), policy_inputs(figures))
+    todo = actions_all(
+        engine, load_actions_policy(), [{**g.inputs, "grade": g.grade} for g in graded]
+    )
     return [
-        {"sp": label, "grade": g.grade, "rule": g.code, "status": "not stored", **g.inputs}
-        for label, g in zip(sp.labels, graded, strict=True)
+        {
+            "sp": label,
+            "grade": g.grade,
+            "rule": g.code,
+            "status": "not stored",
+            "actions": list(codes),
+            **g.inputs,
+        }
+        for label, g, codes in zip(sp.labels, graded, todo, strict=True)
     ]
 
 
 def _from_store(month: str) -> list[dict[str, object]]:
+    from autolease.channel.actions import load_policy as load_actions_policy
     from autolease.channel.grading import load_policy
     from autolease.channel.service import grading
     from autolease.cli_support import runtime_scope, system_actor, transaction
@@ -111,6 +118,7 @@ def _from_store(month: str) -> list[dict[str, object]]:
             month=month,
             engine=runtime.decisions.engine if runtime.decisions else PolicyEngine(),
             policy=load_policy(settings.decision.policies_dir),
+            actions_policy=load_actions_policy(settings.decision.policies_dir),
             contract_settings=settings.contract,
             settings=settings.channel,
             actor=system_actor(runtime),
@@ -126,6 +134,7 @@ def _from_store(month: str) -> list[dict[str, object]]:
                     "rule": p.rule,
                     "status": p.status,
                     "id": p.id,
+                    "actions": p.actions,
                     **p.figures,
                 }
             )

@@ -61,8 +61,16 @@ def policy_inputs(
         }
         row["contracts"] = int(figures.contracts[i])
         row["volume"] = int(figures.volume[i])
+        row["volume_ratio"] = _volume_ratio(figures, i)
         rows.append(row)
     return rows
+
+
+def _volume_ratio(figures: MonthFigures, i: int) -> float | None:
+    """This month's volume over the mean of the months before (a sudden rise), when known."""
+    if figures.volume_before is None or figures.volume_before[i] <= 0:
+        return None
+    return round(float(figures.volume[i] / figures.volume_before[i]), 4)
 
 
 def grade_of(code: str) -> str:

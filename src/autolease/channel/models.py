@@ -73,6 +73,7 @@ class SpGradeProposal(Base):
     previous_grade: Mapped[str] = mapped_column(String(1))
     rule: Mapped[str] = mapped_column(String(64))
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    actions: Mapped[list[str]] = mapped_column(JSON)  # codes from the actions policy
     policy_version: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(12))  # proposed | confirmed | rejected
     proposed_at: Mapped[datetime] = mapped_column(UtcDateTime)

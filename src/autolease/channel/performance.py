@@ -17,6 +17,8 @@ import numpy.typing as npt
 from autolease.portfolio.panel import Panel, State
 
 I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+SPIKE_BASE = 3
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class MonthFigures:
     hits: dict[str, I64]
     exposures: dict[str, I64]
     contracts: I64  # contracts in the window of the shortest metric (size for credibility)
+    volume_before: F64 | None = None  # mean monthly volume of the `SPIKE_BASE` months before
 
 
 def at_month(counts: Counts, month: int, lookback: int = 6) -> MonthFigures:
@@ -105,7 +108,10 @@ def at_month(counts: Counts, month: int, lookback: int = 6) -> MonthFigures:
         exposures[metric.name] = _window(volume_csum, first, last)
         hits[metric.name] = _window(np.cumsum(counts.hits[metric.name], axis=1), first, last)
     contracts = _window(volume_csum, month - lookback + 1, month)
-    return MonthFigures(month, counts.volume[:, month], hits, exposures, contracts)
+    before = None
+    if month >= SPIKE_BASE:
+        before = _window(volume_csum, month - SPIKE_BASE, month - 1) / SPIKE_BASE
+    return MonthFigures(month, counts.volume[:, month], hits, exposures, contracts, before)
 
 
 def _window(csum: I64, first: int, last: int) -> I64:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from autolease.auth.dependencies import ActorDep, AdminDep, AuditorDep
 from autolease.channel import repository
+from autolease.channel.actions import load_policy as load_actions_policy
 from autolease.channel.grading import load_policy
 from autolease.channel.models import SpGradeProposal
 from autolease.channel.schemas import GradeDecision, GradeProposalRead, GradeRun
@@ -31,6 +32,7 @@ def to_read(session: SessionDep, row: SpGradeProposal) -> GradeProposalRead:
         previous_grade=row.previous_grade,
         rule=row.rule,
         figures=row.figures,
+        actions=row.actions,
         policy_version=row.policy_version,
         status=row.status,
         decided_by=row.decided_by,
@@ -48,6 +50,7 @@ def run_grades(
         month=body.month,
         engine=runtime.decisions.engine if runtime.decisions else PolicyEngine(),
         policy=load_policy(settings.decision.policies_dir),
+        actions_policy=load_actions_policy(settings.decision.policies_dir),
         contract_settings=settings.contract,
         settings=settings.channel,
         actor=actor,

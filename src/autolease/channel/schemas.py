@@ -94,6 +94,7 @@ class GradeProposalRead(BaseModel):
     previous_grade: str
     rule: str
     figures: dict[str, Any]
+    actions: list[str]
     policy_version: str
     status: str
     decided_by: str | None

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from autolease.audit import service as audit
 from autolease.audit.service import Actor
 from autolease.channel import repository
+from autolease.channel.actions import actions_all
 from autolease.channel.exceptions import GradeProposalDecided, GradeProposalNotFound
-from autolease.channel.grading import Approvals, grade_all, policy_inputs
+from autolease.channel.grading import Approvals, Graded, grade_all, policy_inputs
 from autolease.channel.models import SpGradeProposal
 from autolease.channel.performance import at_month, count
 from autolease.channel.service.book import load_book, month_end, month_index
@@ -36,6 +37,7 @@ def propose(
     month: str,
     engine: PolicyEngine,
     policy: PolicyDocument,
+    actions_policy: PolicyDocument,
     contract_settings: ContractSettings,
     settings: ChannelSettings,
     actor: Actor,
@@ -50,16 +52,22 @@ def propose(
     )
     approvals = _approvals(session, book.sp_ids, month, settings.approval_months)
     graded = grade_all(engine, policy, policy_inputs(figures, approvals, settings.credibility_k))
+    todo = actions_all(engine, actions_policy, [{**g.inputs, "grade": g.grade} for g in graded])
     return [
-        _store(session, sp_id, month, g.grade, g.code, g.inputs, policy, actor)
-        for sp_id, g in zip(book.sp_ids, graded, strict=True)
+        _store(session, sp_id, month, g, list(codes), policy, actor)
+        for sp_id, g, codes in zip(book.sp_ids, graded, todo, strict=True)
     ]
 
 
 def _store(
-    session: Session, sp_id: int, month: str, grade: str, code: str, inputs: dict[str, object],
-    policy: PolicyDocument, actor: Actor,
-) -> SpGradeProposal:  # fmt: skip
+    session: Session,
+    sp_id: int,
+    month: str,
+    graded: Graded,
+    actions: list[str],
+    policy: PolicyDocument,
+    actor: Actor,
+) -> SpGradeProposal:
     sp = session.get(ServiceProvider, sp_id)
     assert sp is not None
     row = repository.proposal(session, sp_id, month)
@@ -68,16 +76,19 @@ def _store(
     if row is None:
         row = SpGradeProposal(sp_id=sp_id, month=month, status="proposed")
         session.add(row)
-    row.grade, row.previous_grade, row.rule, row.figures = grade, sp.grade, code, inputs
+    row.grade, row.previous_grade, row.rule = graded.grade, sp.grade, graded.code
+    row.figures, row.actions = graded.inputs, actions
     row.policy_version, row.proposed_at = policy.version, actor.at
     session.flush()
+    payload: dict[str, object] = {"month": month, "grade": graded.grade, "rule": graded.code}
+    payload |= {"previous": sp.grade, "actions": actions}
     audit.log(
         session,
         actor,
         "sp.grade_proposed",
         entity_type="service_provider",
         entity_id=sp.code,
-        payload={"month": month, "grade": grade, "rule": code, "previous": sp.grade},
+        payload=payload,
     )
     return row
 

@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.Column("previous_grade", sa.String(length=1), nullable=False),
         sa.Column("rule", sa.String(length=64), nullable=False),
         sa.Column("figures", sa.JSON(), nullable=False),
+        sa.Column("actions", sa.JSON(), nullable=False),
         sa.Column("policy_version", sa.String(length=40), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("proposed_at", sa.DateTime(timezone=True), nullable=False),
