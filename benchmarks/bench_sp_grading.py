@@ -48,7 +48,7 @@ def quality(truth: SpTruth, flagged: dict[int, int], months: int) -> dict[str, A
     kind = np.asarray(truth.kind)
     bad_from = np.asarray(truth.bad_from)
     true_at_flag = [bool(bad_from[sp] >= 0 and bad_from[sp] <= m) for sp, m in flagged.items()]
-    bad = np.flatnonzero(kind != "good")
+    bad = [int(sp) for sp in np.flatnonzero(kind != "good")]
     lags = {
         sp: flagged[sp] - bad_from[sp]
         for sp in bad
