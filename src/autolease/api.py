@@ -4,6 +4,8 @@ from fastapi import APIRouter
 
 from autolease.audit.router import router as audit_router
 from autolease.auth.router import router as auth_router
+from autolease.channel.router import router as channel_router
+from autolease.channel.router_grades import router as grades_router
 from autolease.contract.router import router as contract_router
 from autolease.dealer.router import router as dealer_router
 from autolease.decision.router import router as decision_router
@@ -18,6 +20,8 @@ from autolease.vehicle.router import router as vehicle_router
 ROUTERS: tuple[APIRouter, ...] = (
     auth_router,
     dealer_router,
+    channel_router,
+    grades_router,
     origination_router,
     contract_router,
     portfolio_router,

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from autolease.channel.settings import ChannelSettings
 from autolease.contract.settings import ContractSettings
 from autolease.credit.settings import CreditSettings
 from autolease.decision.settings import DecisionSettings
@@ -115,6 +116,7 @@ class Settings(BaseSettings):
     vehicle: VehicleSettings = Field(default_factory=VehicleSettings)
     credit: CreditSettings = Field(default_factory=CreditSettings)
     contract: ContractSettings = Field(default_factory=ContractSettings)
+    channel: ChannelSettings = Field(default_factory=ChannelSettings)
     portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
     decision: DecisionSettings = Field(default_factory=DecisionSettings)
     fraud: FraudSettings = Field(default_factory=FraudSettings)

@@ -105,6 +105,8 @@ def build_runtime(
 
 
 def _add_pipeline(runtime: Runtime) -> None:
+    from autolease.channel.service.limits import SpLimitPrefetcher
+    from autolease.channel.stage import ChannelStage
     from autolease.decision.service import DecisionRuntime
     from autolease.fraud.service.scoring import build_fraud_prefetchers
     from autolease.governance.service.serving import serving_models
@@ -125,6 +127,7 @@ def _add_pipeline(runtime: Runtime) -> None:
         vehicle=vehicle,
         fraud=fraud,
         credit=credit,
+        channel=ChannelStage(),
         policy=decisions.stage,
         offers=offers_stage,
     )
@@ -137,5 +140,6 @@ def _add_pipeline(runtime: Runtime) -> None:
         *((identity_checks,) if identity_checks else ()),
         biometrics,
         *build_fraud_prefetchers(settings.fraud),
+        SpLimitPrefetcher(),
     )
     runtime.decisions = decisions

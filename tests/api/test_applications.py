@@ -90,7 +90,7 @@ class TestSubmit:
         assert staff.status_code == 200
         detail = staff.json()
         stages = [t["stage"] for t in detail["trace"]]
-        assert stages == ["identity", "vehicle", "fraud", "credit", "policy", "offers"]
+        assert stages == ["identity", "vehicle", "fraud", "credit", "channel", "policy", "offers"]
         assert len(detail["policy"]["content_hash"]) == 64
         assert "applicant_age" in detail["features"]
         sp_view = client.get(f"/v1/applications/{app_id}/decision", headers=sp_a.headers)

@@ -72,3 +72,17 @@ def test_other_sps_and_staff_are_unaffected(client: TestClient, runtime: Runtime
     set_status(client, "SP-A", "suspended")
     assert submit(client, b, make_body(44)).status_code == 201
     assert client.get("/v1/applications", headers=login(client, "reviewer")).status_code == 200
+
+
+def test_an_sp_on_watch_still_works(client: TestClient, tenant_a: Tenant) -> None:
+    """Watch is closer monitoring, not a stop: keys and logins keep working."""
+    set_status(client, "SP-A", "watch")
+    assert submit(client, tenant_a, make_body(43)).status_code == 201
+    assert (
+        client.post(
+            "/v1/auth/token", json={"username": "sp_a_user", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
+    set_status(client, "SP-A", "suspended")
+    assert submit(client, tenant_a, make_body(44)).status_code == 401

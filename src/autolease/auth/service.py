@@ -191,8 +191,11 @@ def _authenticate_token(session: Session, token: str, at: datetime) -> Principal
     )
 
 
+WORKING_STATUSES = frozenset({SpStatus.ACTIVE, SpStatus.WATCH})  # watch: monitored, still works
+
+
 def _require_active(sp: ServiceProvider) -> None:
-    if sp.status != SpStatus.ACTIVE:
+    if sp.status not in WORKING_STATUSES:
         raise SpNotActive(f"SP {sp.code!r} is {sp.status}")
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import typer
 from rich.table import Table
 
+from autolease.channel import cli as channel_cli
 from autolease.cli_support import console, runtime_scope, system_actor, transaction
 from autolease.dealer.schemas import SpGrade
 
@@ -75,3 +76,7 @@ def issue_key(code: str, label: str = "cli") -> None:
             payload={"prefix": row.prefix, "label": label},
         )
     console.print(new.plaintext)
+
+
+app.command("grade")(channel_cli.grade)
+app.command("confirm-grade")(channel_cli.confirm)

@@ -6,7 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from autolease.kit.strict_fields import Amount
+from autolease.channel.lifecycle import Status
+from autolease.kit.strict_fields import Amount, Flag
 
 
 class SpGrade(StrEnum):
@@ -16,10 +17,7 @@ class SpGrade(StrEnum):
     D = "D"
 
 
-class SpStatus(StrEnum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    TERMINATED = "terminated"
+SpStatus = Status  # prospect | active | watch | suspended | terminated (channel.lifecycle)
 
 
 class SpCreate(BaseModel):
@@ -30,6 +28,7 @@ class SpCreate(BaseModel):
     region: str = Field(min_length=1, max_length=64)
     grade: SpGrade = SpGrade.B
     deposit_balance: Amount = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    onboarding: Flag = False  # True: starts as a prospect until its due diligence is complete
 
 
 class SpUpdate(BaseModel):

@@ -7,6 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from autolease.channel import repository as channel_repository
+from autolease.channel.exceptions import StatusChangeRefused
+from autolease.channel.lifecycle import transition_problem
+from autolease.channel.models import SpDepositEntry
 from autolease.dealer import repository
 from autolease.dealer.exceptions import SpCodeTaken, SpNotFound
 from autolease.dealer.models import ServiceProvider
@@ -22,13 +26,26 @@ def create(session: Session, *, data: SpCreate, at: datetime) -> ServiceProvider
         name=data.name,
         region=data.region,
         grade=data.grade.value,
-        status="active",
+        status="prospect" if data.onboarding else "active",
         deposit_balance_fen=to_fen(data.deposit_balance),
         currency="CNY",
         created_at=at,
     )
     session.add(sp)
     session.flush()
+    if sp.deposit_balance_fen > 0:  # the ledger is the truth: the opening balance is an entry
+        session.add(
+            SpDepositEntry(
+                sp_id=sp.id,
+                kind="top_up",
+                amount_fen=sp.deposit_balance_fen,
+                balance_after_fen=sp.deposit_balance_fen,
+                reference="opening balance",
+                recorded_by="sp.created",
+                recorded_at=at,
+            )
+        )
+        session.flush()
     return sp
 
 
@@ -38,7 +55,11 @@ def update(session: Session, *, code: str, data: SpUpdate) -> ServiceProvider:
         sp.name = data.name
     if data.grade is not None:
         sp.grade = data.grade.value
-    if data.status is not None:
+    if data.status is not None and data.status.value != sp.status:
+        verified = {r.item for r in channel_repository.due_diligence(session, sp.id) if r.verified}
+        problem = transition_problem(sp.status, data.status.value, verified)
+        if problem is not None:
+            raise StatusChangeRefused(problem)
         sp.status = data.status.value
     session.flush()
     return sp

@@ -26,12 +26,14 @@ def default_stages(
     vehicle: Stage | None = None,
     fraud: Stage | None = None,
     credit: Stage | None = None,
+    channel: Stage | None = None,
     policy: Stage | None = None,
     offers: Stage | None = None,
 ) -> tuple[Stage, ...]:
     """The stages in order; a stage not given is the plain default or a visible placeholder.
 
-    `checks` (the identity providers' reasons) runs right after identity when configured.
+    `checks` (the identity providers' reasons) runs right after identity when configured;
+    `channel` (the SP's status and limits) runs right before the policy when given.
     """
     identity: tuple[Stage, ...] = (
         (IdentityStage(),) if checks is None else (IdentityStage(), checks)
@@ -41,6 +43,7 @@ def default_stages(
         vehicle or VehicleStage(),
         fraud or NotYetAssessed("fraud"),
         credit or NotYetAssessed("credit"),
+        *((channel,) if channel is not None else ()),
         policy or InterimPolicyStage(),
         offers or NotYetAssessed("offers"),
     )

@@ -30,14 +30,21 @@ def simulate_cmd(
     months: int = typer.Option(36, min=6, max=120, help="origination months in the window"),
     seed: int = 11,
     plant: bool = typer.Option(True, help="plant a deteriorating cohort (see its meta.json)"),
+    sps: int = typer.Option(
+        0, min=0, max=10_000, help="add an `sp` segment with this many SPs (some bad)"
+    ),
 ) -> None:
     """Write a synthetic live book's monthly states and application scores."""
     from autolease.portfolio import files
-    from autolease.portfolio.simulate import Planted, simulate
+    from autolease.portfolio.simulate import Planted, SpPlan, simulate
 
     with err_console.status(f"simulating {contracts:,} contracts over {months} months"):
         book = simulate(
-            contracts, origination_months=months, seed=seed, planted=Planted() if plant else None
+            contracts,
+            origination_months=months,
+            seed=seed,
+            planted=Planted() if plant else None,
+            sps=SpPlan(count=sps) if sps else None,
         )
         files.save(book, out)
     typer.echo(json.dumps({"folder": str(out), "contracts": contracts, "months": months}))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from autolease.portfolio.panel import Panel, Segment
-from autolease.portfolio.simulate import Planted, SimulatedBook
+from autolease.portfolio.simulate import Planted, SimulatedBook, SpTruth
 
 
 class PanelFileError(ValueError):
@@ -32,6 +32,7 @@ def save(book: SimulatedBook, folder: Path) -> None:
         "months": list(panel.months),
         "segments": {k: list(s.labels) for k, s in panel.segments.items()},
         "planted": asdict(book.planted) if book.planted else None,
+        "sp_truth": asdict(book.sp_truth) if book.sp_truth else None,
     }
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -62,4 +63,8 @@ def load(folder: Path) -> SimulatedBook:
     apps_path = folder / "applications.parquet"
     apps = pd.read_parquet(apps_path) if apps_path.is_file() else pd.DataFrame()
     planted = Planted(**meta["planted"]) if meta.get("planted") else None
-    return SimulatedBook(panel, apps, planted)
+    truth = meta.get("sp_truth")
+    sp_truth = (
+        SpTruth(*(tuple(truth[k]) for k in ("labels", "kind", "bad_from"))) if truth else None
+    )
+    return SimulatedBook(panel, apps, planted, sp_truth)

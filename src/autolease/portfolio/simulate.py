@@ -51,10 +51,33 @@ class Planted:
 
 
 @dataclass(frozen=True)
+class SpPlan:
+    """SPs for the `sp` segment: sizes vary; some turn bad (risk × `bad_multiplier` from a
+    month on) and some collude (a share of their contracts never pay: first-payment fraud)."""
+
+    count: int = 300
+    bad_share: float = 0.06
+    colluding_share: float = 0.04
+    bad_multiplier: float = 2.5
+    fraud_share: float = 0.25
+
+
+@dataclass(frozen=True)
+class SpTruth:
+    """Ground truth per SP: ``kind`` good | bad | colluding, and ``bad_from``, the first
+    origination-month index whose contracts are affected (-1 for good SPs)."""
+
+    labels: tuple[str, ...]
+    kind: tuple[str, ...]
+    bad_from: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class SimulatedBook:
     panel: Panel
     applications: pd.DataFrame  # one row per contract: month, scores and features
     planted: Planted | None
+    sp_truth: SpTruth | None = None
 
 
 def month_labels(first: str, count: int) -> tuple[str, ...]:
@@ -68,8 +91,14 @@ def simulate(
     first_month: str = "2023-01",
     seed: int = 11,
     planted: Planted | None = None,
+    sps: SpPlan | None = None,
 ) -> SimulatedBook:
-    """A book observed at the end of its last origination month."""
+    """A book observed at the end of its last origination month.
+
+    With `sps`, contracts also get an `sp` segment and the book its `sp_truth`; the SPs draw
+    from their own random stream, so the rest of the book (and the planted cohort) is drawn
+    as without them.
+    """
     rng = np.random.default_rng(seed)
     orig = np.sort(rng.integers(0, origination_months, contracts)).astype(np.int32)
     product = rng.choice(len(PRODUCTS), contracts, p=PRODUCT_SHARE).astype(np.int32)
@@ -81,6 +110,9 @@ def simulate(
     risk = risk * rng.lognormal(0.0, 0.5, contracts)
     multiplier = np.where(in_cohort, planted.multiplier if planted else 1.0, 1.0)
     last_mob = (origination_months - 1 - orig).astype(np.int64)
+    sp_draw = _draw_sps(sps, seed, orig, origination_months) if sps else None
+    if sp_draw is not None:
+        risk = risk * sp_draw.risk
     states = _walk(rng, risk, multiplier, term, last_mob)
     months = month_labels(first_month, origination_months)
     segments = {
@@ -88,9 +120,49 @@ def simulate(
         "sp_grade": Segment(grade, GRADES),
         "region": Segment(region, REGIONS),
     }
+    if sp_draw is not None:
+        _never_pay(states, sp_draw.fraud, last_mob)
+        segments["sp"] = Segment(sp_draw.codes, sp_draw.truth.labels)
     panel = Panel(states, orig, months, segments)
     apps = _applications(rng, months, orig, risk, in_cohort, planted)
-    return SimulatedBook(panel, apps, planted)
+    return SimulatedBook(panel, apps, planted, sp_draw.truth if sp_draw else None)
+
+
+@dataclass(frozen=True)
+class _SpDraw:
+    codes: npt.NDArray[np.int32]
+    risk: npt.NDArray[np.float64]
+    fraud: npt.NDArray[np.bool_]
+    truth: SpTruth
+
+
+def _draw_sps(plan: SpPlan, seed: int, orig: npt.NDArray[np.int32], months: int) -> _SpDraw:
+    rng = np.random.default_rng([seed, 20])
+    size = rng.lognormal(0.0, 0.8, plan.count)
+    codes = rng.choice(plan.count, len(orig), p=size / size.sum()).astype(np.int32)
+    kinds = np.full(plan.count, "good", dtype=object)
+    picked = rng.permutation(plan.count)
+    n_bad, n_coll = round(plan.count * plan.bad_share), round(plan.count * plan.colluding_share)
+    kinds[picked[:n_bad]] = "bad"
+    kinds[picked[n_bad : n_bad + n_coll]] = "colluding"
+    bad_from = np.where(kinds == "good", -1, rng.integers(0, max(1, months * 2 // 3), plan.count))
+    affected = (bad_from[codes] >= 0) & (orig >= bad_from[codes])
+    risk = np.where(affected & (kinds[codes] == "bad"), plan.bad_multiplier, 1.0)
+    fraud = affected & (kinds[codes] == "colluding") & (rng.random(len(orig)) < plan.fraud_share)
+    labels = tuple(f"SP{i:04d}" for i in range(plan.count))
+    truth = SpTruth(labels, tuple(str(k) for k in kinds), tuple(int(b) for b in bad_from))
+    return _SpDraw(codes, risk, fraud, truth)
+
+
+def _never_pay(
+    states: npt.NDArray[np.int8], fraud: npt.NDArray[np.bool_], last_mob: npt.NDArray[np.int64]
+) -> None:
+    """First-payment fraud: M1 at MOB 1, M2 at MOB 2, M3+ after, as far as observed."""
+    path = np.array([State.CURRENT, State.M1, State.M2], dtype=np.int8)
+    rows = np.flatnonzero(fraud)
+    for mob in range(states.shape[1]):
+        seen = rows[last_mob[rows] >= mob]
+        states[seen, mob] = path[mob] if mob < len(path) else State.M3_PLUS
 
 
 def _planted_mask(

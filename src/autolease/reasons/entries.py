@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from autolease.channel.reasons import REASONS as CHANNEL_REASONS
+
 SeverityName = Literal["info", "refer", "decline"]
 KindName = Literal["reason", "offer"]
 
@@ -1252,10 +1254,21 @@ _DEPARTURES = (
     ),
 )
 
+SP_CHANNEL = Action(
+    "The SP should contact its channel manager at the lessor.",
+    "请服务商联系出租人的渠道经理。",
+)
+# The channel's limits: their texts live with the channel (`channel.reasons`).
+_CHANNEL = tuple(
+    _e(r.code, "channel", "decline" if r.severity == "decline" else "refer", r.message_en,
+       r.message_zh, SP_CHANNEL)
+    for r in CHANNEL_REASONS.values()
+)  # fmt: skip
+
 ENTRIES: dict[str, Entry] = {}
 for _entry in (
     *_IDENTITY, *_BIOMETRICS, *_CHECKS, *_VEHICLE, *_FRAUD, *_CREDIT, *_POLICY, *_OFFERS,
-    *_DEPARTURES,
+    *_DEPARTURES, *_CHANNEL,
 ):  # fmt: skip
     assert _entry.code not in ENTRIES, f"{_entry.code} is catalogued twice"
     ENTRIES[_entry.code] = _entry

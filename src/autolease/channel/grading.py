@@ -1,0 +1,95 @@
+"""SP grades from the grade policy (`policies/channel/grade.json`) over credibility-weighted
+figures (pure). The policy is a JDM graph evaluated by the decision engine like the
+origination policy; its single reason code names the grade (``SP_GRADE_<G>[_<RULE>]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from autolease.channel.credibility import CREDIBILITY_K, shrunk_ratio
+from autolease.channel.exceptions import GradePolicyInvalid
+from autolease.channel.performance import METRICS, MonthFigures
+from autolease.decision.engine import PolicyEngine, PolicyEvaluationError, PolicyOutputInvalid
+from autolease.decision.files import load_one, policy_root
+from autolease.decision.jdm import PolicyDocument
+
+POLICY_KEY = "channel/grade"
+GRADES = ("A", "B", "C", "D")
+
+
+@dataclass(frozen=True)
+class Approvals:
+    """Decisions per SP over the grading window: applications decided, approved, referred."""
+
+    decided: npt.NDArray[np.int64]
+    approved: npt.NDArray[np.int64]
+    referred: npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Graded:
+    grade: str
+    code: str
+    inputs: dict[str, Any]
+
+
+def load_policy(directory: Path | None = None) -> PolicyDocument:
+    return load_one(policy_root(directory), POLICY_KEY).document
+
+
+def policy_inputs(
+    figures: MonthFigures, approvals: Approvals | None = None, k: float = CREDIBILITY_K
+) -> list[dict[str, Any]]:
+    """One policy input per SP: ratios to peers after credibility, and the raw sizes."""
+    columns: dict[str, npt.NDArray[np.float64] | None] = {}
+    for metric in METRICS:
+        hits, exposures = figures.hits[metric.name], figures.exposures[metric.name]
+        columns[f"{metric.name}_ratio"] = shrunk_ratio(hits, exposures, k)
+    columns["approval_ratio"] = (
+        None if approvals is None else shrunk_ratio(approvals.approved, approvals.decided, k)
+    )
+    rows = []
+    for i in range(len(figures.volume)):
+        row: dict[str, Any] = {
+            name: None if col is None else round(float(col[i]), 4) for name, col in columns.items()
+        }
+        row["contracts"] = int(figures.contracts[i])
+        row["volume"] = int(figures.volume[i])
+        row["volume_ratio"] = _volume_ratio(figures, i)
+        rows.append(row)
+    return rows
+
+
+def _volume_ratio(figures: MonthFigures, i: int) -> float | None:
+    """This month's volume over the mean of the months before (a sudden rise), when known."""
+    if figures.volume_before is None or figures.volume_before[i] <= 0:
+        return None
+    return round(float(figures.volume[i] / figures.volume_before[i]), 4)
+
+
+def grade_of(code: str) -> str:
+    grade = code.removeprefix("SP_GRADE_")[:1]
+    if not code.startswith("SP_GRADE_") or grade not in GRADES:
+        raise GradePolicyInvalid(f"the grade policy gave {code!r}, not SP_GRADE_<A-D>…")
+    return grade
+
+
+def grade_all(
+    engine: PolicyEngine, policy: PolicyDocument, inputs: Sequence[dict[str, Any]]
+) -> list[Graded]:
+    """Each input's grade, in order. A policy that fails or names no grade is a policy bug."""
+    graded = []
+    for row, decided in zip(inputs, engine.decide_many(policy, inputs), strict=True):
+        if isinstance(decided, PolicyEvaluationError | PolicyOutputInvalid):
+            raise GradePolicyInvalid(str(decided))
+        _, codes = decided
+        if len(codes) != 1:
+            raise GradePolicyInvalid(f"the grade policy gave {len(codes)} reasons, not one")
+        graded.append(Graded(grade_of(codes[0]), codes[0], row))
+    return graded
