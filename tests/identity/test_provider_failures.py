@@ -74,10 +74,8 @@ class TestTimeout:
         ExternalChecksStage().run(ctx)
         [reason] = ctx.reasons
         assert (reason.code, reason.severity) == ("BUREAU_TIMEOUT", Severity.REFER)
-        assert (reason.message_en, reason.message_zh) == (
-            "the bureau query timed out",
-            "征信查询超时",
-        )
+        assert "bureau" in reason.message_en  # the catalogue's text (reasons.entries)
+        assert "征信" in reason.message_zh
 
     def test_a_remote_bureau_in_time_answers_as_usual(self, clock: FixedClock) -> None:
         bureau = SlowBureau()
