@@ -16,7 +16,6 @@ from autolease.contract.exceptions import OfferAlreadyAccepted, OfferNotAcceptab
 from autolease.contract.lifecycle import ContractStatus
 from autolease.contract.models import Contract
 from autolease.contract.schemas import AcceptOffer
-from autolease.contract.service.state import installment_json
 from autolease.contract.settings import ContractSettings
 from autolease.contract.terms import ContractTerms, OfferUnusable, schedule_of, terms_from_offer
 from autolease.exceptions import Forbidden
@@ -26,6 +25,7 @@ from autolease.kit.money import to_fen
 from autolease.origination import repository as origination_repository
 from autolease.origination.models import Application, Decision
 from autolease.origination.service.persist import transition
+from autolease.product.present import installment_dict
 
 ACCEPTABLE_STATUS = "approved"
 CONTRACTED_STATUS = "contracted"
@@ -128,7 +128,7 @@ def _new_contract(
         product_code=terms.product_code,
         product_type=terms.product_type.value,
         terms={"offer": offer},
-        schedule=[installment_json(row) for row in schedule_of(terms)],
+        schedule=[installment_dict(row) for row in schedule_of(terms)],
         term_months=terms.term_months,
         financed_fen=to_fen(terms.financed),
         monthly_payment_fen=to_fen(terms.monthly_payment),

@@ -17,18 +17,6 @@ from autolease.product.schedule import Installment, RowKind
 PAYING_KINDS = frozenset({"repayment"})
 
 
-def installment_json(row: Installment) -> dict[str, object]:
-    return {
-        "number": row.number,
-        "period": row.period,
-        "kind": row.kind.value,
-        "payment": str(row.payment),
-        "principal": str(row.principal),
-        "interest": str(row.interest),
-        "balance_after": str(row.balance_after),
-    }
-
-
 def installment_of(raw: dict[str, object]) -> Installment:
     return Installment(
         number=int(str(raw["number"])),
