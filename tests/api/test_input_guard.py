@@ -115,6 +115,15 @@ class TestAuthenticationBeforeBody:
             assert response.json()["code"] == "unauthenticated"
             assert "errors" not in response.json()
 
+    def test_a_made_up_key_gets_401_not_the_fields(
+        self, client: TestClient, runtime: Runtime
+    ) -> None:
+        setup_tenants(runtime)
+        fake = {"Authorization": "Bearer ak_deadbeef_" + "0" * 40, **JSON}
+        response = client.post("/v1/applications", content=b'{"applicant": 1}', headers=fake)
+        assert response.status_code == 401
+        assert "errors" not in response.json()
+
     def test_the_body_of_a_stranger_is_never_read(self, runtime: Runtime) -> None:
         for headers in ({}, {"Authorization": "Bearer not-a-credential"}):
             stream = Streamed(chunks=8000, headers={**headers, **JSON})

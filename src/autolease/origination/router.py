@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from autolease.auth.dependencies import (
     ActorDep,
@@ -12,6 +12,7 @@ from autolease.auth.dependencies import (
     actor_of,
     authenticate,
 )
+from autolease.auth.principal import Principal
 from autolease.db import session_scope
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.origination import service
@@ -38,6 +39,22 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 IdempotencyKey = Annotated[str | None, Header(max_length=200, alias="Idempotency-Key")]
 
 
+async def _submitter(
+    runtime: RuntimeDep,
+    authorization: AuthorizationHeader = None,
+    x_api_key: ApiKeyHeader = None,
+) -> Principal:
+    """The caller, authenticated before FastAPI validates the body (a dependency that raises
+    stops the request before the body's field errors are reported), so a stranger with a
+    made-up key learns nothing of the fields. A short read of its own: the intake's
+    transaction comes after."""
+    with runtime.sessions() as session:
+        return authenticate(session, runtime, authorization=authorization, x_api_key=x_api_key)
+
+
+SubmitterDep = Annotated[Principal, Depends(_submitter)]
+
+
 @router.post(
     "",
     response_model=ApplicationRead,
@@ -48,8 +65,7 @@ async def submit_application(
     body: ApplicationCreate,
     response: Response,
     runtime: RuntimeDep,
-    authorization: AuthorizationHeader = None,
-    x_api_key: ApiKeyHeader = None,
+    principal: SubmitterDep,
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     # Decided inline on the event loop, not in the thread pool: a decision is GIL-bound
@@ -57,7 +73,6 @@ async def submit_application(
     # more decisions/s (BENCHMARKS.md, End to end). No endpoint holds the database across an
     # await, so nothing this blocks can be holding what it waits for.
     with session_scope(runtime.sessions) as session:
-        principal = authenticate(session, runtime, authorization=authorization, x_api_key=x_api_key)
         result = service.submit(
             session,
             data=body,
