@@ -54,14 +54,11 @@ class TestPortfolioReport:
 
     def test_the_html_report_draws_the_curves(self, client: TestClient, approved: Approved) -> None:
         _paid_out(client, approved)
-        page = client.get(
-            "/v1/portfolio/report.html",
-            params={"as_of": "2026-06-30"},
-            headers=login(client, "admin"),
-        )
+        page = client.get("/v1/portfolio/report.html", headers=login(client, "admin"))
         assert page.status_code == 200
         assert page.headers["content-type"].startswith("text/html")
         assert "<svg" in page.text
+        assert "Decisions by month" in page.text
         assert "http://" not in page.text
         assert "https://" not in page.text
 
@@ -69,6 +66,13 @@ class TestPortfolioReport:
         report = client.get("/v1/portfolio/report", headers=approved.admin).json()
         assert report["contracts"] == 0
         assert report["alerts"] == []
+        # The store's decisions still feed the drift: this month's outcomes.
+        [month] = report["outcome_rates"]
+        assert month["n"] >= 1
+        shares = month["approve_rate"] + month["refer_rate"] + month["decline_rate"]
+        assert abs(shares - 1) < 1e-9
+        if month["refer_rate"] > 0:  # a referral carries its codes into the reason shares
+            assert report["reason_shares"]
 
 
 class TestAccess:

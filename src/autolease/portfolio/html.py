@@ -102,6 +102,21 @@ def render(report: dict[str, Any], title: str = "Portfolio report · 资产组�
     parts.append(
         _table([[k, f"{v:.1%}"] for k, v in report["flow_rates"].items()], ["flow", "rate"])
     )
+    if report.get("outcome_rates"):
+        parts.append("<h2>Decisions by month · 每月决策</h2>")
+        rows = [
+            [
+                str(r["month"]),
+                str(r["n"]),
+                f"{r['approve_rate']:.1%}",
+                f"{r['refer_rate']:.1%}",
+                f"{r['decline_rate']:.1%}",
+                f"{r['approve_change_pp']:+.1f}",
+            ]
+            for r in report["outcome_rates"]
+        ]
+        head = ["month", "n", "approve", "refer", "decline", "approve vs baseline (pp)"]
+        parts.append(_table(rows, head))
     if report.get("stability"):
         parts.append("<h2>Stability · 稳定性 (PSI)</h2>")
         rows = [

@@ -13,6 +13,7 @@ from autolease.auth.principal import Principal, Role
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.kit.clock import business_date
 from autolease.portfolio import html
+from autolease.portfolio.decisions import FEATURES, decisions_frame
 from autolease.portfolio.report import build_report
 from autolease.portfolio.service import panel_from_store
 
@@ -27,7 +28,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 def _report(session: SessionDep, runtime: RuntimeDep, as_of: date | None) -> dict[str, Any]:
     day = as_of or business_date(runtime.clock.now())
     panel = panel_from_store(session, as_of=day, settings=runtime.settings.contract)
-    report = build_report(panel, runtime.settings.portfolio)
+    decisions = decisions_frame(session, until=day)
+    report = build_report(
+        panel,
+        runtime.settings.portfolio,
+        applications=decisions,
+        features=FEATURES,
+        decisions=decisions,
+    )
     report["as_of"] = day.isoformat()
     return report
 
@@ -37,7 +45,9 @@ def portfolio_report(
     session: SessionDep, runtime: RuntimeDep, _: AnalystDep, as_of: date | None = None
 ) -> dict[str, Any]:
     """Vintage curves by payout month, product, SP grade and region; roll and flow rates;
-    alerts. Built from the contracts and servicing events in the store as of `as_of`."""
+    the PSI of the scores and features and the drift of approval rates and reason codes by
+    month of decision; alerts. Built from the store's contracts, servicing events and
+    decisions as of `as_of`."""
     return _report(session, runtime, as_of)
 
 
