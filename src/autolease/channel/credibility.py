@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from autolease.channel.settings import CREDIBILITY_K
+
 F64 = npt.NDArray[np.float64]
-CREDIBILITY_K = 100.0
 
 
 def pooled(hits: npt.NDArray[np.int64], exposures: npt.NDArray[np.int64]) -> float | None:

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from autolease.channel.credibility import CREDIBILITY_K, shrunk_ratio
+from autolease.channel.credibility import shrunk_ratio
 from autolease.channel.exceptions import GradePolicyInvalid
 from autolease.channel.performance import METRICS, MonthFigures
+from autolease.channel.settings import CREDIBILITY_K
 from autolease.decision.engine import PolicyEngine, PolicyEvaluationError, PolicyOutputInvalid
 from autolease.decision.files import load_one, policy_root
 from autolease.decision.jdm import PolicyDocument

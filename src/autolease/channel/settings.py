@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from autolease.channel.credibility import CREDIBILITY_K
+# The prior strength (contracts) of the credibility weight n / (n + k); `channel.credibility`
+# reads it from here, so the settings import no numpy.
+CREDIBILITY_K = 100.0
 
 
 class ChannelSettings(BaseModel):
