@@ -143,3 +143,19 @@ class TestShow:
         assert shown["name"] == "external/credit_blend"
         assert "booster.txt" in shown["files"]  # type: ignore[operator]
         assert [r["variable"] for r in shown["binning"]] == [r["variable"] for r in binning]  # type: ignore[union-attr]
+
+
+class TestMissingMarkers:
+    def test_bad_value_that_is_a_missing_marker_is_a_label(
+        self, toy_frame: pd.DataFrame, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "dash.csv"
+        status = (toy_frame["status"] == "bad").map({True: "-", False: "paid"})
+        toy_frame.assign(status=status).to_csv(path, index=False)
+        code, trained, err = invoke(
+            "train", "--data", str(path), "--target", "status", "--bad-value", "-",
+            "--model", "gbm", "--out", str(tmp_path),
+        )  # fmt: skip
+        assert code == 0, err
+        assert trained["rows"] == len(toy_frame)
+        assert trained["dropped_rows"] == 0

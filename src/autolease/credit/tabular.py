@@ -48,7 +48,14 @@ class Target:
     bad_label: str
 
 
-def parse_table(text: str, *, sep: str | None = None, header: bool | None = None) -> pd.DataFrame:
+def parse_table(
+    text: str,
+    *,
+    sep: str | None = None,
+    header: bool | None = None,
+    target: str | None = None,
+    bad_value: str | None = None,
+) -> pd.DataFrame:
     """Parse delimited text into a frame with clean, unique column names.
 
     Parameters
@@ -60,6 +67,9 @@ def parse_table(text: str, *, sep: str | None = None, header: bool | None = None
         whitespace).
     header : bool or None
         Whether the first row names the columns; detected when None.
+    target, bad_value : str or None
+        When both are given, `bad_value` is never read as missing in the `target` column
+        (``--bad-value -`` is a label there, even though ``-`` marks missing elsewhere).
 
     Returns
     -------
@@ -85,7 +95,16 @@ def parse_table(text: str, *, sep: str | None = None, header: bool | None = None
     if raw.empty:
         raise CreditDataInvalid("the table has a header but no rows")
     raw.columns = pd.Index(names)
-    return pd.DataFrame({name: _typed(raw[name]) for name in names})
+    labels = _target_labels(raw, target, bad_value)
+    return pd.DataFrame({name: _typed(raw[name], labels.get(name, ())) for name in names})
+
+
+def _target_labels(
+    raw: pd.DataFrame, target: str | None, bad_value: str | None
+) -> dict[str, tuple[str, ...]]:
+    if target is None or bad_value is None:
+        return {}
+    return {resolve_column(raw, target): (bad_value.strip().lower(),)}
 
 
 def sniff_delimiter(text: str) -> str:
@@ -209,9 +228,9 @@ def clean_names(names: Sequence[str]) -> list[str]:
     return out
 
 
-def _typed(column: pd.Series) -> pd.Series:
+def _typed(column: pd.Series, labels: Sequence[str] = ()) -> pd.Series:
     text = column.astype(str).str.strip()
-    missing = text.str.lower().isin(MISSING_TOKENS)
+    missing = text.str.lower().isin(MISSING_TOKENS.difference(labels))
     numbers = pd.to_numeric(text.where(~missing), errors="coerce")
     if numbers.notna().sum() == (~missing).sum() and (~missing).any():
         return numbers.astype(np.float64)
