@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,7 @@ def parse_table(
     header: bool | None = None,
     target: str | None = None,
     bad_value: str | None = None,
+    missing: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Parse delimited text into a frame with clean, unique column names.
 
@@ -70,6 +71,9 @@ def parse_table(
     target, bad_value : str or None
         When both are given, `bad_value` is never read as missing in the `target` column
         (``--bad-value -`` is a label there, even though ``-`` marks missing elsewhere).
+    missing : collection of str or None
+        Cells read as missing (case-insensitive); `MISSING_TOKENS` when None. Empty cells
+        are always missing.
 
     Returns
     -------
@@ -96,7 +100,21 @@ def parse_table(
         raise CreditDataInvalid("the table has a header but no rows")
     raw.columns = pd.Index(names)
     labels = _target_labels(raw, target, bad_value)
-    return pd.DataFrame({name: _typed(raw[name], labels.get(name, ())) for name in names})
+    markers = missing_markers(missing)
+    return pd.DataFrame(
+        {name: _typed(raw[name], markers.difference(labels.get(name, ()))) for name in names}
+    )
+
+
+def missing_markers(values: Collection[str] | None) -> frozenset[str]:
+    """The cells read as missing: `values` (lower-cased) plus the empty cell, or the default.
+
+    >>> sorted(missing_markers(["NA", " ? "]))
+    ['', '?', 'na']
+    """
+    if values is None:
+        return MISSING_TOKENS
+    return frozenset({"", *(v.strip().lower() for v in values)})
 
 
 def _target_labels(
@@ -228,9 +246,9 @@ def clean_names(names: Sequence[str]) -> list[str]:
     return out
 
 
-def _typed(column: pd.Series, labels: Sequence[str] = ()) -> pd.Series:
+def _typed(column: pd.Series, markers: frozenset[str]) -> pd.Series:
     text = column.astype(str).str.strip()
-    missing = text.str.lower().isin(MISSING_TOKENS.difference(labels))
+    missing = text.str.lower().isin(markers)
     numbers = pd.to_numeric(text.where(~missing), errors="coerce")
     if numbers.notna().sum() == (~missing).sum() and (~missing).any():
         return numbers.astype(np.float64)
