@@ -73,3 +73,35 @@ class TestDecode:
         assert result.exit_code == 0, result.output
         data = last_json(result.output)
         assert (data["manufacturer"], data["model_year"]) == ("SAIC Volkswagen", 2022)
+
+
+class TestFolderOfTables:
+    def test_a_folder_of_csvs_is_read_as_one_table(self, tmp_path: Path) -> None:
+        folder = tmp_path / "prices"
+        folder.mkdir()
+        table = price_table(900, seed=8)
+        table.iloc[:450].to_csv(folder / "a.csv", index=False)
+        table.iloc[450:].to_csv(folder / "b.csv", index=False)
+        out = tmp_path / "artifacts"
+        args = ["train", "--data", str(folder), "--out", str(out), "--version", "1"]
+        result = runner.invoke(app, [*args, "--threads", "1"])
+        assert result.exit_code == 0, result.output
+        manifest = json.loads((out / "valuation" / "1" / "manifest.json").read_text())
+        assert manifest["training_window"]["rows"] == "900"
+
+    def test_tables_with_other_columns_are_refused_in_one_line(self, tmp_path: Path) -> None:
+        folder = tmp_path / "prices"
+        folder.mkdir()
+        table = price_table(100, seed=8)
+        table.to_csv(folder / "a.csv", index=False)
+        table.rename(columns={"km": "odometer"}).to_csv(folder / "b.csv", index=False)
+        result = runner.invoke(app, ["train", "--data", str(folder), "--out", str(tmp_path)])
+        assert result.exit_code == 2
+        error = json.loads(result.stderr.strip())
+        assert "b.csv" in error["detail"]
+        assert "odometer" in error["detail"]
+
+    def test_an_empty_folder_says_what_it_expected(self, tmp_path: Path) -> None:
+        result = runner.invoke(app, ["train", "--data", str(tmp_path), "--out", str(tmp_path)])
+        assert result.exit_code == 2
+        assert "no CSV or Parquet table" in json.loads(result.stderr.strip())["detail"]
