@@ -105,3 +105,38 @@ class TestFolderOfTables:
         result = runner.invoke(app, ["train", "--data", str(tmp_path), "--out", str(tmp_path)])
         assert result.exit_code == 2
         assert "no CSV or Parquet table" in json.loads(result.stderr.strip())["detail"]
+
+
+@pytest.fixture(scope="module")
+def model_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("valuation")
+    data = root / "prices.csv"
+    price_table(1200, seed=11).to_csv(data, index=False)
+    args = ["train", "--data", str(data), "--out", str(root / "artifacts"), "--version", "1"]
+    result = runner.invoke(app, [*args, "--threads", "1"])
+    assert result.exit_code == 0, result.output
+    return root / "artifacts"
+
+
+class TestEvaluateReportsInputs:
+    def test_unmapped_columns_unseen_levels_and_errors_per_brand(
+        self, model_root: Path, tmp_path: Path
+    ) -> None:
+        fresh = price_table(400, seed=12).rename(columns={"km": "Kilometer"})
+        fresh.loc[:99, "fuel"] = "electric"
+        data = tmp_path / "fresh.csv"
+        fresh.to_csv(data, index=False)
+        result = runner.invoke(app, ["evaluate", str(model_root), "--data", str(data)])
+        assert result.exit_code == 0, result.output
+        report = last_json(result.output)
+        assert report["unmapped_columns"] == ["Kilometer"]
+        assert report["inputs_missing_in_every_row"] == ["mileage_km"]
+        unseen = report["unseen_category_share"]
+        assert isinstance(unseen, dict)
+        assert unseen["fuel"] == pytest.approx(0.25)
+        assert unseen["brand"] == 0.0
+        by_brand = report["by_brand"]
+        assert isinstance(by_brand, dict)
+        assert len(by_brand) == fresh["make"].nunique()
+        assert sum(b["n"] for b in by_brand.values()) == 400
+        assert all(0 <= b["median_ape"] < 1 for b in by_brand.values())
