@@ -140,3 +140,30 @@ class TestEvaluateReportsInputs:
         assert len(by_brand) == fresh["make"].nunique()
         assert sum(b["n"] for b in by_brand.values()) == 400
         assert all(0 <= b["median_ape"] < 1 for b in by_brand.values())
+
+
+class TestScore:
+    def test_writes_p10_p50_p90_for_every_row_without_a_price(
+        self, model_root: Path, tmp_path: Path
+    ) -> None:
+        rows = price_table(50, seed=13).drop(columns=["price"])
+        rows.loc[0, "age"] = 99.0  # implausible: valued without an age, not dropped
+        data, out = tmp_path / "cars.csv", tmp_path / "valued.csv"
+        rows.to_csv(data, index=False)
+        args = ["score", str(model_root), "--data", str(data), "--out", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert last_json(result.output)["rows"] == 50
+        valued = pd.read_csv(out)
+        assert list(valued.columns) == [*rows.columns, "p10", "p50", "p90"]
+        assert valued[["p10", "p50", "p90"]].notna().all().all()
+        assert (valued["p10"] <= valued["p50"]).all()
+        assert (valued["p50"] <= valued["p90"]).all()
+
+    def test_a_missing_model_is_one_line_exit_2(self, tmp_path: Path) -> None:
+        data = tmp_path / "cars.csv"
+        price_table(5, seed=1).to_csv(data, index=False)
+        args = ["score", str(tmp_path), "--data", str(data), "--out", str(tmp_path / "o.csv")]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert "error" in json.loads(result.stderr.strip())

@@ -326,6 +326,26 @@ def train_and_save(
     return manifest, model
 
 
+def score_table(
+    artifact: Path, data: Path, out: Path, *, columns: str | None, ref: str = "valuation@latest"
+) -> dict[str, Any]:
+    """Write the input table plus ``p10, p50, p90`` per row (CSV, or Parquet by suffix)."""
+    valuer = load_valuer(Path(artifact), ref, num_threads=0)
+    table = read_price_table(Path(data))
+    frame, info = canonical_frame(table, parse_mapping(columns), labelled=False)
+    p10, p50, p90 = valuer.value_frame(frame)
+    scored = table.reset_index(drop=True).assign(
+        p10=p10.round(2), p50=p50.round(2), p90=p90.round(2)
+    )
+    if Path(out).suffix.lower() in (".parquet", ".pq"):
+        scored.to_parquet(out, index=False)
+    else:
+        scored.to_csv(out, index=False)
+    enc = valuer.encoding
+    inputs = input_report(table.columns, info, add_derived(frame), enc.features, enc.vocab)
+    return {"model": valuer.ref, "rows": len(scored), "out": str(out), **inputs}
+
+
 def evaluate(
     artifact: Path, data: Path, *, columns: str | None, ref: str = "valuation@latest"
 ) -> dict[str, Any]:
