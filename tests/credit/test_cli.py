@@ -143,3 +143,35 @@ class TestShow:
         assert shown["name"] == "external/credit_blend"
         assert "booster.txt" in shown["files"]  # type: ignore[operator]
         assert [r["variable"] for r in shown["binning"]] == [r["variable"] for r in binning]  # type: ignore[union-attr]
+
+
+class TestMissingMarkers:
+    def test_bad_value_that_is_a_missing_marker_is_a_label(
+        self, toy_frame: pd.DataFrame, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "dash.csv"
+        status = (toy_frame["status"] == "bad").map({True: "-", False: "paid"})
+        toy_frame.assign(status=status).to_csv(path, index=False)
+        code, trained, err = invoke(
+            "train", "--data", str(path), "--target", "status", "--bad-value", "-",
+            "--model", "gbm", "--out", str(tmp_path),
+        )  # fmt: skip
+        assert code == 0, err
+        assert trained["rows"] == len(toy_frame)
+        assert trained["dropped_rows"] == 0
+
+    def test_na_values_replaces_the_missing_markers(
+        self, toy_frame: pd.DataFrame, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "na.csv"
+        status = (toy_frame["status"] == "bad").map({True: "bad", False: "good"})
+        frame = toy_frame.assign(status=status, channel="none")
+        frame.loc[::2, "channel"] = "?"
+        frame.to_csv(path, index=False)
+        common = ["train", "--data", str(path), "--target", "status", "--out", str(tmp_path)]
+        code, default, err = invoke(*common, "--model", "gbm")
+        assert code == 0, err
+        assert "channel" not in default["dropped_columns"]  # "none" is a category
+        code, custom, err = invoke(*common, "--model", "gbm", "--na-values", "none,?")
+        assert code == 0, err
+        assert custom["dropped_columns"]["channel"] == "empty"

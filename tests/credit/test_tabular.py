@@ -203,3 +203,17 @@ class TestInputSchema:
     def test_duplicate_names(self) -> None:
         with pytest.raises(ValueError, match="duplicate"):
             InputSchema((ColumnSpec("a", "numeric"), ColumnSpec("a", "numeric")))
+
+
+def test_none_is_a_category_not_a_missing_value() -> None:
+    frame = parse_table("guarantor,age\nnone,30\nparent,41\nnone,25\n,33\n")
+    assert frame["guarantor"].tolist()[:3] == ["none", "parent", "none"]
+    assert frame["guarantor"].isna().sum() == 1
+
+
+def test_missing_markers_can_be_replaced() -> None:
+    text = "home,age\n?,30\nown,-\nN/A,25\nrent,33\n"
+    frame = parse_table(text, missing=["N/A"])
+    assert frame["home"].tolist()[:2] == ["?", "own"]
+    assert frame["home"].isna().sum() == 1
+    assert frame["age"].tolist()[1] == "-"

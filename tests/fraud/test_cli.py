@@ -146,3 +146,71 @@ class TestScore:
         assert list(scores.columns) == ["application_id", "fraud_score", "fraud_ring_flag"]
         assert scores["fraud_score"].between(0, 1).all()
         assert scores["fraud_ring_flag"].sum() > 0
+
+
+def claims_csv(path: Path, n: int = 600) -> Path:
+    rows = ["kind,amount,year,fraud"] + [
+        f"{'a' if i % 3 else 'b'},{i % 17},{1994 + i % 4},{int(i % 3 == 0 and i % 17 > 8)}"
+        for i in range(n)
+    ]
+    path.write_text("\n".join(rows))
+    return path
+
+
+class TestCsvModels:
+    @pytest.fixture
+    def trained(self, tmp_path: Path) -> tuple[Path, Path]:
+        data = claims_csv(tmp_path / "claims.csv")
+        root = tmp_path / "a"
+        result = runner.invoke(
+            app, ["train", "--csv", str(data), "--target", "fraud", "--drop", "year",
+                  "--train-where", "year=1994..1995", "--test-where", "year=1996,1997",
+                  "--out", str(root), "--name", "claims", "--rounds", "20"],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert lines(result.output)[-1]["test"]["rows"] == 300
+        return data, root
+
+    def test_evaluate_a_csv_with_the_trained_target(self, trained: tuple[Path, Path]) -> None:
+        data, root = trained
+        result = runner.invoke(
+            app, ["evaluate", "--csv", str(data), "--test-where", "year=1997..",
+                  "--model", "claims@latest", "--artifacts", str(root)],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        event = lines(result.output)[-1]
+        assert event["rows"] == 150
+        assert event["auc"] > 0.9
+        assert event["absent_inputs"] == []
+
+    def test_score_a_csv(self, trained: tuple[Path, Path], tmp_path: Path) -> None:
+        import pandas as pd
+
+        data, root = trained
+        out = tmp_path / "scored.csv"
+        result = runner.invoke(
+            app, ["score", "--csv", str(data), "--out", str(out),
+                  "--model", "claims@latest", "--artifacts", str(root)],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        scored = pd.read_csv(out)
+        assert len(scored) == 600
+        assert scored["fraud_score"].between(0, 1).all()
+        assert (
+            scored.loc[scored["fraud"] == 1, "fraud_score"].min()
+            > scored.loc[scored["fraud"] == 0, "fraud_score"].median()
+        )
+
+    @pytest.mark.parametrize(
+        ("where", "message"),
+        [("year", "COLUMN=V"), ("nope=1", "COLUMN=V"), ("year=..", "at least one end"),
+         ("year=abc", "numeric")],
+    )  # fmt: skip
+    def test_a_bad_where_is_one_line_exit_2(self, where: str, message: str, tmp_path: Path) -> None:
+        data = claims_csv(tmp_path / "claims.csv", n=60)
+        result = runner.invoke(
+            app, ["train", "--csv", str(data), "--target", "fraud", "--train-where", where,
+                  "--out", str(tmp_path)],
+        )  # fmt: skip
+        assert result.exit_code == 2
+        assert message in json.loads(result.stderr.strip())["detail"]

@@ -73,3 +73,97 @@ class TestDecode:
         assert result.exit_code == 0, result.output
         data = last_json(result.output)
         assert (data["manufacturer"], data["model_year"]) == ("SAIC Volkswagen", 2022)
+
+
+class TestFolderOfTables:
+    def test_a_folder_of_csvs_is_read_as_one_table(self, tmp_path: Path) -> None:
+        folder = tmp_path / "prices"
+        folder.mkdir()
+        table = price_table(900, seed=8)
+        table.iloc[:450].to_csv(folder / "a.csv", index=False)
+        table.iloc[450:].to_csv(folder / "b.csv", index=False)
+        out = tmp_path / "artifacts"
+        args = ["train", "--data", str(folder), "--out", str(out), "--version", "1"]
+        result = runner.invoke(app, [*args, "--threads", "1"])
+        assert result.exit_code == 0, result.output
+        manifest = json.loads((out / "valuation" / "1" / "manifest.json").read_text())
+        assert manifest["training_window"]["rows"] == "900"
+
+    def test_tables_with_other_columns_are_refused_in_one_line(self, tmp_path: Path) -> None:
+        folder = tmp_path / "prices"
+        folder.mkdir()
+        table = price_table(100, seed=8)
+        table.to_csv(folder / "a.csv", index=False)
+        table.rename(columns={"km": "odometer"}).to_csv(folder / "b.csv", index=False)
+        result = runner.invoke(app, ["train", "--data", str(folder), "--out", str(tmp_path)])
+        assert result.exit_code == 2
+        error = json.loads(result.stderr.strip())
+        assert "b.csv" in error["detail"]
+        assert "odometer" in error["detail"]
+
+    def test_an_empty_folder_says_what_it_expected(self, tmp_path: Path) -> None:
+        result = runner.invoke(app, ["train", "--data", str(tmp_path), "--out", str(tmp_path)])
+        assert result.exit_code == 2
+        assert "no CSV or Parquet table" in json.loads(result.stderr.strip())["detail"]
+
+
+@pytest.fixture(scope="module")
+def model_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("valuation")
+    data = root / "prices.csv"
+    price_table(1200, seed=11).to_csv(data, index=False)
+    args = ["train", "--data", str(data), "--out", str(root / "artifacts"), "--version", "1"]
+    result = runner.invoke(app, [*args, "--threads", "1"])
+    assert result.exit_code == 0, result.output
+    return root / "artifacts"
+
+
+class TestEvaluateReportsInputs:
+    def test_unmapped_columns_unseen_levels_and_errors_per_brand(
+        self, model_root: Path, tmp_path: Path
+    ) -> None:
+        fresh = price_table(400, seed=12).rename(columns={"km": "Kilometer"})
+        fresh.loc[:99, "fuel"] = "electric"
+        data = tmp_path / "fresh.csv"
+        fresh.to_csv(data, index=False)
+        result = runner.invoke(app, ["evaluate", str(model_root), "--data", str(data)])
+        assert result.exit_code == 0, result.output
+        report = last_json(result.output)
+        assert report["unmapped_columns"] == ["Kilometer"]
+        assert report["inputs_missing_in_every_row"] == ["mileage_km"]
+        unseen = report["unseen_category_share"]
+        assert isinstance(unseen, dict)
+        assert unseen["fuel"] == pytest.approx(0.25)
+        assert unseen["brand"] == 0.0
+        by_brand = report["by_brand"]
+        assert isinstance(by_brand, dict)
+        assert len(by_brand) == fresh["make"].nunique()
+        assert sum(b["n"] for b in by_brand.values()) == 400
+        assert all(0 <= b["median_ape"] < 1 for b in by_brand.values())
+
+
+class TestScore:
+    def test_writes_p10_p50_p90_for_every_row_without_a_price(
+        self, model_root: Path, tmp_path: Path
+    ) -> None:
+        rows = price_table(50, seed=13).drop(columns=["price"])
+        rows.loc[0, "age"] = 99.0  # implausible: valued without an age, not dropped
+        data, out = tmp_path / "cars.csv", tmp_path / "valued.csv"
+        rows.to_csv(data, index=False)
+        args = ["score", str(model_root), "--data", str(data), "--out", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert last_json(result.output)["rows"] == 50
+        valued = pd.read_csv(out)
+        assert list(valued.columns) == [*rows.columns, "p10", "p50", "p90"]
+        assert valued[["p10", "p50", "p90"]].notna().all().all()
+        assert (valued["p10"] <= valued["p50"]).all()
+        assert (valued["p50"] <= valued["p90"]).all()
+
+    def test_a_missing_model_is_one_line_exit_2(self, tmp_path: Path) -> None:
+        data = tmp_path / "cars.csv"
+        price_table(5, seed=1).to_csv(data, index=False)
+        args = ["score", str(tmp_path), "--data", str(data), "--out", str(tmp_path / "o.csv")]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert "error" in json.loads(result.stderr.strip())

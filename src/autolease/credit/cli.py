@@ -32,6 +32,12 @@ TARGET_HELP = "Target column: name or 0-based index (-1 = last)"
 BAD_HELP = "Target value meaning bad (inferred for 0/1, good/bad, yes/no)"
 SEP = typer.Option(None, "--sep", help="Delimiter (sniffed when omitted; 'ws' = whitespace)")
 HEADER = typer.Option(None, "--header/--no-header", help="First row is a header (auto)")
+NA_VALUES = typer.Option(
+    None,
+    "--na-values",
+    help="Comma-separated cells read as missing, replacing the default "
+    "?,NA,N/A,NaN,NULL,-,--,#N/A,.,missing (empty cells always are; 'none' is a category)",
+)
 
 
 def _emit(payload: dict[str, Any]) -> None:
@@ -45,6 +51,10 @@ def _plain(value: Any) -> Any:
 
 
 _errors = json_errors
+
+
+def _markers(value: str | None) -> list[str] | None:
+    return None if value is None else value.split(",")
 
 
 def _sep(value: str | None) -> str | None:
@@ -116,6 +126,7 @@ def train(
     drop: list[str] = typer.Option([], "--drop", help="Column to leave out (repeatable)"),
     sep: str | None = SEP,
     header: bool | None = HEADER,
+    na_values: str | None = NA_VALUES,
     seed: int = typer.Option(0, help="Random seed"),
     base_score: float = typer.Option(600.0, help="Score at the base odds"),
     base_odds: float = typer.Option(50.0, help="Good:bad odds at the base score"),
@@ -140,6 +151,7 @@ def train(
             sep=_sep(sep),
             header=header,
             drop=drop,
+            missing=_markers(na_values),
         )
         summary = _summary(reg)
         summary.update(
@@ -192,6 +204,7 @@ def _labelled(
     bad_value: str | None,
     sep: str | None,
     header: bool | None,
+    na_values: str | None = None,
 ) -> service.Scored:
     from autolease.credit import service
 
@@ -200,7 +213,13 @@ def _labelled(
         raise CreditDataInvalid("--target is required (the model does not record one)")
     bad = bad_value if bad_value is not None else manifest.params.get("bad_value")
     return service.score_labelled(
-        model, data, str(target), bad_value=bad, sep=_sep(sep), header=header
+        model,
+        data,
+        str(target),
+        bad_value=bad,
+        sep=_sep(sep),
+        header=header,
+        missing=_markers(na_values),
     )
 
 
@@ -215,13 +234,14 @@ def evaluate(
     bad_value: str | None = typer.Option(None, "--bad-value", help=BAD_HELP),
     sep: str | None = SEP,
     header: bool | None = HEADER,
+    na_values: str | None = NA_VALUES,
 ) -> None:
     """AUC, KS, Gini, Brier, log-loss and calibration error of a model on labelled data."""
     from autolease.credit import metrics
 
     with _errors():
         model, manifest = _load(model_dir)
-        scored = _labelled(model, manifest, data, target, bad_value, sep, header)
+        scored = _labelled(model, manifest, data, target, bad_value, sep, header, na_values)
         result = metrics.evaluate(scored.y, scored.pd).to_json()
         _emit(
             {
@@ -243,13 +263,14 @@ def report(
     bad_value: str | None = typer.Option(None, "--bad-value", help=BAD_HELP),
     sep: str | None = SEP,
     header: bool | None = HEADER,
+    na_values: str | None = NA_VALUES,
 ) -> None:
     """HTML report: ROC, KS, calibration and score-distribution charts, grades, points."""
     from autolease.credit.report import build_report
 
     with _errors():
         model, manifest = _load(model_dir)
-        scored = _labelled(model, manifest, data, target, bad_value, sep, header)
+        scored = _labelled(model, manifest, data, target, bad_value, sep, header, na_values)
         page = build_report(
             model,
             scored.y,
@@ -271,6 +292,7 @@ def score(
     reasons: int = typer.Option(3, help="Top adverse factors per row"),
     sep: str | None = SEP,
     header: bool | None = HEADER,
+    na_values: str | None = NA_VALUES,
 ) -> None:
     """Score every row of a table (no target needed) and write a CSV."""
     import numpy as np
@@ -280,7 +302,7 @@ def score(
 
     with _errors():
         model, _ = _load(model_dir)
-        frame = service.read_table(data, sep=_sep(sep), header=header)
+        frame = service.read_table(data, sep=_sep(sep), header=header, missing=_markers(na_values))
         result = model.score_batch(frame, top=reasons)
         scored = frame.assign(pd=result.pd, score=np.round(result.score, 1), grade=result.grade)
         if result.factors is not None:

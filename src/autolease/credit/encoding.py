@@ -22,9 +22,9 @@ from autolease.credit.exceptions import CreditDataInvalid
 
 F64 = npt.NDArray[np.float64]
 ColumnKind = Literal["numeric", "categorical"]
-MISSING_TOKENS = frozenset(
-    {"", "?", "na", "n/a", "nan", "null", "none", "-", "--", "#n/a", ".", "missing"}
-)
+# Cells read as missing by default (case-insensitive). Words that can be real categories,
+# such as "none", are not on it; users replace the list with ``--na-values``.
+MISSING_TOKENS = frozenset({"", "?", "na", "n/a", "nan", "null", "-", "--", "#n/a", ".", "missing"})
 
 
 @dataclass(frozen=True)

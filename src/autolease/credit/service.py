@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,15 +48,29 @@ class RegisteredModel:
     manifest: registry.Manifest
 
 
-def read_table(path: Path, *, sep: str | None = None, header: bool | None = None) -> pd.DataFrame:
-    """Read a delimited file (any common delimiter, header detected) into a clean frame."""
+def read_table(
+    path: Path,
+    *,
+    sep: str | None = None,
+    header: bool | None = None,
+    target: str | None = None,
+    bad_value: str | None = None,
+    missing: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Read a delimited file (any common delimiter, header detected) into a clean frame.
+
+    The target's `bad_value` is kept as a label in the target column even when it is also a
+    missing-value marker (see `tabular.parse_table`).
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
         raise CreditDataInvalid(f"data file {path} does not exist") from exc
     except UnicodeDecodeError:
         text = path.read_text(encoding="gb18030")
-    return parse_table(text, sep=sep, header=header)
+    return parse_table(
+        text, sep=sep, header=header, target=target, bad_value=bad_value, missing=missing
+    )
 
 
 def next_version(root: Path, name: str) -> str:
@@ -143,9 +157,12 @@ def train_csv(
     sep: str | None = None,
     header: bool | None = None,
     drop: Sequence[str] = (),
+    missing: Collection[str] | None = None,
 ) -> tuple[RegisteredModel, PreparedData]:
     """Train a model of `options.kind` on any delimited file and register it."""
-    frame = read_table(data, sep=sep, header=header)
+    frame = read_table(
+        data, sep=sep, header=header, target=target, bad_value=bad_value, missing=missing
+    )
     prepared = prepare_frame(frame, target, bad_value, drop=drop)
     result = fit_credit_model(prepared.x, prepared.y, prepared.schema, options)
     params = {
@@ -306,9 +323,12 @@ def score_labelled(
     bad_value: str | None,
     sep: str | None = None,
     header: bool | None = None,
+    missing: Collection[str] | None = None,
 ) -> Scored:
     """Score a labelled file with a model (the inputs are matched by column name)."""
-    frame = read_table(data, sep=sep, header=header)
+    frame = read_table(
+        data, sep=sep, header=header, target=target, bad_value=bad_value, missing=missing
+    )
     target_name = resolve_column(frame, target)
     tgt = binary_target(frame[target_name], bad_value)
     kept = frame.loc[tgt.keep].reset_index(drop=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +48,15 @@ class Target:
     bad_label: str
 
 
-def parse_table(text: str, *, sep: str | None = None, header: bool | None = None) -> pd.DataFrame:
+def parse_table(
+    text: str,
+    *,
+    sep: str | None = None,
+    header: bool | None = None,
+    target: str | None = None,
+    bad_value: str | None = None,
+    missing: Collection[str] | None = None,
+) -> pd.DataFrame:
     """Parse delimited text into a frame with clean, unique column names.
 
     Parameters
@@ -60,6 +68,12 @@ def parse_table(text: str, *, sep: str | None = None, header: bool | None = None
         whitespace).
     header : bool or None
         Whether the first row names the columns; detected when None.
+    target, bad_value : str or None
+        When both are given, `bad_value` is never read as missing in the `target` column
+        (``--bad-value -`` is a label there, even though ``-`` marks missing elsewhere).
+    missing : collection of str or None
+        Cells read as missing (case-insensitive); `MISSING_TOKENS` when None. Empty cells
+        are always missing.
 
     Returns
     -------
@@ -85,7 +99,30 @@ def parse_table(text: str, *, sep: str | None = None, header: bool | None = None
     if raw.empty:
         raise CreditDataInvalid("the table has a header but no rows")
     raw.columns = pd.Index(names)
-    return pd.DataFrame({name: _typed(raw[name]) for name in names})
+    labels = _target_labels(raw, target, bad_value)
+    markers = missing_markers(missing)
+    return pd.DataFrame(
+        {name: _typed(raw[name], markers.difference(labels.get(name, ()))) for name in names}
+    )
+
+
+def missing_markers(values: Collection[str] | None) -> frozenset[str]:
+    """The cells read as missing: `values` (lower-cased) plus the empty cell, or the default.
+
+    >>> sorted(missing_markers(["NA", " ? "]))
+    ['', '?', 'na']
+    """
+    if values is None:
+        return MISSING_TOKENS
+    return frozenset({"", *(v.strip().lower() for v in values)})
+
+
+def _target_labels(
+    raw: pd.DataFrame, target: str | None, bad_value: str | None
+) -> dict[str, tuple[str, ...]]:
+    if target is None or bad_value is None:
+        return {}
+    return {resolve_column(raw, target): (bad_value.strip().lower(),)}
 
 
 def sniff_delimiter(text: str) -> str:
@@ -209,9 +246,9 @@ def clean_names(names: Sequence[str]) -> list[str]:
     return out
 
 
-def _typed(column: pd.Series) -> pd.Series:
+def _typed(column: pd.Series, markers: frozenset[str]) -> pd.Series:
     text = column.astype(str).str.strip()
-    missing = text.str.lower().isin(MISSING_TOKENS)
+    missing = text.str.lower().isin(markers)
     numbers = pd.to_numeric(text.where(~missing), errors="coerce")
     if numbers.notna().sum() == (~missing).sum() and (~missing).any():
         return numbers.astype(np.float64)

@@ -6,9 +6,11 @@ stderr, never a traceback.
 
     autolease fraud rings [--data BOOK] [--top 20] [--export RING_ID --out FILE]
     autolease fraud train --data BOOK [--train-months 9]
-    autolease fraud train --csv FILE --target COL [--drop C ...] [--train-where COL=V]
+    autolease fraud train --csv FILE --target COL [--drop C ...] [--train-where year=1994..1995]
     autolease fraud evaluate --data BOOK [--model fraud_gbm@latest] [--train-months 9]
+    autolease fraud evaluate --csv FILE [--target COL] [--test-where year=1996,1997]
     autolease fraud score --data BOOK --out scores.parquet [--model fraud_gbm@latest]
+    autolease fraud score --csv FILE --out scored.csv [--model fraud_gbm@latest]
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from autolease.fraud.training import TrainOptions
 
 app = typer.Typer(help="Anti-fraud: rings, the fraud model.", no_args_is_help=True)
+WHERE_HELP = "COLUMN=V, COLUMN=V1,V2 or COLUMN=LO..HI (inclusive)"
 clock_factory: Callable[[], Clock] = SystemClock
 
 
@@ -185,8 +188,8 @@ def train(
     drop: list[str] = typer.Option(
         [], "--drop", help="Columns (CSV) or model inputs (book) not to use"
     ),
-    train_where: str | None = typer.Option(None, help="CSV: train rows, COLUMN=VALUE"),
-    test_where: str | None = typer.Option(None, help="CSV: test rows, COLUMN=VALUE"),
+    train_where: str | None = typer.Option(None, help="CSV: train rows, " + WHERE_HELP),
+    test_where: str | None = typer.Option(None, help="CSV: test rows, " + WHERE_HELP),
     train_months: int = typer.Option(9, min=1, help="Book: months to train on (rest: test)"),
     rounds: int | None = typer.Option(
         None,
@@ -232,19 +235,37 @@ def train(
                "oof": trained.model.metrics.get("oof"), "holdout": trained.holdout})  # fmt: skip
 
 
+def _one_source(data: Path | None, csv: Path | None) -> None:
+    if (data is None) == (csv is None):
+        raise FraudDataInvalid("give exactly one of --data and --csv")
+
+
 @app.command()
 def evaluate(
-    data: Path = typer.Option(..., "--data", help="A synthetic book directory"),
+    data: Path | None = typer.Option(None, "--data", help="A synthetic book directory"),
+    csv: Path | None = typer.Option(None, "--csv", help="Or a labelled CSV"),
+    target: str | None = typer.Option(None, help="CSV: the label column (default: trained)"),
+    positive: str | None = typer.Option(None, help="CSV: the label value meaning fraud"),
+    test_where: str | None = typer.Option(None, help="CSV: rows to evaluate, " + WHERE_HELP),
     model: str = typer.Option("fraud_gbm@latest", help="name@version or name@latest"),
-    train_months: int = typer.Option(9, min=0, help="Evaluate the months after these"),
+    train_months: int = typer.Option(9, min=0, help="Book: evaluate the months after these"),
     root: Path | None = typer.Option(None, "--artifacts", help="Artifacts root"),
 ) -> None:
-    """Score a book's later months with a registered model: AUC, referral, recall by pattern."""
+    """Score later rows with a registered model: AUC, referral, recall (by pattern for a book)."""
     from autolease.fraud.service import offline
     from autolease.fraud.service.scoring import resolve_model
 
     with _errors():
+        _one_source(data, csv)
         loaded = resolve_model(_root(root), model)
+        if csv is not None:
+            label = target or offline.csv_target(_root(root), model)
+            if label is None:
+                raise FraudDataInvalid("--target is required (the model does not record one)")
+            result = offline.evaluate_csv(loaded, csv, label, where=test_where, positive=positive)
+            _emit({"event": "evaluated", "model": loaded.ref, **result})
+            return
+        assert data is not None
         dataset = offline.book_dataset(data)
         rows = ~offline.split_months(dataset.dates, train_months) if train_months else None
         result = offline.evaluate_dataset(loaded, dataset, rows)
@@ -253,17 +274,23 @@ def evaluate(
 
 @app.command()
 def score(
-    data: Path = typer.Option(..., "--data", help="A synthetic book directory"),
-    out: Path = typer.Option(..., "--out", help="Parquet file for the backtest (scores)"),
+    data: Path | None = typer.Option(None, "--data", help="A synthetic book directory"),
+    csv: Path | None = typer.Option(None, "--csv", help="Or any CSV with the model's inputs"),
+    out: Path = typer.Option(..., "--out", help="Parquet (book) or CSV/Parquet (--csv) to write"),
     model: str = typer.Option("fraud_gbm@latest", help="name@version or name@latest"),
     root: Path | None = typer.Option(None, "--artifacts", help="Artifacts root"),
 ) -> None:
-    """Score every application of a book as of its submission (for ``backtest``'s scores)."""
+    """Score every application of a book as of its submission, or every row of a CSV."""
     from autolease.fraud.service import offline
     from autolease.fraud.service.scoring import resolve_model
 
     with _errors():
+        _one_source(data, csv)
         loaded = resolve_model(_root(root), model)
+        if csv is not None:
+            _emit({"event": "scored", "model": loaded.ref, **offline.score_csv(loaded, csv, out)})
+            return
+        assert data is not None
         dataset = offline.book_dataset(data)
         frame = offline.book_scores(loaded, dataset)
         frame.to_parquet(out, index=False)

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
+from autolease.fraud.exceptions import FraudDataInvalid
 from autolease.fraud.features import FeatureSpec
 from autolease.fraud.model import F64, category_index
 
@@ -149,3 +150,61 @@ def binary_target(series: pd.Series, positive: str | None = None) -> npt.NDArray
     if positive is not None:
         return np.asarray(text == positive.strip().lower(), dtype=np.int8)
     return np.asarray(text.isin({"1", "1.0", "true", "yes", "y", "fraud"}), dtype=np.int8)
+
+
+def where_mask(frame: pd.DataFrame, condition: str | None, option: str) -> npt.NDArray[np.bool_]:
+    """Rows matching ``COLUMN=V``, ``COLUMN=V1,V2`` or the inclusive range ``COLUMN=LO..HI``.
+
+    A range compares numbers when the column is numeric, text otherwise (ISO dates sort as
+    text); either end may be left open (``year=..1994``). None selects every row.
+
+    >>> f = pd.DataFrame({"year": [1993, 1994, 1995, 1996], "kind": ["a", "b", "a", "c"]})
+    >>> where_mask(f, "year=1994..1995", "--train-where").tolist()
+    [False, True, True, False]
+    >>> where_mask(f, "kind=a,c", "--test-where").tolist()
+    [True, False, True, True]
+    """
+    if condition is None:
+        return np.ones(len(frame), bool)
+    column, sep, value = condition.partition("=")
+    column = column.strip()
+    if not sep or column not in frame.columns or not value.strip():
+        raise FraudDataInvalid(
+            f"{option}: expected COLUMN=V, COLUMN=V1,V2 or COLUMN=LO..HI with a column of the file"
+        )
+    series = frame[column]
+    if ".." in value:
+        low, _, high = value.partition("..")
+        return _in_range(series, low.strip(), high.strip(), option)
+    values = [v.strip() for v in value.split(",")]
+    return np.asarray(_comparable(series).isin(_typed(series, values, option)), dtype=bool)
+
+
+def _in_range(series: pd.Series, low: str, high: str, option: str) -> npt.NDArray[np.bool_]:
+    ends = [v for v in (low, high) if v]
+    if not ends:
+        raise FraudDataInvalid(f"{option}: a range needs at least one end, e.g. year=1994..1995")
+    column = _comparable(series)
+    mask = pd.Series(True, index=series.index)
+    if low:
+        mask &= (column >= _typed(series, [low], option)[0]).fillna(False)
+    if high:
+        mask &= (column <= _typed(series, [high], option)[0]).fillna(False)
+    return np.asarray(mask & series.notna(), dtype=bool)
+
+
+def _comparable(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(series):
+        return series
+    return series.astype("string").str.strip()
+
+
+def _typed(series: pd.Series, values: Sequence[str], option: str) -> list[object]:
+    if not pd.api.types.is_numeric_dtype(series):
+        return list(values)
+    try:
+        return [float(v) for v in values]
+    except ValueError:
+        raise FraudDataInvalid(
+            f"{option}: column {series.name!r} is numeric, not {values}"
+        ) from None

@@ -81,6 +81,22 @@ def evaluate_cmd(
     _emit(result)
 
 
+@app.command("score")
+def score_cmd(
+    artifact: Path = typer.Argument(..., exists=True, help="artifacts root or a version folder"),
+    data: Path = typer.Option(..., "--data", exists=True, help="CSV, Parquet or a folder"),
+    out: Path = typer.Option(..., "--out", help="CSV (or .parquet): the input plus p10,p50,p90"),
+    columns: str | None = typer.Option(None, "--columns"),
+    ref: str = typer.Option("valuation@latest", "--ref"),
+) -> None:
+    """Value every row of a table (no price needed) and write P10/P50/P90 per row."""
+    from autolease.vehicle import service
+
+    with json_errors():
+        result = service.score_table(artifact, data, out, columns=columns, ref=ref)
+    _emit(result)
+
+
 @app.command("decode")
 def decode_cmd(
     vin: str,

@@ -217,16 +217,22 @@ def _text(series: Any) -> Any:
 
 
 def canonical_frame(
-    table: Any, mapping: ColumnMapping | None = None, *, reference_year: float | None = None
+    table: Any,
+    mapping: ColumnMapping | None = None,
+    *,
+    reference_year: float | None = None,
+    labelled: bool = True,
 ) -> tuple[Any, dict[str, Any]]:
     """Map a raw price table to the canonical frame; returns (frame, info).
 
     ``info`` records the resolved mapping, the reference year used for ``year`` → age, and how
-    many rows were dropped (no price, no age, negative or implausible age).
+    many rows were dropped (no price, no age, negative or implausible age). With
+    ``labelled=False`` (scoring) no price is needed and every row is kept, one per input row;
+    an implausible age is then left missing.
     """
     resolved = resolve(list(table.columns), mapping or ColumnMapping())
     cols = resolved.columns
-    if "price" not in cols:
+    if labelled and "price" not in cols:
         raise ColumnError("no price column: map one with price=<column>")
     out = _text_columns(table, cols)
     for target in NUMBER:
@@ -243,8 +249,12 @@ def canonical_frame(
     for source in resolved.extra:
         out[f"extra_{source}"] = _numbers(table[source])
     before = len(out)
-    ok = out["price"].gt(0) & out["age_years"].between(0, 40)
-    out = out[ok].drop(columns=[c for c in ("year",) if c in out]).reset_index(drop=True)
+    plausible = out["age_years"].between(0, 40)
+    if labelled:
+        out = out[out["price"].gt(0) & plausible]
+    else:
+        out["age_years"] = out["age_years"].where(plausible)
+    out = out.drop(columns=[c for c in ("year",) if c in out]).reset_index(drop=True)
     info["rows_in"] = before
     info["rows_dropped"] = before - len(out)
     info["extra"] = list(resolved.extra)

@@ -207,11 +207,45 @@ def book_price_table(book_dir: Path, price: str = "valuation_price") -> Any:
     return cast(Any, out)
 
 
+BOOK_MANIFEST = "manifest.json"
+_TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
 def read_price_table(path: Path) -> Any:
-    """A CSV or Parquet price table, or a synthetic book directory."""
+    """A CSV or Parquet price table, a folder of such tables, or a synthetic book directory.
+
+    A folder is a synthetic book when it holds the book's ``manifest.json``; otherwise its
+    CSV/Parquet files are read as one table, and they must all have the same columns.
+    """
     path = Path(path)
     if path.is_dir():
-        return book_price_table(path)
+        if (path / BOOK_MANIFEST).is_file():
+            return book_price_table(path)
+        return _folder_table(path)
+    return _one_table(path)
+
+
+def _one_table(path: Path) -> Any:
     if path.suffix.lower() in (".parquet", ".pq"):
         return pq.read_table(path).to_pandas()
     return pd.read_csv(path)
+
+
+def _folder_table(folder: Path) -> Any:
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in _TABLE_SUFFIXES)
+    if not files:
+        raise ValueError(
+            f"folder {folder.name!r} holds no CSV or Parquet table and no synthetic book "
+            f"({BOOK_MANIFEST})"
+        )
+    tables = [_one_table(p) for p in files]
+    expected = list(tables[0].columns)
+    for file, table in zip(files[1:], tables[1:], strict=True):
+        if sorted(table.columns) != sorted(expected):
+            extra = sorted(set(table.columns) - set(expected))
+            lacking = sorted(set(expected) - set(table.columns))
+            raise ValueError(
+                f"table {file.name!r} does not have the columns of {files[0].name!r} "
+                f"(extra: {extra}, missing: {lacking})"
+            )
+    return pd.concat([t[expected] for t in tables], ignore_index=True)

@@ -22,6 +22,7 @@ from autolease.kit.guard import ProviderCallSettings, ProviderGuard, is_remote
 from autolease.ml import registry
 from autolease.origination.pipeline import Severity
 from autolease.vehicle.columns import canonical_frame, parse_mapping
+from autolease.vehicle.evaluation import brand_errors, input_report
 from autolease.vehicle.exceptions import VinInvalid
 from autolease.vehicle.features import Valuation, ValuationInput, Valuer
 from autolease.vehicle.history import (
@@ -36,7 +37,14 @@ from autolease.vehicle.repository import ParquetHistoryProvider, read_price_tabl
 from autolease.vehicle.residual import Residual, residual_value
 from autolease.vehicle.settings import VehicleSettings
 from autolease.vehicle.stage import VehicleStage
-from autolease.vehicle.valuation import LgbmValuer, TrainConfig, TrainedModel, price_metrics, train
+from autolease.vehicle.valuation import (
+    LgbmValuer,
+    TrainConfig,
+    TrainedModel,
+    add_derived,
+    price_metrics,
+    train,
+)
 from autolease.vehicle.vin import VinDecoded, brand_agreement, decode_vin
 
 log = logging.getLogger(__name__)
@@ -318,12 +326,40 @@ def train_and_save(
     return manifest, model
 
 
+def score_table(
+    artifact: Path, data: Path, out: Path, *, columns: str | None, ref: str = "valuation@latest"
+) -> dict[str, Any]:
+    """Write the input table plus ``p10, p50, p90`` per row (CSV, or Parquet by suffix)."""
+    valuer = load_valuer(Path(artifact), ref, num_threads=0)
+    table = read_price_table(Path(data))
+    frame, info = canonical_frame(table, parse_mapping(columns), labelled=False)
+    p10, p50, p90 = valuer.value_frame(frame)
+    scored = table.reset_index(drop=True).assign(
+        p10=p10.round(2), p50=p50.round(2), p90=p90.round(2)
+    )
+    if Path(out).suffix.lower() in (".parquet", ".pq"):
+        scored.to_parquet(out, index=False)
+    else:
+        scored.to_csv(out, index=False)
+    enc = valuer.encoding
+    inputs = input_report(table.columns, info, add_derived(frame), enc.features, enc.vocab)
+    return {"model": valuer.ref, "rows": len(scored), "out": str(out), **inputs}
+
+
 def evaluate(
     artifact: Path, data: Path, *, columns: str | None, ref: str = "valuation@latest"
 ) -> dict[str, Any]:
     """MAE, MAPE, R² and P10-P90 coverage of a saved model on a price table."""
     valuer = load_valuer(Path(artifact), ref, num_threads=0)
-    frame, _ = load_frame(data, columns)
+    table = read_price_table(Path(data))
+    frame, info = canonical_frame(table, parse_mapping(columns))
     p10, p50, p90 = valuer.value_frame(frame)
-    metrics = price_metrics(frame["price"].to_numpy(dtype=float), p10, p50, p90)
-    return {"model": valuer.ref, **metrics}
+    actual = frame["price"].to_numpy(dtype=float)
+    enc = valuer.encoding
+    inputs = input_report(table.columns, info, add_derived(frame), enc.features, enc.vocab)
+    return {
+        "model": valuer.ref,
+        **price_metrics(actual, p10, p50, p90),
+        **inputs,
+        "by_brand": brand_errors(frame.get("brand"), actual, p50),
+    }

@@ -28,7 +28,7 @@ from autolease.fraud.links import LinkRows
 from autolease.fraud.model import FraudModel
 from autolease.fraud.rings import RingPolicy, RingReport, detect_rings
 from autolease.fraud.stage import FraudRules, ring_flag
-from autolease.fraud.tabular import binary_target, encode_frame, tabular_specs
+from autolease.fraud.tabular import binary_target, encode_frame, tabular_specs, where_mask
 from autolease.fraud.training import TrainOptions, evaluate, fit_fraud_model
 from autolease.identity.providers.local import LocalRegistry
 from autolease.ml import registry
@@ -245,15 +245,6 @@ def _kept_inputs(drop: Sequence[str]) -> tuple[FeatureSpec, ...]:
 # ----------------------------------------------------------------------------- CSV
 
 
-def _where(frame: pd.DataFrame, condition: str | None, option: str) -> npt.NDArray[np.bool_]:
-    if condition is None:
-        return np.ones(len(frame), bool)
-    column, sep, value = condition.partition("=")
-    if not sep or column not in frame.columns:
-        raise FraudDataInvalid(f"{option}: expected COLUMN=VALUE with a column of the file")
-    return np.asarray(frame[column].astype(str) == value, dtype=bool)
-
-
 def read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path)
@@ -290,8 +281,8 @@ def train_csv(
     if unknown:
         raise FraudDataInvalid(f"--drop: the file has no columns {unknown}")
     y = binary_target(frame[target], positive).astype(np.float64)
-    train = _where(frame, train_where, "--train-where")
-    test = _where(frame, test_where, "--test-where") if test_where else None
+    train = where_mask(frame, train_where, "--train-where")
+    test = where_mask(frame, test_where, "--test-where") if test_where else None
     specs = tabular_specs(frame[train], exclude=[target, *drop])
     x = encode_frame(frame, specs)
     model = fit_fraud_model(x[train], y[train], specs, options)
@@ -305,6 +296,56 @@ def train_csv(
     manifest = register(out, model, name=name, version=version, created_at=created_at,
                         training_window=window, params=params)  # fmt: skip
     return CsvResult(model, manifest, result)
+
+
+def csv_target(root: Path, ref: str) -> str | None:
+    """The label column a CSV-trained model was trained on (None for a book model)."""
+    params = registry.resolve(root, ref).manifest.params
+    target = params.get("target") if isinstance(params, dict) else None
+    return str(target) if target else None
+
+
+def absent_inputs(model: FraudModel, frame: pd.DataFrame) -> list[str]:
+    """Model inputs the table does not have (they score as missing in every row)."""
+    return sorted({s.name for s in model.specs} - {str(c) for c in frame.columns})
+
+
+def evaluate_csv(
+    model: FraudModel,
+    path: Path,
+    target: str,
+    *,
+    where: str | None = None,
+    positive: str | None = None,
+) -> dict[str, Any]:
+    """Metrics of `model` on the rows of a labelled CSV matching `where` (all when None)."""
+    frame = read_csv(path)
+    if target not in frame.columns:
+        raise FraudDataInvalid(f"--target: the file has no column {target!r}")
+    rows = where_mask(frame, where, "--test-where")
+    if not rows.any():
+        raise FraudDataInvalid("--test-where: no row of the file matches")
+    y = binary_target(frame[target], positive).astype(np.float64)[rows]
+    scores = model.score_matrix(encode_frame(frame[rows], model.specs))
+    result = evaluate(scores, y, threshold=model.refer_threshold)
+    return {**result, "absent_inputs": absent_inputs(model, frame)}
+
+
+def score_csv(model: FraudModel, path: Path, out: Path) -> dict[str, Any]:
+    """Write the CSV plus ``fraud_score`` and ``referred`` per row (CSV, or Parquet by suffix)."""
+    frame = read_csv(path)
+    scores = model.score_matrix(encode_frame(frame, model.specs))
+    scored = frame.assign(fraud_score=np.round(scores, 6), referred=scores >= model.refer_threshold)
+    if out.suffix.lower() in (".parquet", ".pq"):
+        scored.to_parquet(out, index=False)
+    else:
+        scored.to_csv(out, index=False)
+    return {
+        "rows": len(scored),
+        "out": str(out),
+        "referred_share": round(float(scored["referred"].mean()), 4),
+        "absent_inputs": absent_inputs(model, frame),
+    }
 
 
 def score_records(model: FraudModel, frame: pd.DataFrame) -> npt.NDArray[np.float64]:
