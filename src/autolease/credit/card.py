@@ -26,6 +26,10 @@ PURPOSE = (
     "Probability of default (PD), score and grade of a used-car finance lease application,"
     " read by the origination policy."
 )
+OUTSIDE_PURPOSE = (
+    "Probability of default (PD), score and grade learnt from an outside table; it serves"
+    " origination only if its inputs pass the compatibility gate."
+)
 LIMITS = (
     "Trained on the outcomes of approved applications only (no reject inference).",
     "The PD is calibrated on the training population; a change of mix shifts it.",
@@ -117,10 +121,11 @@ def credit_card(
     *,
     population: str,
     dates: Any = None,
+    purpose: str = PURPOSE,
 ) -> dict[str, Any]:
     """The card facts of a credit model (``ml.card.card_facts``)."""
     return card_facts(
-        purpose=PURPOSE,
+        purpose=purpose,
         population=population,
         held_out=[figures(held.sample, held.evaluation.to_json())],
         in_sample=[figures("in-sample (the training rows)", result.train.to_json())],

@@ -20,7 +20,7 @@ import pandas as pd
 
 from autolease.credit import features as declared
 from autolease.credit.book import book_frame
-from autolease.credit.card import credit_card, held_out, with_held_out
+from autolease.credit.card import OUTSIDE_PURPOSE, credit_card, held_out, with_held_out
 from autolease.credit.encoding import InputSchema
 from autolease.credit.exceptions import CreditDataInvalid, CreditModelInvalid, CreditModelNotFound
 from autolease.credit.model import CreditModel
@@ -157,7 +157,7 @@ def train_csv(
     result = fit_credit_model(prepared.x, prepared.y, prepared.schema, options)
     held = held_out(result, prepared.x, prepared.y, prepared.schema, options)
     population = f"{len(prepared.y)} rows of {data.name}; bad = {prepared.bad_label!r}"
-    card = credit_card(result, held, prepared.y, population=population)
+    card = credit_card(result, held, prepared.y, population=population, purpose=OUTSIDE_PURPOSE)
     result = with_held_out(result, held)
     params = {
         "options": options.to_json(),
