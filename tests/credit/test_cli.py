@@ -70,6 +70,7 @@ class TestTrainEvaluateReportScore:
         code, _, _ = invoke("report", model_dir, "--data", str(data_file), "--html", str(html))
         assert code == 0
         assert html.read_text().count("<svg") == 4
+        assert "in-sample: the file the model was trained on" in html.read_text()
         scored_csv = tmp_path / "scored.csv"
         code, _, _ = invoke(
             "score", model_dir, "--data", str(data_file), "--out", str(scored_csv), "--reasons", "2"
@@ -77,6 +78,31 @@ class TestTrainEvaluateReportScore:
         scored = pd.read_csv(scored_csv)
         assert code == 0
         assert {"pd", "score", "grade", "reason_1", "reason_2"} <= set(scored.columns)
+
+
+class TestModelCard:
+    @pytest.mark.parametrize("kind", ["scorecard", "gbm"])
+    def test_card_separates_held_out_from_in_sample(
+        self, kind: str, data_file: Path, tmp_path: Path
+    ) -> None:
+        code, trained, _ = invoke(
+            "train", "--data", str(data_file), "--target", "-1", "--bad-value", "2",
+            "--model", kind, "--out", str(tmp_path),
+        )  # fmt: skip
+        assert code == 0
+        card = (Path(str(trained["path"])) / "model_card.md").read_text()
+        held, in_sample = card.index("## Held-out metrics"), card.index("## In-sample metrics")
+        assert held < in_sample
+        assert "Sample: **cross-fit, 5 folds" in card[held:in_sample]
+        assert "Sample: **in-sample (the training rows)**" in card[in_sample:]
+        assert "in-sample" not in card[held:in_sample]
+        manifest = json.loads((Path(str(trained["path"])) / "manifest.json").read_text())
+        assert manifest["card"]["held_out"][0]["sample"].startswith("cross-fit, 5 folds")
+        assert manifest["metrics"]["samples"]["train"] == "in-sample (the training rows)"
+        held_auc = manifest["card"]["held_out"][0]["metrics"]["auc"]
+        assert held_auc == manifest["metrics"]["holdout_cross_fit"]["auc"]
+        assert held_auc != manifest["metrics"]["train"]["auc"]
+        assert manifest["card"]["importance"]
 
 
 class TestBadInput:

@@ -49,8 +49,13 @@ class TestRegister:
             "binning.json",
         }
         assert manifest.metrics["train"]["auc"] > 0.6
-        assert "holdout_cross_fit" in manifest.metrics
+        assert manifest.metrics["samples"] == {"train": "in-sample (the training rows)"}
+        # the booster's own cross-fit is not the blend's: a blend's held-out figure is the
+        # outer cross-fit `credit.card.held_out` computes at training
+        assert "holdout_cross_fit" not in manifest.metrics
         assert manifest.training_window == {"from": "2024-01-01"}
+        gbm = register(tmp_path, toy_models["gbm"]).manifest
+        assert "holdout_cross_fit" in gbm.metrics
 
     def test_versions_count_up(self, tmp_path: Path, toy_models: dict[str, TrainingResult]) -> None:
         register(tmp_path, toy_models["gbm"])

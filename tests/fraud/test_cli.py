@@ -89,6 +89,13 @@ class TestTrainAndEvaluate:
         names = json.dumps(model)
         assert "face_match_score" not in names
         assert "amount_to_price" in names
+        manifest = json.loads((root / "fraud_gbm" / "0001" / "manifest.json").read_text())
+        samples = [f["sample"] for f in manifest["card"]["held_out"]]
+        assert samples[1].startswith("time split: trained ")
+        assert manifest["card"]["stability"]["sample"] == samples[1]
+        assert manifest["card"]["in_sample"][0]["sample"] == "in-sample (the training rows)"
+        card = (root / "fraud_gbm" / "0001" / "model_card.md").read_text()
+        assert card.index(samples[1]) < card.index("## In-sample metrics")
         unknown = runner.invoke(
             app, ["train", "--data", str(book), "--out", str(root), "--drop", "no_such_input"]
         )
@@ -111,6 +118,11 @@ class TestTrainAndEvaluate:
         event = lines(result.output)[-1]
         assert event["model"] == "claims@0001"
         assert event["test"]["auc"] > 0.9
+        card = (tmp_path / "a" / "claims" / "0001" / "model_card.md").read_text()
+        held, in_sample = card.index("## Held-out metrics"), card.index("## In-sample metrics")
+        assert "Sample: **cross-fit, 3 folds (out-of-fold" in card[held:in_sample]
+        assert "Sample: **test rows: year=1995 (200 rows)**" in card[held:in_sample]
+        assert "Sample: **in-sample (the training rows)**" in card[in_sample:]
 
     @pytest.mark.parametrize(
         ("args", "message"),

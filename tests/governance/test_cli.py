@@ -109,3 +109,29 @@ def test_only_risk_analysts_act(env: Path, served_models: tuple[TrainingResult, 
     code, _, err = model("propose", ref, "--stage", "boss", "--by", "a1")
     assert code == 2
     assert "stage must be one of challenger, champion, retired" in err
+
+
+def test_the_card_names_who_approved(env: Path, served_models: tuple[TrainingResult, ...]) -> None:
+    ref = register(env, served_models[0])
+    result = runner.invoke(app, ["model", "card", ref])
+    assert result.exit_code == 0, result.output
+    assert f"# Model card: {ref}" in result.stdout
+    assert "not approved yet" in result.stdout
+    code, proposed, err = model("propose", ref, "--stage", "champion", "--by", "a1")
+    assert code == 0, err
+    code, _, err = model("approve", str(proposed["change"]), "--by", "a2")
+    assert code == 0, err
+    out = env.parent / "card.md"
+    code, written, err = model("card", ref, "--out", str(out))
+    assert code == 0, err
+    assert written == {"ref": ref, "card": str(out)}
+    text = out.read_text()
+    assert "Stage in the store: **champion**" in text
+    assert "* champion: proposed by user:a1, approved by user:a2 at " in text
+    assert "not approved yet" not in text
+
+
+def test_the_card_of_an_unknown_version_is_refused(env: Path) -> None:
+    code, _, err = model("card", "credit_gbm@0042")
+    assert code == 2
+    assert "credit_gbm@0042" in err

@@ -39,6 +39,12 @@ class TestTrainEvaluate:
         assert "age_years" in [f["name"] for f in manifest["features"]]
         assert all(len(h) == 64 for h in manifest["files"].values())
         assert not list((out / "valuation" / "7").glob("*.pkl"))
+        held = manifest["card"]["held_out"][0]
+        assert held["sample"] == "random hold-out split: 225 rows (15% of the table)"
+        assert held["metrics"]["mae"] == manifest["metrics"]["mae"]
+        assert manifest["card"]["in_sample"][0]["sample"].startswith("in-sample (the ")
+        card = (out / "valuation" / "7" / "model_card.md").read_text()
+        assert card.index(held["sample"]) < card.index("## In-sample metrics")
 
         fresh = tmp_path / "fresh.csv"
         price_table(800, seed=4).to_csv(fresh, index=False)

@@ -18,6 +18,7 @@ from autolease.kit.extras import require
 if TYPE_CHECKING:
     from autolease.backtest.exceptions import BacktestInvalid
     from autolease.backtest.jobs import BacktestOptions, BacktestResult, Executor
+    from autolease.backtest.models import RecordModels
     from autolease.decision.jdm import PolicyDocument
 
 stderr = Console(stderr=True)
@@ -74,10 +75,15 @@ def backtest(
     standin_models: Annotated[
         bool, typer.Option(help="stand-in credit/fraud scores when the book has none")
     ] = True,
+    models: Annotated[
+        str, typer.Option(help="book (its scores, else stand-ins) or store (the champions)")
+    ] = "book",
     book_valuation: Annotated[
         bool, typer.Option(help="value cars with the book's vendor valuation")
     ] = True,
-    ltv_basis: Annotated[str, typer.Option(help="p10 or p50")] = "p10",
+    ltv_basis: Annotated[
+        str | None, typer.Option(help="p10 or p50 (default: the live vehicle.ltv_basis)")
+    ] = None,
     policies_dir: Annotated[Path | None, typer.Option(help="policies directory")] = None,
     html: Annotated[Path | None, typer.Option(help="write the HTML report here")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the summary JSON")] = None,
@@ -91,7 +97,7 @@ def backtest(
     try:
         options = _options(
             policy, against, data, executor, workers, scheduler, partitions, limit, lgd,
-            standin_models, book_valuation, ltv_basis, policies_dir,
+            standin_models, book_valuation, ltv_basis, policies_dir, models,
         )  # fmt: skip
         result = _run(options)
     except AutoleaseError as err:
@@ -122,14 +128,17 @@ def _options(
     lgd: float,
     standin_models: bool,
     book_valuation: bool,
-    ltv_basis: str,
+    ltv_basis: str | None,
     policies_dir: Path | None,
+    models: str = "book",
 ) -> BacktestOptions:
     if executor not in ("pandas", "dask"):
         raise _bad("executor", "executor must be pandas or dask")
+    if models not in ("book", "store"):
+        raise _bad("models", "models must be book or store")
     if executor == "dask":
         require("dask", "dask", "distributed")
-    if ltv_basis not in ("p10", "p50"):
+    if ltv_basis is not None and ltv_basis not in ("p10", "p50"):
         raise _bad("ltv_basis", "ltv basis must be p10 or p50")
     if not 0 <= lgd <= 1:
         raise _bad("lgd", "lgd must be between 0 and 1")
@@ -141,8 +150,10 @@ def _options(
     from autolease.config import get_settings
     from autolease.decision.settings import decision_settings
 
-    directory = policies_dir or decision_settings(get_settings()).policies_dir
-    basis: Literal["p10", "p50"] = "p10" if ltv_basis == "p10" else "p50"
+    settings = get_settings()
+    directory = policies_dir or decision_settings(settings).policies_dir
+    live_basis = settings.vehicle.ltv_basis
+    basis: Literal["p10", "p50"] = live_basis if ltv_basis is None else _basis(ltv_basis)
     chosen: Executor = "pandas" if executor == "pandas" else "dask"
     return BacktestOptions(
         data=data,
@@ -155,9 +166,20 @@ def _options(
         limit=limit,
         lgd=lgd,
         standin_models=standin_models,
+        record_models=_record_models() if models == "store" else None,
         use_book_valuation=book_valuation,
         ltv_basis=basis,
     )
+
+
+def _record_models() -> RecordModels:
+    from autolease.backtest.models import champion_refs
+
+    return champion_refs()
+
+
+def _basis(given: str) -> Literal["p10", "p50"]:
+    return "p10" if given == "p10" else "p50"
 
 
 def _bad(field: str, message: str) -> BacktestInvalid:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import pandas as pd  # type: ignore[import-untyped]
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
@@ -46,6 +46,14 @@ Executor = Literal["pandas", "dask"]
 Progress = Callable[[int], None]
 
 
+class RecordScorer(Protocol):
+    """Scores a book with the models of record (`autolease.backtest.models.RecordModels`)."""
+
+    def scores(self, data: Path) -> pd.DataFrame: ...
+
+    def note(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class BacktestOptions:
     data: Path
@@ -58,8 +66,10 @@ class BacktestOptions:
     limit: int | None = None
     lgd: float = DEFAULT_LGD
     standin_models: bool = True
+    record_models: RecordScorer | None = None
+    """Score with the champions of the store (``--models store``), not the book's scores."""
     use_book_valuation: bool = True
-    ltv_basis: Literal["p10", "p50"] = "p10"
+    ltv_basis: Literal["p10", "p50"] = "p50"  # live's default (vehicle.ltv_basis)
     chunk_rows: int = 20_000
     processes: bool = True
     worker_setup: Callable[[], None] | None = None
@@ -78,7 +88,12 @@ def prepare_book(options: BacktestOptions) -> tuple[pd.DataFrame, list[str]]:
     book = load_book(options.data, limit=options.limit)
     notes = []
     has_scores = all(c in book.columns for c in ("credit_pd", "fraud_score"))
-    if not has_scores and options.standin_models:
+    if options.record_models is not None:
+        scores = options.record_models.scores(options.data)
+        unscored = book.drop(columns=[c for c in SCORE_COLUMNS if c in book.columns])
+        book = left_join(unscored, scores, "application_id")
+        notes.append(options.record_models.note())
+    elif not has_scores and options.standin_models:
         with threadpool_limits(limits=1):  # BLAS threads thrash on a shared 2-core box
             scores = standin_scores(book)
         unscored = book.drop(columns=[c for c in SCORE_COLUMNS if c in book.columns])
@@ -91,6 +106,7 @@ def prepare_book(options: BacktestOptions) -> tuple[pd.DataFrame, list[str]]:
         notes.append("no model scores: the policies see credit and fraud scores as missing")
     if options.use_book_valuation:
         notes.append("the vehicle stage values cars with the book's vendor valuation")
+    notes.append(f"LTV on the valuation's {options.ltv_basis.upper()}")
     if "latent_default_flag" in book.columns:
         notes.append("counterfactual bad rates use the synthetic book's latent outcomes")
     return book, notes

@@ -102,9 +102,18 @@ def _summary(reg: service.RegisteredModel) -> dict[str, Any]:
     }
     if reg.result.holdout is not None:
         out["holdout_cross_fit"] = reg.result.holdout.to_json()
+    out["samples"] = reg.manifest.metrics.get("samples", {})
+    out["model_card"] = str(reg.path / "model_card.md")
     if reg.result.binning is not None:
         out["binning"] = _iv_rows(reg.result.binning)
     return out
+
+
+def _report_sample(manifest: Manifest, data: Path) -> str:
+    """Which sample the report's figures come from, as far as the manifest tells."""
+    if data.name in (manifest.training_window.get("source"), manifest.params.get("data")):
+        return "in-sample: the file the model was trained on (optimistic)"
+    return f"{data.name}: not the training file by name (held out only if its rows are)"
 
 
 def _iv_rows(binning: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -279,6 +288,7 @@ def report(
             scored.grade,
             title=f"Credit model {model.ref}",
             source=data.name,
+            sample=_report_sample(manifest, data),
         )
         html_out.write_text(page, encoding="utf-8")
         _emit({"ref": model.ref, "report": str(html_out), "rows": len(scored.y)})

@@ -78,6 +78,7 @@ class GradientBoostingPD:
     calibrator_: Calibrator = field(init=False, repr=False, compare=False)
     n_rounds_: int = field(init=False, repr=False, compare=False)
     holdout_: metrics.Evaluation = field(init=False, repr=False, compare=False)
+    holdout_pd_: Any = field(init=False, repr=False, compare=False)
 
     def _check_parameters(self) -> None:
         if self.inner_folds < 2:
@@ -146,7 +147,8 @@ class GradientBoostingPD:
         oof, rounds = self._cross_fit(x, target, params, cats)
         self.n_rounds_ = max(1, round(float(np.mean(rounds))))
         self.calibrator_ = fit_calibrator(self.calibration, oof, target)
-        self.holdout_ = metrics.evaluate(target, self.calibrator_.apply(oof))
+        self.holdout_pd_ = self.calibrator_.apply(oof)
+        self.holdout_ = metrics.evaluate(target, self.holdout_pd_)
         data = self._dataset(x, target, cats)
         self.booster_ = _lgb().train(params, data, num_boost_round=self.n_rounds_)
         return self

@@ -182,7 +182,15 @@ def _points_rows(model: CreditModel) -> list[list[Any]]:
 
 
 def build_report(
-    model: CreditModel, y: Any, pd: Any, score: Any, grade: Any, *, title: str, source: str
+    model: CreditModel,
+    y: Any,
+    pd: Any,
+    score: Any,
+    grade: Any,
+    *,
+    title: str,
+    source: str,
+    sample: str = "as given (unknown whether the model saw these rows)",
 ) -> str:
     """The HTML report of a model scored on labelled data.
 
@@ -195,6 +203,8 @@ def build_report(
     title : str
     source : str
         Where the data came from (shown in the header).
+    sample : str
+        Which sample every figure comes from (in-sample, held out), shown with each figure.
 
     Returns
     -------
@@ -228,8 +238,9 @@ text-align:right}}</style></head><body>
 <h1>{html.escape(title)}</h1>
 <p>Model <b>{html.escape(model.ref)}</b> ({html.escape(model.kind)}) on
 {html.escape(source)}: {ev.n} rows, bad rate {ev.bad_rate:.2%}.</p>
+<p class="sample">Sample of every figure below: <b>{html.escape(sample)}</b>.</p>
 {charts}
-<h2>Metrics</h2>{figures}
+<h2>Metrics ({html.escape(sample)})</h2>{figures}
 <h2>Grades</h2>{grades}
 {card}
 </body></html>

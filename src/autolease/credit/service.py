@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import pandas as pd
 
 from autolease.credit import features as declared
 from autolease.credit.book import book_frame
+from autolease.credit.card import OUTSIDE_PURPOSE, credit_card, held_out, with_held_out
 from autolease.credit.encoding import InputSchema
 from autolease.credit.exceptions import CreditDataInvalid, CreditModelInvalid, CreditModelNotFound
 from autolease.credit.model import CreditModel
@@ -103,6 +104,7 @@ def register(
     created_at: datetime,
     training_window: dict[str, str],
     params: dict[str, Any],
+    card: dict[str, Any] | None = None,
 ) -> RegisteredModel:
     """Save a trained model as a new immutable version under `root`."""
     version = version or next_version(root, name)
@@ -110,8 +112,12 @@ def register(
     if result.binning is not None:
         files[BINNING_FILE] = _json_bytes(result.binning)
     metrics: dict[str, Any] = {"train": result.train.to_json()}
+    samples = {"train": "in-sample (the training rows)"}
     if result.holdout is not None:
         metrics["holdout_cross_fit"] = result.holdout.to_json()
+        held = (card or {}).get("held_out") or [{"sample": "cross-fit"}]
+        samples["holdout_cross_fit"] = held[0]["sample"]
+    metrics["samples"] = samples
     if result.n_rounds is not None:
         metrics["trees"] = result.n_rounds
     try:
@@ -125,6 +131,7 @@ def register(
             created_at=created_at.isoformat(),
             training_window=training_window,
             params=params,
+            card=card,
         )
     except ArtifactError as exc:
         raise CreditModelInvalid(str(exc)) from exc
@@ -133,7 +140,7 @@ def register(
     return RegisteredModel(
         manifest.ref,
         path,
-        TrainingResult(model, result.train, result.holdout, result.binning, result.n_rounds),
+        replace(result, model=model),
         manifest,
     )
 
@@ -165,6 +172,10 @@ def train_csv(
     )
     prepared = prepare_frame(frame, target, bad_value, drop=drop)
     result = fit_credit_model(prepared.x, prepared.y, prepared.schema, options)
+    held = held_out(result, prepared.x, prepared.y, prepared.schema, options)
+    population = f"{len(prepared.y)} rows of {data.name}; bad = {prepared.bad_label!r}"
+    card = credit_card(result, held, prepared.y, population=population, purpose=OUTSIDE_PURPOSE)
+    result = with_held_out(result, held)
     params = {
         "options": options.to_json(),
         "data": data.name,
@@ -181,6 +192,7 @@ def train_csv(
         created_at=created_at,
         training_window={"source": data.name},
         params=params,
+        card=card,
     )
     return registered, prepared
 
@@ -215,9 +227,15 @@ def train_book(
     from autolease.credit.encoding import encode
 
     x = encode(frame.features, schema)
-    result = fit_credit_model(
-        x, frame.y, schema, options, labels=declared.labels(), monotone=declared.monotone()
+    labels, monotone = declared.labels(), declared.monotone()
+    result = fit_credit_model(x, frame.y, schema, options, labels=labels, monotone=monotone)
+    held = held_out(result, x, frame.y, schema, options, labels=labels, monotone=monotone)
+    population = (
+        f"{len(frame.y)} applications of the book {book.name} with a known outcome"
+        f" (bad rate {float(np.mean(frame.y)):.2%})"
     )
+    card = credit_card(result, held, frame.y, population=population, dates=frame.application_date)
+    result = with_held_out(result, held)
     window = {
         "from": str(frame.application_date.min()),
         "to": str(frame.application_date.max()),
@@ -237,6 +255,7 @@ def train_book(
         created_at=created_at,
         training_window=window,
         params=params,
+        card=card,
     )
 
 

@@ -61,6 +61,7 @@ class TrainingResult:
     holdout: metrics.Evaluation | None
     binning: list[dict[str, Any]] | None
     n_rounds: int | None
+    holdout_pd: F64 | None = None
 
 
 def fit_credit_model(
@@ -98,7 +99,7 @@ def fit_credit_model(
         raise ValueError("the target has a single class")
     directions = dict(monotone or {})
     table = binning = booster = None
-    holdout = None
+    holdout = holdout_pd = None
     n_rounds = None
     if options.kind in ("scorecard", "blend"):
         sc = ScorecardPD(scaling=options.scaling, monotone=directions, **options.scorecard)
@@ -109,6 +110,7 @@ def fit_credit_model(
         gbm = GradientBoostingPD(monotone=directions, **params).fit(x, target, schema)
         booster = BoosterModel(gbm.booster_, gbm.calibrator_)
         holdout, n_rounds = gbm.holdout_, gbm.n_rounds_
+        holdout_pd = gbm.holdout_pd_ if options.kind == "gbm" else None
     model = CreditModel(
         kind=options.kind,
         schema=schema,
@@ -120,7 +122,9 @@ def fit_credit_model(
         blend_weight=options.blend_weight,
     )
     train = metrics.evaluate(target, model.pd_matrix(x))
-    return TrainingResult(model, train, holdout, binning, n_rounds)
+    if options.kind != "gbm":
+        holdout = None  # the booster's cross-fit is not the blend's
+    return TrainingResult(model, train, holdout, binning, n_rounds, holdout_pd)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from autolease.governance.models import ChangeRequest, ModelVersion
 
 app = typer.Typer(
-    help="Model versions and stages: list, propose, approve, reject, rollback, shadow-report.",
+    help="Model versions and stages: list, card, propose, approve, reject, rollback, shadow-"
+    "report.",
     no_args_is_help=True,
 )
 By = Annotated[str, typer.Option("--by", help="username of the risk analyst acting")]
@@ -162,6 +163,26 @@ def rollback(name: Annotated[str, typer.Argument(help="model name")], by: By) ->
 
     with store_scope() as scope:
         _emit(_version(service.rollback(scope.session, scope.root, name, scope.analyst(by))))
+
+
+@app.command()
+def card(
+    ref: Annotated[str, typer.Argument(help="name@version")],
+    out: Annotated[Path | None, typer.Option(help="write the Markdown here")] = None,
+) -> None:
+    """The model card of NAME@VERSION, with its stage and who approved it, from the store."""
+    from autolease.audit.service import Actor
+    from autolease.governance.service import models as service
+    from autolease.governance.service.cards import model_card
+
+    with store_scope() as scope:
+        service.sync_registry(scope.session, scope.root, Actor(scope.key, "system:cli", scope.now))
+        text = model_card(scope.session, scope.root, ref)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        _emit({"ref": ref, "card": str(out)})
 
 
 @app.command("shadow-report")

@@ -66,3 +66,17 @@ def champion_history(session: Session, name: str) -> Sequence[ChangeRequest]:
         )
         .order_by(ChangeRequest.id.desc())
     ).all()
+
+
+def approved_changes(session: Session, name: str, version: str) -> Sequence[ChangeRequest]:
+    """Approved stage changes of one model version, oldest first."""
+    return session.scalars(
+        select(ChangeRequest)
+        .where(
+            ChangeRequest.subject == "model",
+            ChangeRequest.name == name,
+            ChangeRequest.version == version,
+            ChangeRequest.status == "approved",
+        )
+        .order_by(ChangeRequest.id)
+    ).all()

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from autolease import __version__
+from autolease.ml.card import CARD_FILE, render
 
 MANIFEST = "manifest.json"
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -53,6 +54,7 @@ class Manifest:
     training_window: dict[str, str] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     code_version: str = __version__
+    card: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ref(self) -> str:
@@ -96,8 +98,13 @@ def save(
     created_at: str,
     training_window: dict[str, str] | None = None,
     params: dict[str, Any] | None = None,
+    card: dict[str, Any] | None = None,
 ) -> Manifest:
-    """Write `files` and a manifest; refuses to overwrite an existing version."""
+    """Write `files` and a manifest; refuses to overwrite an existing version.
+
+    With `card` (``ml.card.card_facts``), the facts go in the manifest and ``model_card.md``
+    is written beside it (a rendering of the manifest, so not itself in ``files``).
+    """
     target = artifact_dir(root, name, version)
     if (target / MANIFEST).exists():
         raise ArtifactError(f"{name}@{version} exists; versions are immutable")
@@ -117,9 +124,26 @@ def save(
         files=hashes,
         training_window=training_window or {},
         params=params or {},
+        card=card or {},
     )
     (target / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+    if card:
+        (target / CARD_FILE).write_text(render_card(manifest), encoding="utf-8")
     return manifest
+
+
+def render_card(
+    manifest: Manifest, approvals: list[dict[str, Any]] | None = None, stage: str | None = None
+) -> str:
+    """The Markdown model card of `manifest` (``approvals`` from the store, when known)."""
+    return render(
+        manifest.card,
+        ref=manifest.ref,
+        window=manifest.training_window,
+        created_at=manifest.created_at,
+        approvals=approvals,
+        stage=stage,
+    )
 
 
 @dataclass(frozen=True)

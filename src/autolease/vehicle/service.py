@@ -322,6 +322,7 @@ def train_and_save(
             "mapping": json.dumps(info["mapping"], ensure_ascii=False, sort_keys=True),
         },
         params=model.params,
+        card=model.card,
     )
     return manifest, model
 

@@ -37,6 +37,7 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from autolease.ml.registry import Feature
+from autolease.vehicle.card import valuation_card
 from autolease.vehicle.features import (
     CATEGORICAL,
     MONOTONE_DECREASING,
@@ -131,6 +132,7 @@ class TrainedModel:
     params: dict[str, Any]
     encoding: Encoding
     boosters: dict[str, lgb.Booster] = field(repr=False)
+    card: dict[str, Any] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- features
@@ -476,7 +478,12 @@ def train(frame: Any, config: TrainConfig | None = None, *, currency: str = "") 
         for f in encoding.features
     ]
     params = {"config": asdict(config), "boosters": used}
-    return TrainedModel(files, described, metrics, params, encoding, boosters)
+    fitted = np.sort(np.concatenate([fit, cal])) if config.refit and len(cal) else fit
+    card = valuation_card(
+        valuer.predict_matrix, price_metrics, x, np.exp(y), test=test, fitted=fitted,
+        holdout_share=config.holdout_share, p50_booster=boosters["p50"],
+    )  # fmt: skip
+    return TrainedModel(files, described, metrics, params, encoding, boosters, card)
 
 
 def _describe(name: str) -> str:

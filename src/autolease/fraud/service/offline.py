@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from autolease.fraud import repository
 from autolease.fraud.book import BookLinks, book_features, book_link_rows, book_truth
+from autolease.fraud.card import fraud_card, monthly_stability
 from autolease.fraud.exceptions import FraudDataInvalid, FraudModelInvalid
 from autolease.fraud.features import FEATURE_SET, FEATURES, FeatureSpec
 from autolease.fraud.keys import DEFAULT_POLICY, LinkPolicy
@@ -174,6 +175,7 @@ def register(
     created_at: datetime,
     training_window: dict[str, str],
     params: dict[str, Any],
+    card: dict[str, Any] | None = None,
 ) -> registry.Manifest:
     version = version or next_version(root, name)
     features = [
@@ -189,6 +191,7 @@ def register(
         manifest = registry.save(
             root, name, version, model.to_files(), features=features, metrics=model.metrics,
             created_at=created_at.isoformat(), training_window=training_window, params=params,
+            card=card,
         )  # fmt: skip
     except ArtifactError as exc:
         raise FraudModelInvalid(str(exc)) from exc
@@ -227,11 +230,35 @@ def train_book(
     dates = data.dates[train]
     window = {"from": str(dates.min().date()), "to": str(dates.max().date()),
               "source": str(getattr(book, "name", "book"))}  # fmt: skip
+    card = _book_card(model, data, train, options, window)
     params = {"options": options.to_json(), "feature_set": FEATURE_SET,
               "train_months": train_months, "dropped_inputs": sorted(drop)}  # fmt: skip
     manifest = register(out, model, name=name, version=version, created_at=created_at,
-                        training_window=window, params=params)  # fmt: skip
+                        training_window=window, params=params, card=card)  # fmt: skip
     return Trained(model, manifest, holdout)
+
+
+def _book_card(
+    model: FraudModel,
+    data: BookDataset,
+    train: npt.NDArray[np.bool_],
+    options: TrainOptions,
+    window: dict[str, str],
+) -> dict[str, Any]:
+    in_sample = evaluate_dataset(model, data, train)
+    population = f"{int(train.sum())} applications of the book {window['source']}"
+    tested = stability = None
+    if (~train).any():
+        later = data.dates[~train]
+        sample = (f"time split: trained {window['from']}..{window['to']},"
+                  f" tested {later.min().date()}..{later.max().date()}")  # fmt: skip
+        tested = (sample, model.metrics["holdout"])
+        y, _ = _labels(data.truth)
+        stability = monthly_stability(
+            model, data.matrix(model.specs)[~train], y[~train], later.tolist(), sample
+        )
+    return fraud_card(model, options, population=population, in_sample=in_sample,
+                      tested=tested, stability=stability)  # fmt: skip
 
 
 def _kept_inputs(drop: Sequence[str]) -> tuple[FeatureSpec, ...]:
@@ -287,14 +314,19 @@ def train_csv(
     x = encode_frame(frame, specs)
     model = fit_fraud_model(x[train], y[train], specs, options)
     result = None
+    tested = None
     if test is not None and test.any():
         result = evaluate(model.score_matrix(x[test]), y[test], threshold=model.refer_threshold)
         model.metrics["test"] = result
+        tested = (f"test rows: {test_where} ({int(test.sum())} rows)", result)
+    in_sample = evaluate(model.score_matrix(x[train]), y[train], threshold=model.refer_threshold)
+    population = f"{int(train.sum())} rows of {path.name} ({train_where or 'all rows'})"
+    card = fraud_card(model, options, population=population, in_sample=in_sample, tested=tested)
     window = {"source": path.name, "train": train_where or "all", "test": test_where or "none"}
     params = {"options": options.to_json(), "target": target, "dropped": list(drop),
               "rows": int(train.sum())}  # fmt: skip
     manifest = register(out, model, name=name, version=version, created_at=created_at,
-                        training_window=window, params=params)  # fmt: skip
+                        training_window=window, params=params, card=card)  # fmt: skip
     return CsvResult(model, manifest, result)
 
 
