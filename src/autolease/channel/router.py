@@ -52,7 +52,11 @@ def put_due_diligence(
     return lifecycle.report(session, sp)
 
 
-@router.post("/{code}/status", response_model=SpRead)
+@router.post(
+    "/{code}/status",
+    response_model=SpRead,
+    responses={409: {"description": "the status machine refuses this change"}},
+)
 def change_status(
     code: str, body: StatusChange, session: SessionDep, _: AdminDep, actor: ActorDep
 ) -> SpRead:

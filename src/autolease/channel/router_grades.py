@@ -65,7 +65,11 @@ def list_grades(
     return [to_read(session, r) for r in repository.proposals(session, month)]
 
 
-@router.post("/{proposal_id}/decision", response_model=GradeProposalRead)
+@router.post(
+    "/{proposal_id}/decision",
+    response_model=GradeProposalRead,
+    responses={409: {"description": "the proposal was decided already"}},
+)
 def decide_grade(
     proposal_id: int, body: GradeDecision, session: SessionDep, _: AdminDep, actor: ActorDep
 ) -> GradeProposalRead:
