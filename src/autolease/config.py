@@ -100,6 +100,10 @@ class ApiSettings(BaseModel):
     # gc.freeze() at start-up (see `app.freeze_startup_heap`); off where many short-lived
     # apps share one process, as in the tests.
     freeze_startup_heap: bool = True
+    # Requests a minute per SP API key (0: no limit), `key_burst` of them at once; kept per
+    # worker process (`auth/rate_limit.py`). Over it: 429 with Retry-After.
+    key_requests_per_minute: int = Field(0, ge=0)
+    key_burst: int = Field(20, ge=1)
 
 
 class Settings(BaseSettings):
