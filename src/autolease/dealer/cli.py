@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 from decimal import Decimal
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -101,6 +102,38 @@ def revoke_key(prefix: str) -> None:
             payload={"prefix": prefix},
         )
     console.print(f"revoked API key {prefix} of SP {code}")
+
+
+@app.command("set-origins")
+def set_origins(code: str, origins: list[str]) -> None:
+    """Replace the web origins whose pages may call the API for an SP (CORS allow-list)."""
+    from autolease.audit import service as audit_service
+    from autolease.dealer import service
+    from autolease.dealer.schemas import OriginsIn
+
+    with json_errors():
+        data = _origins_in(OriginsIn, origins)
+        with runtime_scope() as runtime, transaction(runtime) as session:
+            actor = system_actor(runtime)
+            saved = service.set_origins(session, code=code, origins=data.origins, at=actor.at)
+            audit_service.log(
+                session,
+                actor,
+                "sp.origins_set",
+                entity_type="service_provider",
+                entity_id=code,
+                payload={"origins": saved},
+            )
+    console.print(f"SP {code} origins: {', '.join(saved) or '(none)'}")
+
+
+def _origins_in(model: Any, origins: list[str]) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return model(origins=origins)
+    except ValidationError as err:
+        raise ValueError("; ".join(e["msg"] for e in err.errors())) from None
 
 
 app.command("grade")(channel_cli.grade)
