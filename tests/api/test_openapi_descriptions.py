@@ -45,7 +45,6 @@ NOT_YET_DESCRIBED = frozenset(
         "POST /v1/products",
         "PATCH /v1/products/{code}",
         "POST /v1/quotes",
-        "POST /v1/vehicles/appraisal",
         "POST /v1/biometrics/face/verify",
         "POST /v1/biometrics/face/enrol",
         "POST /v1/biometrics/liveness",
@@ -150,3 +149,10 @@ class TestTheExample:
         ApplicationCreate.model_validate(example)
         on_disk = json.loads((ROOT / "docs/examples/application.json").read_text("utf-8"))
         assert example == on_disk == sample_body()
+
+
+def test_the_appraisal_example_validates(document: dict[str, Any]) -> None:
+    from autolease.vehicle.schemas import AppraisalIn
+
+    (example,) = document["components"]["schemas"]["AppraisalIn"]["examples"]
+    assert AppraisalIn.model_validate(example).mileage_km == example["mileage_km"]
