@@ -44,7 +44,6 @@ NOT_YET_DESCRIBED = frozenset(
         "POST /v1/fraud/labels",
         "POST /v1/products",
         "PATCH /v1/products/{code}",
-        "POST /v1/quotes",
         "POST /v1/biometrics/face/verify",
         "POST /v1/biometrics/face/enrol",
         "POST /v1/biometrics/liveness",
@@ -156,3 +155,10 @@ def test_the_appraisal_example_validates(document: dict[str, Any]) -> None:
 
     (example,) = document["components"]["schemas"]["AppraisalIn"]["examples"]
     assert AppraisalIn.model_validate(example).mileage_km == example["mileage_km"]
+
+
+def test_the_quote_example_validates(document: dict[str, Any]) -> None:
+    from autolease.product.schemas import QuoteRequest
+
+    (example,) = document["components"]["schemas"]["QuoteRequest"]["examples"]
+    assert QuoteRequest.model_validate(example).term_months == example["term_months"]
