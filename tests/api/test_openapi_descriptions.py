@@ -35,8 +35,6 @@ NOT_YET_DESCRIBED = frozenset(
         "POST /v1/sp-grades",
         "POST /v1/sp-grades/{proposal_id}/decision",
         "POST /v1/applications/{application_id}/withdraw",
-        "POST /v1/applications/{application_id}/contract",
-        "POST /v1/contracts/{contract_id}/events",
         "POST /v1/policies/{key}/versions",
         "POST /v1/policies/{key}/versions/{version}/proposals",
         "POST /v1/applications/{application_id}/review",
@@ -162,3 +160,10 @@ def test_the_quote_example_validates(document: dict[str, Any]) -> None:
 
     (example,) = document["components"]["schemas"]["QuoteRequest"]["examples"]
     assert QuoteRequest.model_validate(example).term_months == example["term_months"]
+
+
+def test_the_servicing_event_example_validates(document: dict[str, Any]) -> None:
+    from autolease.contract.schemas import EventEnvelope
+
+    (example,) = document["components"]["schemas"]["EventEnvelope"]["examples"]
+    assert EventEnvelope.model_validate(example).event.kind == "repayment"
