@@ -117,3 +117,25 @@ class TestSandboxIdentities:
         decision = decide(client, runtime, "sandbox/decline-court-list.json")
         assert decision["outcome"] == "decline"
         assert codes(decision, "identity_checks") == {"COURT_DISHONEST"}
+
+
+class TestOnTopOfABook:
+    def test_the_demo_book_keeps_its_people_and_gains_the_sandbox(self, tmp_path: Path) -> None:
+        from datetime import UTC, date, datetime
+
+        from autolease.identity.providers.repository import read_book_registry
+        from autolease.synth.config import SynthConfig
+        from autolease.synth.writer import write_book
+
+        write_book(SynthConfig(n_applications=300, seed=3, start=date(2025, 12, 1)), tmp_path)
+        book = read_book_registry(tmp_path)
+        both = read_book_registry(tmp_path, sandbox=True)
+        assert set(book.phones) < set(both.phones)
+        assert len(both.phones) == len(book.phones) + len(SANDBOX_IDENTITIES)
+        now = datetime(2026, 12, 7, tzinfo=UTC)
+        court_list = SANDBOX_IDENTITIES[2]
+        record = both.court_record(name=court_list.name, id_number=court_list.id_number, as_of=now)
+        assert record.dishonest
+        assert not book.court_record(
+            name=court_list.name, id_number=court_list.id_number, as_of=now
+        ).dishonest
