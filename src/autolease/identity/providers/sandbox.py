@@ -10,8 +10,9 @@ cards are invented and only carry valid check digits.
 ===========  ==========================  =================================================
 identity     what the providers say      outcome
 ===========  ==========================  =================================================
-clean        carrier and card match,     no identity-check reason; approve when the
-             credit file, no findings    demo's models score it, refer without them
+clean        carrier and card match,     no identity-check reason; without models a
+             credit file, no findings    refer for the missing scores (approve rests on
+                                         the demo's models)
 multi_lend   9 hard queries in 90 days   refer (BUREAU_MULTI_LENDING)
 court_list   on the judgment-defaulter   decline (COURT_DISHONEST)
              list (失信被执行人)
