@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from autolease import __version__, errors, openapi
 from autolease.api import ROUTERS, carries_samples
 from autolease.config import ApiSettings, Settings, get_settings
+from autolease.cors import SpCors
 from autolease.request_guard import RequestGuard, RouteTable
 from autolease.runtime import Runtime, build_runtime
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return {"status": "ok", "version": __version__, "database": the_runtime.engine.dialect.name}
 
     app.add_middleware(RequestGuard, table=route_table(app, the_runtime.settings.api))
+    app.add_middleware(SpCors, runtime=the_runtime)  # outside the guard: preflights first
     app.add_middleware(AccessLog)
     openapi.install(app)
     return app

@@ -14,12 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from autolease.channel.settings import ChannelSettings
 from autolease.contract.settings import ContractSettings
 from autolease.credit.settings import CreditSettings
+from autolease.dealer.origins import canonical_origin
 from autolease.decision.settings import DecisionSettings
 from autolease.fraud.settings import FraudSettings
 from autolease.identity.biometrics.settings import BiometricsSettings
@@ -100,6 +101,17 @@ class ApiSettings(BaseModel):
     # gc.freeze() at start-up (see `app.freeze_startup_heap`); off where many short-lived
     # apps share one process, as in the tests.
     freeze_startup_heap: bool = True
+    # Requests a minute per SP API key (0: no limit), `key_burst` of them at once; kept per
+    # worker process (`auth/rate_limit.py`). Over it: 429 with Retry-After.
+    key_requests_per_minute: int = Field(0, ge=0)
+    key_burst: int = Field(20, ge=1)
+    # Web origins allowed for every SP (CORS), besides each SP's own list (`cors.py`).
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _canonical_origins(cls, values: list[str]) -> list[str]:
+        return [canonical_origin(v) for v in values]
 
 
 class Settings(BaseSettings):

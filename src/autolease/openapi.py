@@ -38,7 +38,7 @@ DESCRIPTIONS = {
     409: "conflicts with the current state",
     413: "the request body is larger than this operation accepts",
     422: "the request is not valid; each field error names the field and the rule",
-    429: "too many attempts; retry after the Retry-After header's seconds",
+    429: "too many attempts or requests; retry after the Retry-After header's seconds",
 }
 FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
@@ -139,7 +139,7 @@ def _error_statuses(
 ) -> set[int]:
     statuses: set[int] = set()
     if authenticated:
-        statuses |= {401, 403}
+        statuses |= {401, 403, 429}  # 429: the per-key rate limit (`api.key_requests_per_minute`)
     if "requestBody" in operation:
         statuses |= {400, 413, 422}
     if parameters:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from autolease import metadata as _all_tables  # noqa: F401  (every table mapped before a query)
 from autolease.audit.chain import chain_key
+from autolease.auth.rate_limit import KeyRateLimiter
 from autolease.config import Settings
 from autolease.db import create_engine_for, session_factory
 from autolease.governance.service.serving import ServingModels
@@ -41,6 +42,7 @@ class Runtime:
     prefetchers: tuple[Prefetcher, ...] = field(default_factory=tuple)
     decisions: DecisionRuntime | None = None
     serving: ServingModels = field(default_factory=ServingModels)
+    key_limiter: KeyRateLimiter | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -78,6 +80,14 @@ def model_stages(
     )
 
 
+def key_limiter_of(settings: Settings) -> KeyRateLimiter | None:
+    """The per-key rate limit of the settings; None when it is off (0 a minute)."""
+    api = settings.api
+    if api.key_requests_per_minute <= 0:
+        return None
+    return KeyRateLimiter(api.key_requests_per_minute, api.key_burst)
+
+
 def build_runtime(
     settings: Settings,
     *,
@@ -98,6 +108,7 @@ def build_runtime(
         clock=the_clock,
         ids=IdFactory(the_clock, rng),
         audit_key=chain_key(keys.blind_key),
+        key_limiter=key_limiter_of(settings),
     )
     if pipeline:
         _add_pipeline(runtime)

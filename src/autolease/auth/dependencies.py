@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from autolease.audit.service import Actor
 from autolease.auth import service
-from autolease.auth.exceptions import RoleNotAllowed
+from autolease.auth.exceptions import KeyRateLimited, RoleNotAllowed
 from autolease.auth.principal import Principal, Role
+from autolease.auth.rate_limit import KeyRateLimiter
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.exceptions import Unauthenticated
 from autolease.runtime import Runtime
@@ -35,7 +36,20 @@ def authenticate(
     credential = credential_of(authorization=authorization, x_api_key=x_api_key)
     if not credential:
         raise Unauthenticated(MISSING_CREDENTIAL)
-    return service.authenticate(session, bearer=credential, at=runtime.clock.now())
+    principal = service.authenticate(session, bearer=credential, at=runtime.clock.now())
+    if principal.kind == "api_key" and runtime.key_limiter is not None:
+        _spend_token(runtime.key_limiter, principal, runtime)
+    return principal
+
+
+def _spend_token(limiter: KeyRateLimiter, principal: Principal, runtime: Runtime) -> None:
+    wait = limiter.take(principal.actor, runtime.clock.now())
+    if wait:
+        raise KeyRateLimited(
+            f"rate limit of {limiter.requests_per_minute} requests a minute for this API key; "
+            f"try again in {wait} s",
+            retry_after_s=wait,
+        )
 
 
 def credential_of(*, authorization: str | None, x_api_key: str | None) -> str | None:

@@ -21,3 +21,7 @@ class UsernameTaken(Conflict):
 
 class LoginThrottled(TooManyRequests):
     code = "login_throttled"
+
+
+class KeyRateLimited(TooManyRequests):
+    code = "rate_limited"

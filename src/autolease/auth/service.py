@@ -215,6 +215,16 @@ def list_api_keys(session: Session, *, sp_code: str) -> Sequence[ApiKey]:
     return repository.api_keys_of(session, sp.id)
 
 
+def revoke_key_by_prefix(session: Session, *, prefix: str, at: datetime) -> ApiKey:
+    """Revoke the key with this prefix, whichever SP holds it (operators' CLI); idempotent."""
+    row = repository.api_key_by_prefix(session, prefix)
+    if row is None:
+        raise NotFound(f"no API key {prefix!r}")
+    if row.revoked_at is None:
+        row.revoked_at = at
+    return row
+
+
 def revoke_api_key(session: Session, *, sp_code: str, prefix: str, at: datetime) -> ApiKey:
     sp = dealer_service.get_by_code(session, code=sp_code)
     row = repository.api_key_by_prefix(session, prefix)

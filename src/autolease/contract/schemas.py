@@ -26,61 +26,65 @@ class Strict(BaseModel):
 
 
 class AcceptOffer(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"decision_id": "dec_01JEXAMPLE", "offer_rank": 1}]}
+    )
+
     decision_id: str = Field(min_length=1, max_length=40, description="the decision whose offer")
     offer_rank: Integer = Field(ge=1, le=20, description="rank of the accepted offer (1 = best)")
     gps_device_id: Reference | None = Field(default=None, description="the car's GPS tracker id")
 
 
 class _Event(Strict):
-    event_id: EventId
-    occurred_on: date
-    note: Note | None = None
+    event_id: EventId = Field(description="The sender's own id of this event (idempotency)")
+    occurred_on: date = Field(description="When it happened, ISO date")
+    note: Note | None = Field(default=None, description="A free note, up to 500 characters")
 
 
 class Payout(_Event):
-    kind: Literal["payout"]
-    amount: Amount
-    reference: Reference
+    kind: Literal["payout"] = Field(description="The lessor paid the seller (放款)")
+    amount: Amount = Field(description="Amount paid out, CNY")
+    reference: Reference = Field(description="The bank transfer's reference")
 
 
 class Title(_Event):
-    kind: Literal["title"]
-    state: Literal["registered", "released"]
-    reference: Reference
+    kind: Literal["title"] = Field(description="A title action (mortgage or transfer)")
+    state: Literal["registered", "released"] = Field(description="The title's new state")
+    reference: Reference = Field(description="The registration's reference")
 
 
 class Repayment(_Event):
-    kind: Literal["repayment"]
-    amount: Amount
+    kind: Literal["repayment"] = Field(description="The lessee paid (还款)")
+    amount: Amount = Field(description="Amount received, CNY")
 
 
 class SettlementQuoteRequest(_Event):
-    kind: Literal["settlement_quote"]
+    kind: Literal["settlement_quote"] = Field(description="Ask for an early-settlement quote")
 
 
 class SettlementPayment(_Event):
-    kind: Literal["settlement_payment"]
-    amount: Amount
-    quote_event_id: EventId
+    kind: Literal["settlement_payment"] = Field(description="The lessee settled early")
+    amount: Amount = Field(description="Amount received, CNY")
+    quote_event_id: EventId = Field(description="The event_id of the quote being paid")
 
 
 class Extension(_Event):
-    kind: Literal["extension"]
-    from_installment: Integer = Field(ge=1, le=120)
-    months: Integer = Field(ge=1, le=12)
+    kind: Literal["extension"] = Field(description="Installments pushed back (展期)")
+    from_installment: Integer = Field(ge=1, le=120, description="First installment moved")
+    months: Integer = Field(ge=1, le=12, description="By how many months")
 
 
 class WriteOff(_Event):
-    kind: Literal["write_off"]
-    amount: Amount
+    kind: Literal["write_off"] = Field(description="The balance is written off (核销)")
+    amount: Amount = Field(description="Amount written off, CNY")
 
 
 class Repossession(_Event):
-    kind: Literal["repossession"]
+    kind: Literal["repossession"] = Field(description="The car was repossessed (收车)")
 
 
 class Cancellation(_Event):
-    kind: Literal["cancellation"]
+    kind: Literal["cancellation"] = Field(description="The contract is cancelled before payout")
 
 
 ServicingEvent = Annotated[
@@ -98,7 +102,22 @@ ServicingEvent = Annotated[
 
 
 class EventEnvelope(BaseModel):
-    event: ServicingEvent
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "event": {
+                        "kind": "repayment",
+                        "event_id": "bank-20261215-0001",
+                        "occurred_on": "2026-12-15",
+                        "amount": "2761.11",
+                    }
+                }
+            ]
+        }
+    )
+
+    event: ServicingEvent = Field(description="One servicing event; `kind` says which")
 
 
 class EventRead(BaseModel):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from autolease.db import Base, UtcDateTime
@@ -21,4 +21,16 @@ class ServiceProvider(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     deposit_balance_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SpAllowedOrigin(Base):
+    """A web origin an SP's pages call the API from (CORS allow-list, `cors.py`)."""
+
+    __tablename__ = "sp_allowed_origin"
+    __table_args__ = (UniqueConstraint("sp_id", "origin"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sp_id: Mapped[int] = mapped_column(ForeignKey("service_provider.id"), index=True)
+    origin: Mapped[str] = mapped_column(String(255), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -6,7 +6,7 @@ from autolease.audit import service as audit_service
 from autolease.auth.dependencies import ActorDep, AdminDep, PrincipalDep
 from autolease.dealer import service
 from autolease.dealer.exceptions import SpNotFound
-from autolease.dealer.schemas import SpCreate, SpRead, SpUpdate
+from autolease.dealer.schemas import OriginsIn, OriginsRead, SpCreate, SpRead, SpUpdate
 from autolease.dependencies import SessionDep
 
 router = APIRouter(prefix="/v1/sps", tags=["sps"])
@@ -58,3 +58,26 @@ def update_sp(
         payload=body.model_dump(mode="json", exclude_none=True),
     )
     return service.to_read(sp)
+
+
+@router.get("/{code}/origins", response_model=OriginsRead)
+def get_origins(code: str, session: SessionDep, _: AdminDep) -> OriginsRead:
+    """The web origins whose pages may call the API for this SP (CORS allow-list)."""
+    return OriginsRead(sp_code=code, origins=service.origins_of(session, code=code))
+
+
+@router.put("/{code}/origins", response_model=OriginsRead)
+def put_origins(
+    code: str, body: OriginsIn, session: SessionDep, _: AdminDep, actor: ActorDep
+) -> OriginsRead:
+    """Replace the SP's allow-list of web origins (audited)."""
+    origins = service.set_origins(session, code=code, origins=body.origins, at=actor.at)
+    audit_service.log(
+        session,
+        actor,
+        "sp.origins_set",
+        entity_type="service_provider",
+        entity_id=code,
+        payload={"origins": origins},
+    )
+    return OriginsRead(sp_code=code, origins=origins)

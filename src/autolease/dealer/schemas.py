@@ -3,10 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from autolease.channel.lifecycle import Status
+from autolease.dealer.origins import OriginInvalid, canonical_origin
+from autolease.identity.schemas import rule_error
 from autolease.kit.strict_fields import Amount, Flag
 
 
@@ -48,3 +51,41 @@ class SpRead(BaseModel):
     deposit_balance: Decimal
     currency: str
     created_at: datetime
+
+
+def _canonical(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, value in enumerate(values):
+        try:
+            origin = canonical_origin(value)
+        except OriginInvalid as err:
+            raise rule_error(
+                "origin", str(err), "不是有效的网页来源（scheme://host[:port]）", field=str(i)
+            ) from None
+        if origin not in out:
+            out.append(origin)
+    return out
+
+
+class OriginsIn(BaseModel):
+    """The whole allow-list of an SP's web origins (replaces the previous one)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"origins": ["https://h5.sp-example.cn"]}]},
+    )
+
+    origins: list[Annotated[str, Field(max_length=255)]] = Field(
+        max_length=20,
+        description="Origins (scheme://host[:port]) whose pages may call the API; up to 20",
+    )
+
+    @field_validator("origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        return _canonical(values)
+
+
+class OriginsRead(BaseModel):
+    sp_code: str
+    origins: list[str]

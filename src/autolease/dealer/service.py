@@ -96,3 +96,16 @@ def to_read(sp: ServiceProvider) -> SpRead:
             "created_at": sp.created_at,
         }
     )
+
+
+def origins_of(session: Session, *, code: str) -> list[str]:
+    """The web origins an SP's pages may call the API from, sorted."""
+    sp = get_by_code(session, code=code)
+    return sorted(repository.origins_of(session, sp.id))
+
+
+def set_origins(session: Session, *, code: str, origins: list[str], at: datetime) -> list[str]:
+    """Replace an SP's allow-list of web origins (already canonical, `dealer.origins`)."""
+    sp = get_by_code(session, code=code)
+    repository.replace_origins(session, sp.id, origins, at)
+    return sorted(origins)

@@ -67,13 +67,13 @@ def world_of(settings: Settings) -> DemoWorld:
 
 
 def with_local_providers(settings: Settings, world: DemoWorld) -> Settings:
-    """Settings whose unset local providers read the demo book."""
+    """Settings whose unset local providers read the demo book, plus the sandbox identities."""
     providers = settings.identity_providers
     vehicle = settings.vehicle
     return settings.model_copy(
         update={
             "identity_providers": providers.model_copy(
-                update={"book_dir": providers.book_dir or world.book_dir}
+                update={"book_dir": providers.book_dir or world.book_dir, "sandbox": True}
             ),
             "vehicle": vehicle.model_copy(
                 update={"history_book_dir": vehicle.history_book_dir or world.book_dir}

@@ -29,10 +29,12 @@ from autolease.identity.biometrics.schemas import BiometricSamplesIn
 from autolease.identity.schemas import BankCard, IdNumber, Mobile, Plate, Uscc, rule_error
 from autolease.kit.ids import id_pattern
 from autolease.kit.strict_fields import Amount, Flag, Integer, Number
+from autolease.origination.example import sample_body
 
 Money = Annotated[Amount, Field(ge=0, max_digits=14, decimal_places=2)]
 PositiveMoney = Annotated[Amount, Field(gt=0, max_digits=14, decimal_places=2)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
+EXAMPLE_APPLICATION: JsonDict = sample_body()
 
 
 class Strict(BaseModel):
@@ -78,20 +80,32 @@ class ApplicationStatus(StrEnum):
 
 
 class Address(Strict):
-    province: str = Field(min_length=2, max_length=20)
-    city: str = Field(min_length=1, max_length=40)
-    line: str = Field(min_length=1, max_length=200)
+    province: str = Field(
+        min_length=2, max_length=20, description="Province (省), e.g. 广东", examples=["广东"]
+    )
+    city: str = Field(
+        min_length=1, max_length=40, description="City (市), e.g. 广州市", examples=["广州市"]
+    )
+    line: str = Field(
+        min_length=1, max_length=200, description="Street address below the city (详细地址)"
+    )
 
 
 class EmergencyContact(Strict):
-    name: Name
+    name: Name = Field(description="The contact's full name (紧急联系人姓名)")
     phone: Mobile
-    relation: Literal["spouse", "parent", "child", "sibling", "relative", "friend", "colleague"]
+    relation: Literal["spouse", "parent", "child", "sibling", "relative", "friend", "colleague"] = (
+        Field(description="How the contact is related to the applicant")
+    )
 
 
 class LeadSource(Strict):
-    type: LeadSourceType = LeadSourceType.SP
-    partner_name: str | None = Field(default=None, max_length=100)
+    type: LeadSourceType = Field(
+        default=LeadSourceType.SP, description="Where the lead came from (sp: the SP itself)"
+    )
+    partner_name: str | None = Field(
+        default=None, max_length=100, description="The referring partner; required for a referral"
+    )
 
     @model_validator(mode="after")
     def _partner_named(self) -> LeadSource:
@@ -106,62 +120,82 @@ class LeadSource(Strict):
 
 
 class IndividualApplicant(Strict):
-    type: Literal["individual"]
-    name: Name
+    type: Literal["individual"] = Field(description="A natural person (个人)")
+    name: Name = Field(description="Full name as on the resident ID card (姓名)")
     id_number: IdNumber
     phone: Mobile
     bank_card: BankCard
-    address: Address
-    employer: str | None = Field(default=None, max_length=200)
-    monthly_income: Money
-    declared_birth_date: date | None = None
-    declared_gender: Literal["M", "F"] | None = None
-    emergency_contacts: list[EmergencyContact] = Field(default_factory=list, max_length=5)
+    address: Address = Field(description="Home address (居住地址)")
+    employer: str | None = Field(default=None, max_length=200, description="Employer (工作单位)")
+    monthly_income: Money = Field(description="Declared monthly income, CNY (月收入，元)")
+    declared_birth_date: date | None = Field(
+        default=None, description="Birth date as declared, ISO date; checked against the ID"
+    )
+    declared_gender: Literal["M", "F"] | None = Field(
+        default=None, description="Gender as declared (M/F); checked against the ID"
+    )
+    emergency_contacts: list[EmergencyContact] = Field(
+        default_factory=list, max_length=5, description="Up to 5 emergency contacts"
+    )
 
 
 class LegalRepresentative(Strict):
-    name: Name
+    name: Name = Field(description="The legal representative's full name (法定代表人)")
     id_number: IdNumber
     phone: Mobile
 
 
 class CorporateApplicant(Strict):
-    type: Literal["corporate"]
-    name: str = Field(min_length=2, max_length=200)
+    type: Literal["corporate"] = Field(description="A company (企业)")
+    name: str = Field(min_length=2, max_length=200, description="Registered company name")
     uscc: Uscc
-    legal_representative: LegalRepresentative
+    legal_representative: LegalRepresentative = Field(
+        description="The person the identity checks are run on"
+    )
     phone: Mobile
     bank_card: BankCard
-    address: Address
-    monthly_income: Money | None = None
-    emergency_contacts: list[EmergencyContact] = Field(default_factory=list, max_length=5)
+    address: Address = Field(description="Registered address (注册地址)")
+    monthly_income: Money | None = Field(
+        default=None, description="Monthly revenue, CNY (月营业收入，元)"
+    )
+    emergency_contacts: list[EmergencyContact] = Field(
+        default_factory=list, max_length=5, description="Up to 5 emergency contacts"
+    )
 
 
 Applicant = Annotated[IndividualApplicant | CorporateApplicant, Field(discriminator="type")]
 
 
 class Seller(Strict):
-    type: Literal["dealer", "individual", "lessee"]
-    name: str | None = Field(default=None, max_length=200)
+    type: Literal["dealer", "individual", "lessee"] = Field(
+        description="Who sells the car; lessee = sale-and-leaseback of the applicant's own car"
+    )
+    name: str | None = Field(default=None, max_length=200, description="The seller's name")
 
 
 class VehicleIn(Strict):
-    first_registration_date: date
+    first_registration_date: date = Field(
+        description="First registration date (初次登记日期), ISO date, from 1980"
+    )
     vin: str = Field(
         min_length=1,
         max_length=20,
         json_schema_extra=VIN_DOCUMENTED,
         description=formats.DESCRIPTIONS["vin"],
     )
-    plate: Plate | None = None
-    brand: str = Field(min_length=1, max_length=50)
-    model: str = Field(min_length=1, max_length=80)
-    trim: str | None = Field(default=None, max_length=120)
-    fuel_type: FuelType | None = None
-    mileage_km: Integer = Field(ge=0, le=2_000_000)
-    asking_price: PositiveMoney
-    invoice_price: PositiveMoney | None = None
-    seller: Seller
+    plate: Plate | None = Field(default=None, description="Licence plate (号牌), if registered")
+    brand: str = Field(min_length=1, max_length=50, description="Make (品牌), e.g. 本田")
+    model: str = Field(min_length=1, max_length=80, description="Model (车型), e.g. 雅阁")
+    trim: str | None = Field(default=None, max_length=120, description="Trim or version (配置)")
+    fuel_type: FuelType | None = Field(
+        default=None, description="Fuel or drive type; bev/phev/erev/fcev are new-energy"
+    )
+    mileage_km: Integer = Field(ge=0, le=2_000_000, description="Odometer reading, km")
+    asking_price: PositiveMoney = Field(description="The car's selling price, CNY (车价，元)")
+    invoice_price: PositiveMoney | None = Field(
+        default=None, description="Price on the purchase invoice, CNY, if any"
+    )
+    seller: Seller = Field(description="Who sells the car")
 
     @field_validator("first_registration_date")
     @classmethod
@@ -181,30 +215,50 @@ class VehicleIn(Strict):
 
 
 class FinancingRequest(Strict):
-    product_type: ProductType = ProductType.ANY
-    amount: PositiveMoney
-    term_months: Integer = Field(ge=6, le=60)
-    down_payment: Money
-    monthly_budget: PositiveMoney | None = None
-    balloon_wanted: Flag = False
+    product_type: ProductType = Field(
+        default=ProductType.ANY, description="Lease product wanted; any lets the matcher choose"
+    )
+    amount: PositiveMoney = Field(description="Amount to finance, CNY (融资额，元)")
+    term_months: Integer = Field(ge=6, le=60, description="Lease term, months (6-60)")
+    down_payment: Money = Field(description="Down payment, CNY (首付，元); below the asking price")
+    monthly_budget: PositiveMoney | None = Field(
+        default=None, description="The most the applicant wants to pay a month, CNY"
+    )
+    balloon_wanted: Flag = Field(default=False, description="Whether a final balloon is wanted")
 
 
 class DeviceInfo(Strict):
-    fingerprint_id: str | None = Field(default=None, max_length=128)
-    ip: IPvAnyAddress | None = None
-    user_agent: str | None = Field(default=None, max_length=500)
-    gps_lat: Number | None = Field(default=None, ge=-90, le=90)
-    gps_lon: Number | None = Field(default=None, ge=-180, le=180)
-    signals: DeviceSignals = Field(default_factory=dict)
+    fingerprint_id: str | None = Field(
+        default=None, max_length=128, description="Id from the device collector (collector.js)"
+    )
+    ip: IPvAnyAddress | None = Field(default=None, description="The applicant's IP address")
+    user_agent: str | None = Field(
+        default=None, max_length=500, description="The applicant's browser User-Agent"
+    )
+    gps_lat: Number | None = Field(default=None, ge=-90, le=90, description="Latitude, degrees")
+    gps_lon: Number | None = Field(default=None, ge=-180, le=180, description="Longitude, degrees")
+    signals: DeviceSignals = Field(
+        default_factory=dict, description="Raw collector signals (name → value), up to 64"
+    )
 
 
 class ApplicationCreate(Strict):
-    lead_source: LeadSource = Field(default_factory=LeadSource)
-    applicant: Applicant
-    vehicle: VehicleIn
-    financing: FinancingRequest
-    device: DeviceInfo = Field(default_factory=DeviceInfo)
-    biometrics: BiometricSamplesIn | None = None
+    """A lease application (docs/examples/application.json is a complete one)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_APPLICATION]})
+
+    lead_source: LeadSource = Field(
+        default_factory=LeadSource, description="Where the lead came from"
+    )
+    applicant: Applicant = Field(description="The lessee: a person or a company")
+    vehicle: VehicleIn = Field(description="The used car to be leased")
+    financing: FinancingRequest = Field(description="What the applicant asks to finance")
+    device: DeviceInfo = Field(
+        default_factory=DeviceInfo, description="The device the application was made on"
+    )
+    biometrics: BiometricSamplesIn | None = Field(
+        default=None, description="Face, liveness and voice samples, base64 (optional)"
+    )
 
     @field_validator("financing")
     @classmethod

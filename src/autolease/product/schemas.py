@@ -207,26 +207,69 @@ class ProductVersionRead(BaseModel):
 class QuoteRequest(Strict):
     """Quote structures without a full application."""
 
-    vehicle_price: PositiveMoney
-    valuation_p10: PositiveMoney | None = None
-    valuation_p50: PositiveMoney | None = None
-    residual_values: dict[int, PositiveMoney] = Field(default_factory=dict, max_length=12)
-    first_registration_date: date
-    mileage_km: Integer = Field(ge=0, le=2_000_000)
-    fuel_type: str | None = Field(default=None, max_length=16)
-    seller_type: Literal["dealer", "individual", "lessee"] = "dealer"
-    applicant_kind: Literal["individual", "corporate"] = "individual"
-    product_type: Literal["direct_lease", "sale_leaseback", "operating_lease", "any"] = "any"
-    down_payment_available: Money = Decimal(0)
-    amount: PositiveMoney | None = None
-    term_months: Integer | None = Field(default=None, ge=6, le=60)
-    flexible_term: Flag = False
-    monthly_budget: PositiveMoney | None = None
-    monthly_income: PositiveMoney | None = None
-    credit_grade: Grade | None = None
-    fraud_score: Number | None = Field(default=None, ge=0, le=1)
-    top_n: Integer = Field(default=5, ge=1, le=10)
-    include_schedule: Flag = False
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "vehicle_price": "99400.00",
+                    "valuation_p10": "90000.00",
+                    "first_registration_date": "2023-07-19",
+                    "mileage_km": 54458,
+                    "down_payment_available": "39760.00",
+                    "term_months": 36,
+                    "monthly_income": "10000.00",
+                    "credit_grade": "B",
+                }
+            ]
+        }
+    )
+
+    vehicle_price: PositiveMoney = Field(description="The car's price, CNY (车价，元)")
+    valuation_p10: PositiveMoney | None = Field(
+        default=None, description="Conservative value (P10), CNY; the LTV is taken on it"
+    )
+    valuation_p50: PositiveMoney | None = Field(default=None, description="Median value, CNY")
+    residual_values: dict[int, PositiveMoney] = Field(
+        default_factory=dict,
+        max_length=12,
+        description="Residual value by term (months → CNY), for balloons and operating leases",
+    )
+    first_registration_date: date = Field(description="First registration date, ISO date")
+    mileage_km: Integer = Field(ge=0, le=2_000_000, description="Odometer reading, km")
+    fuel_type: str | None = Field(
+        default=None, max_length=16, description="Fuel or drive type, e.g. petrol, bev"
+    )
+    seller_type: Literal["dealer", "individual", "lessee"] = Field(
+        default="dealer", description="Who sells the car; lessee = sale-and-leaseback"
+    )
+    applicant_kind: Literal["individual", "corporate"] = Field(
+        default="individual", description="A person or a company"
+    )
+    product_type: Literal["direct_lease", "sale_leaseback", "operating_lease", "any"] = Field(
+        default="any", description="Product wanted; any lets the matcher choose"
+    )
+    down_payment_available: Money = Field(
+        default=Decimal(0), description="The most the applicant can put down, CNY"
+    )
+    amount: PositiveMoney | None = Field(default=None, description="Amount to finance, CNY")
+    term_months: Integer | None = Field(
+        default=None, ge=6, le=60, description="Lease term wanted, months"
+    )
+    flexible_term: Flag = Field(default=False, description="Whether other terms may be offered")
+    monthly_budget: PositiveMoney | None = Field(
+        default=None, description="The most the applicant wants to pay a month, CNY"
+    )
+    monthly_income: PositiveMoney | None = Field(
+        default=None, description="Monthly income, CNY; for the payment-to-income check"
+    )
+    credit_grade: Grade | None = Field(default=None, description="Credit grade A-D, for pricing")
+    fraud_score: Number | None = Field(
+        default=None, ge=0, le=1, description="Fraud score 0-1, for the fraud loading"
+    )
+    top_n: Integer = Field(default=5, ge=1, le=10, description="How many offers to return")
+    include_schedule: Flag = Field(
+        default=False, description="Whether each offer carries its repayment schedule"
+    )
 
 
 class QuoteResponse(BaseModel):

@@ -49,11 +49,17 @@ class BiometricSamplesIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    selfie: Sample | None = None
-    id_photo: Sample | None = None
-    liveness_frames: list[Sample] = Field(default_factory=list, max_length=40)
-    liveness_challenge: Challenge = Challenge.BLINK
-    voice: Sample | None = None
+    selfie: Sample | None = Field(default=None, description="A selfie, base64 image")
+    id_photo: Sample | None = Field(
+        default=None, description="The ID card's portrait side, base64 image"
+    )
+    liveness_frames: list[Sample] = Field(
+        default_factory=list, max_length=40, description="Up to 40 video frames, base64 images"
+    )
+    liveness_challenge: Challenge = Field(
+        default=Challenge.BLINK, description="The action the frames show"
+    )
+    voice: Sample | None = Field(default=None, description="A voice sample, base64 audio")
 
     def to_samples(self) -> BiometricSamples:
         return BiometricSamples(

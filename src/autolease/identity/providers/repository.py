@@ -7,6 +7,7 @@ from typing import Any
 
 from autolease.identity.providers.exceptions import ProviderDataInvalid
 from autolease.identity.providers.local import LocalRegistry
+from autolease.identity.providers.sandbox import sandbox_tables, with_sandbox
 
 TABLES = {
     "applications": (
@@ -38,6 +39,9 @@ def read_book_tables(book_dir: Path) -> dict[str, Any]:
     return tables
 
 
-def read_book_registry(book_dir: Path) -> LocalRegistry:
-    """A `LocalRegistry` over the book in `book_dir`."""
-    return LocalRegistry.from_tables(read_book_tables(book_dir))
+def read_book_registry(book_dir: Path | None, *, sandbox: bool = False) -> LocalRegistry:
+    """A `LocalRegistry` over the book in `book_dir`, plus the sandbox identities if asked."""
+    tables = read_book_tables(book_dir) if book_dir is not None else {}
+    if sandbox:
+        tables = with_sandbox(tables) if tables else dict(sandbox_tables())
+    return LocalRegistry.from_tables(tables)

@@ -189,12 +189,13 @@ class IdentityChecksPrefetcher:
         return out
 
 
-def cached_registry(book_dir: Path) -> LocalRegistry:
-    """The process-wide registry of a book directory (indexed once)."""
-    key = str(Path(book_dir).resolve())
+def cached_registry(book_dir: Path | None, *, sandbox: bool = False) -> LocalRegistry:
+    """The process-wide registry of a book directory and/or the sandbox (indexed once)."""
+    path = Path(book_dir) if book_dir is not None else None
+    key = f"{path.resolve() if path else ''}|sandbox={sandbox}"
     with _lock:
         if key not in _registries:
-            _registries[key] = read_book_registry(Path(book_dir))
+            _registries[key] = read_book_registry(path, sandbox=sandbox)
         return _registries[key]
 
 
@@ -207,9 +208,9 @@ def build_identity_prefetcher(
     settings: IdentityProviderSettings, clock: Clock | None = None
 ) -> IdentityChecksPrefetcher | None:
     """The prefetcher over the configured providers; ``None`` when none is configured."""
-    if settings.book_dir is None:
+    if settings.book_dir is None and not settings.sandbox:
         return None
-    registry = cached_registry(settings.book_dir)
+    registry = cached_registry(settings.book_dir, sandbox=settings.sandbox)
     return IdentityChecksPrefetcher(
         registry, registry, registry, registry, calls=settings.calls, clock=clock or SystemClock()
     )
