@@ -95,3 +95,10 @@ def test_the_check_sees_a_heavy_import(cli_env: dict[str, str], tmp_path: Path) 
     code, loaded = run_cli(["--help"], cli_env, tmp_path / "r.json", preload="import pandas")
     assert code == 0
     assert {"numpy", "pandas"} <= loaded
+
+
+def test_help_does_not_open_the_store(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """`--help` loads no SQLAlchemy either: the store's modules load when a command runs."""
+    code, loaded = run_cli(["--help"], cli_env, tmp_path / "help.json")
+    assert code == 0
+    assert "sqlalchemy" not in loaded

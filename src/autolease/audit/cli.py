@@ -2,15 +2,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.orm import Session
 
-from autolease.audit import checkpoint_files, service
+from autolease.audit import checkpoint_files
 from autolease.audit.chain import ChainProblem
 from autolease.audit.checkpoint import Checkpoint, CheckpointInvalid, checkpoint_key, sign
 from autolease.cli_support import console, runtime_scope, transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 
@@ -28,6 +30,8 @@ def verify(
     With --checkpoint, also report records cut off after the checkpointed tip (exit 1); a
     checkpoint that cannot be trusted (bad signature, another key) is refused (exit 2).
     """
+    from autolease.audit import service  # the store (SQLAlchemy) only when a command runs
+
     with runtime_scope() as runtime:
         key = checkpoint_key(runtime.audit_key)
         anchors = _checkpoints(checkpoint, key, required=True) if checkpoint else []
@@ -55,6 +59,8 @@ def checkpoint(
     The chain is verified first, against the checkpoints already at --out too; nothing is
     written when it is not intact (exit 1) or when a checkpoint there is refused (exit 2).
     """
+    from autolease.audit import service
+
     if not out.parent.is_dir():
         _refuse(f"{out.parent}: no such directory")
     with runtime_scope() as runtime:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -15,7 +15,6 @@ from rich.table import Column, Table
 
 from autolease.cli_support import console, err_console, runtime_scope, transaction
 from autolease.config import get_settings
-from autolease.decision import service
 from autolease.decision.cases import run_cases
 from autolease.decision.diff import diff as rule_diff
 from autolease.decision.diff import rules
@@ -24,7 +23,11 @@ from autolease.decision.files import PolicyFile, load_all, load_one, load_path, 
 from autolease.decision.settings import decision_settings
 from autolease.decision.versions import bump, write_version
 from autolease.exceptions import AutoleaseError, Conflict
-from autolease.runtime import Runtime
+
+if TYPE_CHECKING:
+    # The service loads the store's models and the engine: only inside the commands.
+    from autolease.decision import service
+    from autolease.runtime import Runtime
 
 policy_app = typer.Typer(
     help="Decision policies: test, list, show, propose, approve.", no_args_is_help=True
@@ -147,6 +150,8 @@ def show(
 
 def _resolve(spec: str, directory: Path | None) -> service.ResolvedPolicy:
     """A .json file, a file under ``--dir`` (KEY), or the store (KEY in force, KEY@VERSION)."""
+    from autolease.decision import service
+
     if spec.endswith(".json"):
         policy_file = load_path(Path(spec))
         return service.ResolvedPolicy(policy_file.document, policy_file.cases_text, spec)
@@ -215,6 +220,8 @@ By = Annotated[str, typer.Option("--by", help="username of the risk analyst acti
 
 
 def _decisions(runtime: Runtime, directory: Path | None) -> service.DecisionRuntime:
+    from autolease.decision import service
+
     settings = decision_settings(runtime.settings)
     if directory is not None:
         settings = settings.model_copy(update={"policies_dir": directory})
