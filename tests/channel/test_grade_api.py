@@ -113,3 +113,9 @@ class TestConfirmation:
             "/v1/sp-grades/999999/decision", json={"confirm": True}, headers=channel.admin
         )
         assert missing.status_code == 404
+        # An id past a 32-bit key is refused as input on both stores (PostgreSQL would fail).
+        huge = client.post(
+            f"/v1/sp-grades/{2**40}/decision", json={"confirm": True}, headers=channel.admin
+        )
+        assert huge.status_code == 422
+        assert huge.json()["errors"][0]["field"] == "proposal_id"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from autolease.auth.dependencies import ActorDep, AdminDep, AuditorDep
 from autolease.channel import repository
@@ -16,6 +16,7 @@ from autolease.channel.service import grading
 from autolease.dealer.models import ServiceProvider
 from autolease.decision.engine import PolicyEngine
 from autolease.dependencies import RuntimeDep, SessionDep
+from autolease.kit.ids import MAX_ID
 
 router = APIRouter(prefix="/v1/sp-grades", tags=["sps"])
 MONTH = r"^20\d\d-(0[1-9]|1[0-2])$"
@@ -71,7 +72,11 @@ def list_grades(
     responses={409: {"description": "the proposal was decided already"}},
 )
 def decide_grade(
-    proposal_id: int, body: GradeDecision, session: SessionDep, _: AdminDep, actor: ActorDep
+    proposal_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: GradeDecision,
+    session: SessionDep,
+    _: AdminDep,
+    actor: ActorDep,
 ) -> GradeProposalRead:
     row = grading.decide(session, proposal_id, confirm=body.confirm, note=body.note, actor=actor)
     return to_read(session, row)

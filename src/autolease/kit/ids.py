@@ -33,3 +33,8 @@ class IdFactory:
 def id_pattern(prefix: str) -> str:
     """The regular expression every id made with `prefix` matches."""
     return rf"^{prefix}_[0-9a-f]{{32}}$"
+
+
+# The largest integer key a 32-bit INTEGER column holds (PostgreSQL refuses a larger one with an
+# error, SQLite does not): integer path parameters are bounded by it, so both stores answer 404.
+MAX_ID = 2**31 - 1

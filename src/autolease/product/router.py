@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Path, status
 
 from autolease.auth.dependencies import ActorDep, AdminDep, PrincipalDep, StaffDep
 from autolease.auth.principal import STAFF_WIDE_ROLES, Principal
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.kit.clock import business_date
+from autolease.kit.ids import MAX_ID
 from autolease.product import service
 from autolease.product.exceptions import ProductNotFound
 from autolease.product.schemas import (
@@ -84,7 +85,9 @@ def list_versions(code: str, session: SessionDep, _: StaffDep) -> list[ProductVe
     response_model=ProductVersionRead,
     responses={404: ERRORS[404]},
 )
-def get_version(code: str, version: int, session: SessionDep, _: StaffDep) -> ProductVersionRead:
+def get_version(
+    code: str, version: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep, _: StaffDep
+) -> ProductVersionRead:
     record = service.get(session, code=code)
     return service.version_read(record, service.get_version(session, record=record, number=version))
 
