@@ -54,11 +54,11 @@ from autolease.app import create_app
 from autolease.auth import service as auth_service
 from autolease.auth.dependencies import actor_of, authenticate
 from autolease.config import get_settings
-from autolease.db import Base, import_all_models
 from autolease.dealer import service as dealer_service
 from autolease.dealer.schemas import SpCreate
 from autolease.demo.samples import sample_application
 from autolease.kit.clock import business_date
+from autolease.metadata import metadata
 from autolease.origination import service
 from autolease.origination.models import Application, IdempotencyRecord
 from autolease.origination.schemas import ApplicationCreate
@@ -127,9 +127,8 @@ def commit_later(session: Any) -> None:
 def reset_store() -> str:
     """Empty and migrate the store, create one SP with an API key; return the key."""
     runtime = build_runtime(get_settings())
-    import_all_models()
     with runtime.engine.begin() as conn:
-        Base.metadata.drop_all(conn)
+        metadata.drop_all(conn)
         conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     store.upgrade(runtime.engine)
     data = SpCreate.model_validate({"code": "SP-CRASH", "name": "崩溃测试", "region": "上海"})
