@@ -51,6 +51,9 @@ def demo(
         with progress_steps() as steps:
             if train:
                 settings = _prepare_world(settings, world, steps, notes, size=book_size, seed=seed)
+            if train:
+                steps.step("migrating the store")
+                _migrate(settings)
             steps.step("loading the models and policies")
             runtime = build_runtime(settings)
         for note in notes:
@@ -62,6 +65,18 @@ def demo(
             runtime.close()
     finally:
         sock.close()
+
+
+def _migrate(settings: Settings) -> None:
+    """Bring the store up to date before the runtime reads its model registry."""
+    from autolease import store
+    from autolease.db import create_engine_for
+
+    engine = create_engine_for(settings.db)
+    try:
+        store.upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _prepare_world(
