@@ -37,7 +37,7 @@ def target(name: str, version: str, member: str) -> Path:
 
 
 def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 (fixed https host)
+    with urllib.request.urlopen(url, timeout=60) as response:
         data: bytes = response.read()
     return data
 
