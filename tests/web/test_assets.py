@@ -25,7 +25,8 @@ TEMPLATE_DIRS = [
 @pytest.mark.parametrize("package", MANIFEST, ids=lambda p: p["name"])
 def test_every_vendored_file_matches_its_pinned_sha256(package: dict[str, object]) -> None:
     files = package["files"]
-    assert isinstance(files, dict) and files
+    assert isinstance(files, dict)
+    assert files
     folder = STATIC / "vendor" / str(package["name"]) / str(package["version"])
     assert (folder / "LICENSE").is_file()
     for member, pinned in files.items():

@@ -44,12 +44,15 @@ def test_login_page_is_chinese_by_default_and_english_by_toggle(
     client: TestClient, seeded: Runtime
 ) -> None:
     page = client.get("/console/login")
-    assert '<html lang="zh-CN">' in page.text and "用户名" in page.text
+    assert '<html lang="zh-CN">' in page.text
+    assert "用户名" in page.text
     toggled = client.get("/web/lang?to=en&next=/console/login", follow_redirects=False)
-    assert toggled.status_code == 303 and toggled.headers["location"] == "/console/login"
+    assert toggled.status_code == 303
+    assert toggled.headers["location"] == "/console/login"
     assert "SameSite=strict" in toggled.headers["set-cookie"]
     english = client.get("/console/login")
-    assert '<html lang="en">' in english.text and "Username" in english.text
+    assert '<html lang="en">' in english.text
+    assert "Username" in english.text
     assert "用户名" not in english.text
 
 

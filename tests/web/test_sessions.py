@@ -29,7 +29,8 @@ def test_resolve_moves_last_seen_and_refuses_after_the_idle_timeout(
     clock.advance(minutes=29)
     found = sessions.resolve(session, cookie, clock.now(), IDLE)
     assert found is not None
-    assert found.csrf_token == csrf and found.role.value == "reviewer"
+    assert found.csrf_token == csrf
+    assert found.role.value == "reviewer"
     assert found.principal.actor == "user:reviewer"
     clock.advance(minutes=29)  # 29 min after the last request: still alive
     assert sessions.resolve(session, cookie, clock.now(), IDLE) is not None
@@ -54,7 +55,8 @@ def test_end_revokes_and_only_a_hash_is_stored(
 ) -> None:
     cookie, _ = sessions.start(session, user=_user(session, "admin"), now=clock.now())
     row = session.scalars(select(WebSession)).one()
-    assert cookie not in row.token_hash and len(row.token_hash) == 64
+    assert cookie not in row.token_hash
+    assert len(row.token_hash) == 64
     assert sessions.end(session, cookie_value=cookie, now=clock.now()) is not None
     assert sessions.resolve(session, cookie, clock.now(), IDLE) is None
 
@@ -76,7 +78,8 @@ def test_a_disabled_user_or_a_suspended_sp_stops_a_live_session(
     sp_user = _user(session, "sp001")
     cookie, _ = sessions.start(session, user=sp_user, now=clock.now())
     found = sessions.resolve(session, cookie, clock.now(), IDLE)
-    assert found is not None and found.sp_code == "SP-SH-001"
+    assert found is not None
+    assert found.sp_code == "SP-SH-001"
     sp = session.get(ServiceProvider, sp_user.sp_id)
     assert sp is not None
     sp.status = "suspended"
