@@ -46,7 +46,8 @@ def test_no_template_references_another_host() -> None:
     assert templates
     for template in templates:
         text = template.read_text()
-        assert "http://" not in text and "https://" not in text, template
+        assert "http://" not in text, template
+        assert "https://" not in text, template
         assert not EXTERNAL.search(text), template
 
 

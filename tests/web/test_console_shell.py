@@ -176,3 +176,30 @@ def test_login_next_cannot_leave_the_site(client: TestClient, seeded: Runtime) -
         follow_redirects=False,
     )
     assert response.headers["location"] == "/console/"
+
+
+def test_an_sp_users_session_never_opens_the_console(client: TestClient, seeded: Runtime) -> None:
+    """A session made elsewhere (the H5 pages) for an SP user: every console page is a 403."""
+    from sqlalchemy import select
+
+    from autolease.auth.models import StaffUser
+    from autolease.web import sessions
+
+    with seeded.sessions() as session, session.begin():
+        user = session.scalars(select(StaffUser).where(StaffUser.username == "sp001")).one()
+        cookie, _ = sessions.start(session, user=user, now=seeded.clock.now())
+    client.cookies.set(sessions.COOKIE_NAME, cookie)
+    response = client.get("/console/")
+    assert response.status_code == 403
+    assert "surface_not_allowed" in response.text
+
+
+def test_secure_cookie_behind_a_trusted_proxy_only(client: TestClient, seeded: Runtime) -> None:
+    page = client.get("/console/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" not in page.headers["set-cookie"]  # proxy headers not trusted by default
+    seeded.settings.web.trust_proxy_headers = True
+    try:
+        page = client.get("/console/login", headers={"X-Forwarded-Proto": "https"})
+        assert "Secure" in page.headers["set-cookie"]
+    finally:
+        seeded.settings.web.trust_proxy_headers = False
