@@ -20,6 +20,7 @@ LANGS = ("zh_CN", "en")
 DEFAULT_LANG = "zh_CN"
 LANG_COOKIE = "lang"
 HTML_LANG = {"zh_CN": "zh-CN", "en": "en"}
+CATALOGUE_DIR = "LC_MESSAGES"  # gettext's folder name: locale/<lang>/LC_MESSAGES/messages.po
 
 
 def N_(message: str) -> str:
@@ -29,7 +30,7 @@ def N_(message: str) -> str:
 
 def load_catalogue(package: str, lang: str) -> Translations | None:
     """The compiled catalogue of a package for a language, or None when it has none."""
-    po = resources.files(package).joinpath("locale", lang, "LC_MESSAGES", "messages.po")
+    po = resources.files(package).joinpath("locale", lang, CATALOGUE_DIR, "messages.po")
     if not po.is_file():
         return None
     catalog = read_po(io.BytesIO(po.read_bytes()), locale=lang)

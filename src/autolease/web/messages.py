@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from autolease.web.i18n import LANGS
+from autolease.web.i18n import CATALOGUE_DIR, LANGS
 
 METHOD_MAP = [("templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
 OPTIONS_MAP = {"templates/**.html": {"trimmed": "true"}}
@@ -27,7 +27,7 @@ def package_dir(package: str) -> Path:
 
 
 def po_path(package: str, lang: str) -> Path:
-    return package_dir(package) / "locale" / lang / "LC_MESSAGES" / "messages.po"
+    return package_dir(package) / "locale" / lang / CATALOGUE_DIR / "messages.po"
 
 
 def extract(package: str) -> Catalog:
