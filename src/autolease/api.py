@@ -6,6 +6,7 @@ from autolease.audit.router import router as audit_router
 from autolease.auth.router import router as auth_router
 from autolease.channel.router import router as channel_router
 from autolease.channel.router_grades import router as grades_router
+from autolease.console.router import SURFACE as CONSOLE
 from autolease.contract.router import router as contract_router
 from autolease.dealer.router import router as dealer_router
 from autolease.decision.router import router as decision_router
@@ -16,6 +17,7 @@ from autolease.portfolio.router import router as portfolio_router
 from autolease.product.router import router as product_router
 from autolease.reasons.router import router as reasons_router
 from autolease.vehicle.router import router as vehicle_router
+from autolease.web.surface import Surface
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth_router,
@@ -33,6 +35,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     reasons_router,
     audit_router,
 )
+
+
+SURFACES: tuple[Surface, ...] = (CONSOLE,)
+"""The server-rendered surfaces (`autolease.web.surface.Surface`): each brings its router,
+templates and roles; `web.setup.install` adds them to the app, outside the OpenAPI document."""
 
 
 def carries_samples(method: str, path: str) -> bool:

@@ -15,11 +15,12 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from autolease import __version__, errors, openapi
-from autolease.api import ROUTERS, carries_samples
+from autolease.api import ROUTERS, SURFACES, carries_samples
 from autolease.config import ApiSettings, Settings, get_settings
 from autolease.cors import SpCors
 from autolease.request_guard import RequestGuard, RouteTable
 from autolease.runtime import Runtime, build_runtime
+from autolease.web import setup as web_setup
 
 access_log = logging.getLogger("autolease.access")
 _TOKEN = re.compile(r"[A-Za-z0-9._-]+")
@@ -32,11 +33,14 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         version=__version__,
         description="Origination and risk control for used-car financial leasing.",
         lifespan=_lifespan,
+        docs_url=None,  # served by `web.router` from the vendored Swagger UI (no CDN)
+        redoc_url=None,
     )
     app.state.runtime = the_runtime
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    web_setup.install(app, the_runtime, SURFACES)  # pages: /console/, /static/, /docs
 
     @app.get("/health", tags=["ops"])
     def health() -> dict[str, str]:

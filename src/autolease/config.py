@@ -27,6 +27,7 @@ from autolease.identity.biometrics.settings import BiometricsSettings
 from autolease.identity.providers.settings import IdentityProviderSettings
 from autolease.portfolio.settings import PortfolioSettings
 from autolease.vehicle.settings import VehicleSettings
+from autolease.web.settings import WebSettings
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -134,6 +135,7 @@ class Settings(BaseSettings):
     fraud: FraudSettings = Field(default_factory=FraudSettings)
     identity_providers: IdentityProviderSettings = Field(default_factory=IdentityProviderSettings)
     biometrics: BiometricsSettings = Field(default_factory=BiometricsSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     @model_validator(mode="after")
     def _production_needs_explicit_keys(self) -> Settings:

@@ -30,6 +30,7 @@ NOT_REASON_CODES = frozenset(
         "IMAGE_A",
         "IMAGE_B",
         "LANDMARK_COUNT",
+        "LC_MESSAGES",  # gettext's catalogue folder (web/i18n.py)
     }
 )
 

@@ -85,6 +85,34 @@ def login(
     SpNotActive
         The password is right but the user's SP is suspended or terminated.
     """
+    user = check_login(session, attempt=attempt, key_of=key_of, limits=limits)
+    if user is None:
+        return None
+    token = secrets.new_access_token(token_hex)
+    row = AccessToken(
+        user_id=user.id,
+        token_hash=secrets.sha256_hex(token),
+        created_at=attempt.at,
+        expires_at=attempt.at + ttl,
+    )
+    session.add(row)
+    session.flush()
+    return Issued(token, row, user)
+
+
+def check_login(
+    session: Session,
+    *,
+    attempt: LoginAttempt,
+    key_of: Callable[[str, str], str],
+    limits: LoginThrottleSettings,
+) -> StaffUser | None:
+    """The user whose username and password these are, or None once the failure is counted.
+
+    Every login (the API's token, the browser pages' session) goes through here: the
+    throttle, Argon2 (a dummy hash for unknown users, so both cost the same) and the SP's
+    status. Raises `LoginThrottled` or `SpNotActive` as `login` documents.
+    """
     rules = _throttle_rules(attempt, key_of, limits)
     locked = repository.login_throttles(session, list(rules))
     wait = max((throttle.retry_after_s(_count(r), attempt.at) for r in locked.values()), default=0)
@@ -98,16 +126,7 @@ def login(
     if user.sp_id is not None:
         _require_active(dealer_service.get(session, sp_id=user.sp_id))
     repository.clear_login_throttle(session, next(iter(rules)))  # the user's own count
-    token = secrets.new_access_token(token_hex)
-    row = AccessToken(
-        user_id=user.id,
-        token_hash=secrets.sha256_hex(token),
-        created_at=attempt.at,
-        expires_at=attempt.at + ttl,
-    )
-    session.add(row)
-    session.flush()
-    return Issued(token, row, user)
+    return user
 
 
 def _throttle_rules(
@@ -174,7 +193,15 @@ def _authenticate_token(session: Session, token: str, at: datetime) -> Principal
     row = repository.token_by_hash(session, secrets.sha256_hex(token))
     if row is None or row.revoked_at is not None or row.expires_at <= at:
         raise InvalidCredentials("invalid or expired token")
-    user = session.get(StaffUser, row.user_id)
+    return principal_of_user(session, session.get(StaffUser, row.user_id))
+
+
+def principal_of_user(session: Session, user: StaffUser | None) -> Principal:
+    """The principal of a logged-in user, checked on every request (tokens and browser
+    sessions): a disabled user or a suspended or terminated SP stops it at once.
+
+    Raises `InvalidCredentials` (user missing or disabled) or `SpNotActive`.
+    """
     if user is None or not user.active:
         raise InvalidCredentials("user is disabled")
     sp = dealer_service.get(session, sp_id=user.sp_id) if user.sp_id else None

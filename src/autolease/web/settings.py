@@ -1,0 +1,16 @@
+"""Settings of the browser pages (`AUTOLEASE_WEB__…`)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class WebSettings(BaseModel):
+    """A browser session ends after `idle_minutes` without a request, and in any case
+    `absolute_hours` after login. `trust_proxy_headers`: believe `X-Forwarded-Proto` (only
+    behind a proxy that sets it) when deciding whether the session cookie is `Secure`."""
+
+    idle_minutes: int = Field(default=30, ge=1)
+    absolute_hours: int = Field(default=12, ge=1)
+    trust_proxy_headers: bool = False
+    default_lang: str = "zh_CN"
