@@ -31,5 +31,11 @@ class GradeProposalDecided(Conflict):
     code = "sp_grade_proposal_decided"
 
 
+class GradeRunConflict(Conflict):
+    """Another grade run for the same month stored its proposals first (run it again)."""
+
+    code = "sp_grade_run_conflict"
+
+
 class GradePolicyInvalid(ValueError):
     """The grade policy file or its cases are not usable (a policy bug, not bad input)."""

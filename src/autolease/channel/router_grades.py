@@ -41,7 +41,11 @@ def to_read(session: SessionDep, row: SpGradeProposal) -> GradeProposalRead:
     )
 
 
-@router.post("", response_model=list[GradeProposalRead])
+@router.post(
+    "",
+    response_model=list[GradeProposalRead],
+    responses={409: {"description": "another grade run for the month stored its proposals first"}},
+)
 def run_grades(
     body: GradeRun, session: SessionDep, runtime: RuntimeDep, _: AdminDep, actor: ActorDep
 ) -> list[GradeProposalRead]:
