@@ -154,20 +154,23 @@ def app_signals(
     staff_key_sp: Mapping[int, int] | None = None,
     fraud_month: I64 | None = None,
     policy: RingPolicy | None = None,
+    rings: bool = True,
 ) -> AppSignals:
-    """Every signal per application of `rows` (`app_month`: submission month index each)."""
+    """Every signal per application of `rows` (`app_month`: submission month index each).
+    Without `rings` (igraph not installed) ring membership is left out, not guessed."""
     fraud = fraud_month if fraud_month is not None else np.full(rows.n_apps, NEVER, np.int64)
     subset, apps = _sharing_apps(rows)
     cross = np.full(rows.n_apps, NEVER, dtype=np.int64)
-    ring = np.full(rows.n_apps, NEVER, dtype=np.int64)
     cross[apps] = cross_sp_since(subset, app_month[apps], policy)
-    ring[apps] = ring_since(subset, app_month[apps], policy)
     since = {
         "cross_sp": cross,
-        "in_ring": ring,
         "staff_linked": staff_since(rows, app_month, staff_key_sp or {}),
         "confirmed_fraud": np.asarray(fraud, dtype=np.int64),
     }
+    if rings:
+        ring = np.full(rows.n_apps, NEVER, dtype=np.int64)
+        ring[apps] = ring_since(subset, app_month[apps], policy)
+        since["in_ring"] = ring
     return AppSignals(rows.app_sp.astype(np.int64), app_month.astype(np.int64), since)
 
 

@@ -39,3 +39,27 @@ class GradeRunConflict(Conflict):
 
 class GradePolicyInvalid(ValueError):
     """The grade policy file or its cases are not usable (a policy bug, not bad input)."""
+
+
+class PartnerNotFound(NotFound):
+    code = "partner_not_found"
+
+
+class PartnerExists(Conflict):
+    code = "partner_exists"
+
+
+class PartnerInvalid(InputInvalid):
+    code = "partner_invalid"
+
+    @classmethod
+    def on(cls, field: str, rule: str, en: str, zh: str) -> PartnerInvalid:
+        return cls(en, errors=[FieldError(field, rule, en, zh)])
+
+
+class PayoutExceedsFees(BusinessRuleViolation):
+    code = "partner_payout_exceeds_fees"
+
+
+class StaffPhoneExists(Conflict):
+    code = "sp_staff_phone_exists"

@@ -108,8 +108,9 @@ def _add_collusion(
 
         row["cross_sp_share"] = share("cross_sp")
         row["cross_sp_ratio"] = None if cross is None else round(float(cross[i]), 4)
-        row["ring_apps"] = int(counts["in_ring"][i])
-        row["ring_share"] = share("in_ring")
+        rings = "in_ring" in counts  # left out when igraph is not installed
+        row["ring_apps"] = int(counts["in_ring"][i]) if rings else None
+        row["ring_share"] = share("in_ring") if rings else None
         row["staff_linked"] = int(counts["staff_linked"][i])
         row["staff_link_share"] = share("staff_linked")
         row["staff_link_ratio"] = None if staff is None else round(float(staff[i]), 4)

@@ -26,6 +26,7 @@ from autolease.channel.exceptions import (
 from autolease.channel.grading import Approvals, Graded, grade_all, policy_inputs
 from autolease.channel.models import SpGradeProposal
 from autolease.channel.performance import at_month, count
+from autolease.channel.service import collusion
 from autolease.channel.service.book import load_book, month_end, month_index
 from autolease.channel.settings import ChannelSettings
 from autolease.contract.settings import ContractSettings
@@ -56,7 +57,9 @@ def propose(
         settings.lookback_months,
     )
     approvals = _approvals(session, book.sp_ids, month, settings.approval_months)
-    graded = grade_all(engine, policy, policy_inputs(figures, approvals, settings.credibility_k))
+    graph = collusion.figures(session, book.sp_ids, month, settings.lookback_months)
+    inputs = policy_inputs(figures, approvals, settings.credibility_k, graph)
+    graded = grade_all(engine, policy, inputs)
     todo = actions_all(engine, actions_policy, [{**g.inputs, "grade": g.grade} for g in graded])
     return [
         _store(session, sp_id, month, g, list(codes), policy, actor)
