@@ -93,12 +93,14 @@ class TestPartnerApi:
 
     def test_bad_input_names_the_field(self, client: TestClient, channel: Channel) -> None:
         r = create(client, channel.admin, code="bad code")
-        assert r.status_code == 422 and r.json()["errors"][0]["field"].endswith("code")
+        assert r.status_code == 422
+        assert r.json()["errors"][0]["field"].endswith("code")
         r = create(client, channel.admin, fee_kind="fixed")  # a rate, no fixed amount
         assert r.status_code == 422, r.text
         assert r.json()["errors"][0]["field"] == "fee_fixed"
         r = create(client, channel.admin, fee_rate="0.5")
-        assert r.status_code == 422 and r.json()["errors"][0]["field"].endswith("fee_rate")
+        assert r.status_code == 422
+        assert r.json()["errors"][0]["field"].endswith("fee_rate")
 
 
 class TestAttribution:
@@ -115,7 +117,8 @@ class TestAttribution:
             referral = session.get(ApplicationReferral, r.json()["id"])
             assert referral is not None
             partner = session.get(ChannelPartner, referral.partner_id)
-            assert partner is not None and partner.code == "AUTO-PORTAL"
+            assert partner is not None
+            assert partner.code == "AUTO-PORTAL"
 
     def test_unknown_inactive_or_misplaced_codes_are_a_clear_422(
         self, client: TestClient, channel: Channel
@@ -184,7 +187,8 @@ class TestFeeLedger:
             json={"amount": too_much, "reference": "x"},
             headers=admin,
         )
-        assert r.status_code == 422 and r.json()["code"] == "partner_payout_exceeds_fees"
+        assert r.status_code == 422
+        assert r.json()["code"] == "partner_payout_exceeds_fees"
         r = client.post(
             "/v1/partners/AUTO-PORTAL/fees/payouts",
             json={"amount": str(expected), "reference": "2026-11 结算"},

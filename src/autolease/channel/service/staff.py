@@ -63,4 +63,4 @@ def to_read(row: SpStaffPhone) -> StaffPhoneRead:
 def key_hashes(session: Session) -> dict[str, int]:
     """Every staff phone's link key hash → its SP id."""
     query = select(SpStaffPhone.key_hash, SpStaffPhone.sp_id)
-    return {key_hash: sp_id for key_hash, sp_id in session.execute(query)}
+    return {str(row[0]): int(row[1]) for row in session.execute(query)}
