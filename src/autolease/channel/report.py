@@ -4,7 +4,7 @@ latest proposal's actions and alerts. Chinese first, English after."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -20,7 +20,7 @@ STYLE = (
 
 def line_chart(
     months: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     title: str,
     y_format: str = "{:.2f}",
     reference: float | None = None,

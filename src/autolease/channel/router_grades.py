@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
@@ -93,7 +93,7 @@ def decide_grade(
     return to_read(session, row)
 
 
-SP_NOT_FOUND = {404: {"description": "no SP with this code"}}
+SP_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no SP with this code"}}
 
 
 @router.get("/sps", response_model=list[SpSummary])

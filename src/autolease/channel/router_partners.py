@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
 
@@ -23,7 +23,7 @@ from autolease.dependencies import RuntimeDep, SessionDep
 router = APIRouter(prefix="/v1/partners", tags=["partners"])
 MONTH = r"^20\d\d-(0[1-9]|1[0-2])$"
 Code = Annotated[str, Path(pattern=PARTNER_CODE, description="The partner's code")]
-NOT_FOUND = {404: {"description": "no partner with this code"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no partner with this code"}}
 
 
 @router.post(

@@ -43,8 +43,8 @@ def history(session: Session, sp_code: str) -> SpHistory:
 
 def summaries(session: Session) -> list[SpSummary]:
     latest: dict[int, SpGradeProposal] = {}
-    for row in session.scalars(select(SpGradeProposal).order_by(SpGradeProposal.month)):
-        latest[row.sp_id] = row
+    for proposal in session.scalars(select(SpGradeProposal).order_by(SpGradeProposal.month)):
+        latest[proposal.sp_id] = proposal
     out = []
     for sp in session.scalars(select(ServiceProvider).order_by(ServiceProvider.code)):
         row = latest.get(sp.id)

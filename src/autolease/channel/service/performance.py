@@ -58,7 +58,7 @@ def partners(
     found = list(session.scalars(select(ChannelPartner).order_by(ChannelPartner.code)))
     index = {p.id: i for i, p in enumerate(found)}
     query = select(ApplicationReferral.application_id, ApplicationReferral.partner_id)
-    referral: dict[str, int] = dict(session.execute(query).tuples())
+    referral = {str(row[0]): int(row[1]) for row in session.execute(query)}
     rest = len(found)  # contracts not referred by a partner
     group = np.asarray(
         [index.get(referral.get(app, -1), rest) for app in book.application_ids], dtype=np.int32
