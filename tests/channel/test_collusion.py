@@ -11,8 +11,10 @@ from autolease.channel.grading import grade_all, load_policy, policy_inputs
 from autolease.channel.performance import at_month, count
 from autolease.decision.engine import PolicyEngine
 from autolease.fraud.links import build_rows
+from autolease.kit.clock import CHINA_TZ
 from autolease.portfolio.simulate import SpPlan, simulate
 from tests.channel.conftest import Channel
+from tests.conftest import START
 from tests.factories import make_body, submit
 
 DAY = 86_400
@@ -129,11 +131,7 @@ class TestStaffPhonesApi:
         assert submit(client, channel.b, make_body(32)).status_code == 201
         month = client.get("/v1/sp-grades/sps", headers=channel.admin)
         assert month.status_code == 200
-        from datetime import datetime
-
-        from autolease.kit.clock import CHINA_TZ
-
-        now = datetime.now(CHINA_TZ).strftime("%Y-%m")
+        now = START.astimezone(CHINA_TZ).strftime("%Y-%m")  # the fixed test clock
         run = client.post("/v1/sp-grades", json={"month": now}, headers=channel.admin)
         assert run.status_code == 200, run.text
         figures = {p["sp_code"]: p["figures"] for p in run.json()}
