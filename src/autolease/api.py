@@ -6,6 +6,7 @@ from autolease.audit.router import router as audit_router
 from autolease.auth.router import router as auth_router
 from autolease.channel.router import router as channel_router
 from autolease.channel.router_grades import router as grades_router
+from autolease.channel.router_partners import router as partners_router
 from autolease.console.router import SURFACE as CONSOLE
 from autolease.contract.router import router as contract_router
 from autolease.dealer.router import router as dealer_router
@@ -24,6 +25,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     dealer_router,
     channel_router,
     grades_router,
+    partners_router,
     origination_router,
     contract_router,
     portfolio_router,

@@ -14,6 +14,7 @@ import typer
 from autolease.audit.cli import app as audit_app
 from autolease.auth.cli import app as user_app
 from autolease.backtest.cli import backtest
+from autolease.channel.cli_partners import app as partner_app
 from autolease.cli_support import (
     console,
     listen_socket,
@@ -40,6 +41,7 @@ app = typer.Typer(
 )
 app.add_typer(audit_app, name="audit")
 app.add_typer(sp_app, name="sp")
+app.add_typer(partner_app, name="partner")
 app.add_typer(user_app, name="user")
 app.add_typer(synth_app, name="synth")
 app.add_typer(vehicle_app, name="vehicle")

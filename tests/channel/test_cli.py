@@ -54,3 +54,42 @@ class TestGradePanel:
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 2
         assert "missing states.npy" in " ".join(result.output.split())
+
+
+class TestStoreCommands:
+    def test_partner_staff_phone_and_report(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from autolease.config import get_settings
+
+        monkeypatch.setenv("AUTOLEASE_DB__URL", f"sqlite:///{tmp_path / 'cli.db'}")
+        monkeypatch.setenv("AUTOLEASE_SECURITY__KEYFILE", str(tmp_path / "keys.json"))
+        monkeypatch.chdir(tmp_path)
+        get_settings.cache_clear()
+        try:
+            run = CliRunner().invoke
+            assert run(app, ["migrate"]).exit_code == 0
+            assert run(app, ["sp", "create", "SP-X", "某车商", "上海"]).exit_code == 0
+            r = run(app, ["partner", "create", "AUTO-PORTAL", "某汽车网站", "--kind",
+                          "auto_portal", "--fee-rate", "0.015"])  # fmt: skip
+            assert r.exit_code == 0, r.output
+            r = run(app, ["partner", "create", "bad code", "x", "--fee-rate", "0.01"])
+            assert r.exit_code == 2
+            listed = run(app, ["partner", "list", "--json"])
+            assert json.loads(listed.stdout)[0]["code"] == "AUTO-PORTAL"
+            r = run(app, ["partner", "payout", "AUTO-PORTAL", "10", "x"])
+            assert r.exit_code == 2  # nothing owed yet
+            assert "exceeds" in r.output
+            ledger = run(app, ["partner", "fees", "AUTO-PORTAL", "--json"])
+            assert json.loads(ledger.stdout)["balance"] == "0.00"
+            r = run(app, ["sp", "add-staff-phone", "SP-X", "13800138000", "--role", "seller"])
+            assert r.exit_code == 0, r.output
+            assert run(app, ["sp", "add-staff-phone", "SP-X", "123"]).exit_code == 2
+            assert run(app, ["sp", "grade", "--month", "2026-11"]).exit_code == 0
+            out = tmp_path / "sp.html"
+            r = run(app, ["sp", "report", "SP-X", "--out", str(out), "--month", "2026-12"])
+            assert r.exit_code == 0, r.output
+            assert "<svg" in out.read_text(encoding="utf-8")
+            assert run(app, ["sp", "report", "NOPE", "--out", str(out)]).exit_code == 2
+        finally:
+            get_settings.cache_clear()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from autolease.channel.models import SpGradeProposal
+from autolease.channel.service import grading
 from autolease.dealer import service as dealer_service
 from autolease.runtime import Runtime
 from tests.channel.conftest import Channel
@@ -119,3 +121,21 @@ class TestConfirmation:
         )
         assert huge.status_code == 422
         assert huge.json()["errors"][0]["field"] == "proposal_id"
+
+
+class TestConcurrentRuns:
+    def test_a_run_that_loses_the_race_is_a_409_not_a_500(
+        self, client: TestClient, channel: Channel, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        first = client.post("/v1/sp-grades", json={"month": "2026-11"}, headers=channel.admin)
+        assert first.status_code == 200, first.text
+        # the second run read no proposals before the first committed its own (the race)
+        monkeypatch.setattr(grading.repository, "proposal", lambda *_args: None)
+        second = client.post("/v1/sp-grades", json={"month": "2026-11"}, headers=channel.admin)
+        assert second.status_code == 409, second.text
+        assert second.json()["code"] == "sp_grade_run_conflict"
+        monkeypatch.undo()
+        listed = client.get("/v1/sp-grades", params={"month": "2026-11"}, headers=channel.admin)
+        assert len(listed.json()) == 2  # nothing half-written
+        again = client.post("/v1/sp-grades", json={"month": "2026-11"}, headers=channel.admin)
+        assert again.status_code == 200  # run again: it updates the proposals

@@ -139,3 +139,52 @@ def _from_store(month: str) -> list[dict[str, object]]:
                 }
             )
     return out
+
+
+def report(
+    code: str = typer.Argument(..., help="the SP's code"),
+    out: Path = typer.Option(..., help="the HTML file to write"),
+    month: str | None = typer.Option(None, help="the last month to show, YYYY-MM (default: all)"),
+) -> None:
+    """Write the SP report (grade history, charts of its figures) as one HTML page."""
+    from autolease.channel import report as html
+    from autolease.channel.service import dashboard
+    from autolease.cli_support import json_errors, runtime_scope, transaction
+
+    if month is not None and not _is_month(month):
+        err_console.print(f"月份格式应为 YYYY-MM / --month {month!r} is not YYYY-MM")
+        raise typer.Exit(2)
+    with json_errors(), runtime_scope() as runtime, transaction(runtime) as session:
+        found = dashboard.history(session, code)
+        months = [m.model_dump() for m in found.months if month is None or m.month <= month]
+        sp = {"code": found.sp_code, "name": found.name, "status": found.status,
+              "grade": found.grade}  # fmt: skip
+        page = html.render(sp, months)
+    with json_errors():
+        out.write_text(page, encoding="utf-8")
+    console.print(f"wrote {out} ({len(months)} months)")
+
+
+def add_staff_phone(
+    code: str = typer.Argument(..., help="the SP's code"),
+    phone: str = typer.Argument(..., help="the staff member's or seller's mobile number"),
+    role: str = typer.Option("seller", help="staff or seller"),
+) -> None:
+    """Register a phone of the SP's staff or sellers (stored blind-indexed and masked)."""
+    from pydantic import ValidationError
+
+    from autolease.channel.schemas import StaffPhoneIn
+    from autolease.channel.service import staff
+    from autolease.cli_support import json_errors, runtime_scope, system_actor, transaction
+    from autolease.dealer import service as dealer_service
+
+    try:
+        data = StaffPhoneIn.model_validate({"phone": phone, "role": role})
+    except ValidationError as err:
+        err_console.print(f"手机号或角色无效 / invalid phone or role: {err.errors()[0]['msg']}")
+        raise typer.Exit(2) from err
+    with json_errors(), runtime_scope() as runtime, transaction(runtime) as session:
+        sp = dealer_service.get_by_code(session, code=code)
+        row = staff.add(session, sp, data, runtime.cipher.blind_index, system_actor(runtime))
+        masked = row.masked
+    console.print(f"SP {code}: {role} phone {masked} added")

@@ -31,5 +31,35 @@ class GradeProposalDecided(Conflict):
     code = "sp_grade_proposal_decided"
 
 
+class GradeRunConflict(Conflict):
+    """Another grade run for the same month stored its proposals first (run it again)."""
+
+    code = "sp_grade_run_conflict"
+
+
 class GradePolicyInvalid(ValueError):
     """The grade policy file or its cases are not usable (a policy bug, not bad input)."""
+
+
+class PartnerNotFound(NotFound):
+    code = "partner_not_found"
+
+
+class PartnerExists(Conflict):
+    code = "partner_exists"
+
+
+class PartnerInvalid(InputInvalid):
+    code = "partner_invalid"
+
+    @classmethod
+    def on(cls, field: str, rule: str, en: str, zh: str) -> PartnerInvalid:
+        return cls(en, errors=[FieldError(field, rule, en, zh)])
+
+
+class PayoutExceedsFees(BusinessRuleViolation):
+    code = "partner_payout_exceeds_fees"
+
+
+class StaffPhoneExists(Conflict):
+    code = "sp_staff_phone_exists"

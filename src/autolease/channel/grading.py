@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from autolease.channel.collusion import CollusionFigures
 from autolease.channel.credibility import shrunk_ratio
 from autolease.channel.exceptions import GradePolicyInvalid
 from autolease.channel.performance import METRICS, MonthFigures
@@ -44,10 +45,28 @@ def load_policy(directory: Path | None = None) -> PolicyDocument:
     return load_one(policy_root(directory), POLICY_KEY).document
 
 
+COLLUSION_INPUTS = (
+    "applications",
+    "cross_sp_share",
+    "cross_sp_ratio",
+    "ring_apps",
+    "ring_share",
+    "staff_linked",
+    "staff_link_share",
+    "staff_link_ratio",
+    "confirmed_fraud",
+    "confirmed_fraud_share",
+)
+
+
 def policy_inputs(
-    figures: MonthFigures, approvals: Approvals | None = None, k: float = CREDIBILITY_K
+    figures: MonthFigures,
+    approvals: Approvals | None = None,
+    k: float = CREDIBILITY_K,
+    collusion: CollusionFigures | None = None,
 ) -> list[dict[str, Any]]:
-    """One policy input per SP: ratios to peers after credibility, and the raw sizes."""
+    """One policy input per SP: ratios to peers after credibility, and the raw sizes; with
+    `collusion`, the graph signals too (null without it)."""
     columns: dict[str, npt.NDArray[np.float64] | None] = {}
     for metric in METRICS:
         hits, exposures = figures.hits[metric.name], figures.exposures[metric.name]
@@ -64,7 +83,39 @@ def policy_inputs(
         row["volume"] = int(figures.volume[i])
         row["volume_ratio"] = _volume_ratio(figures, i)
         rows.append(row)
+    _add_collusion(rows, collusion, k)
     return rows
+
+
+def _add_collusion(
+    rows: list[dict[str, Any]], collusion: CollusionFigures | None, k: float
+) -> None:
+    """Counts and shares of each graph signal; cross-SP links and staff links also as a
+    credibility-shrunk ratio to the peers (both occur, rarely, for honest reasons)."""
+    if collusion is None:
+        for row in rows:
+            row.update(dict.fromkeys(COLLUSION_INPUTS))
+        return
+    apps, counts = collusion.applications, collusion.counts
+    cross = shrunk_ratio(counts["cross_sp"], apps, k)
+    staff = shrunk_ratio(counts["staff_linked"], apps, k)
+    for i, row in enumerate(rows):
+        n = int(apps[i])
+        row["applications"] = n
+
+        def share(signal: str, i: int = i, n: int = n) -> float | None:
+            return None if n == 0 else round(int(counts[signal][i]) / n, 4)
+
+        row["cross_sp_share"] = share("cross_sp")
+        row["cross_sp_ratio"] = None if cross is None else round(float(cross[i]), 4)
+        rings = "in_ring" in counts  # left out when igraph is not installed
+        row["ring_apps"] = int(counts["in_ring"][i]) if rings else None
+        row["ring_share"] = share("in_ring") if rings else None
+        row["staff_linked"] = int(counts["staff_linked"][i])
+        row["staff_link_share"] = share("staff_linked")
+        row["staff_link_ratio"] = None if staff is None else round(float(staff[i]), 4)
+        row["confirmed_fraud"] = int(counts["confirmed_fraud"][i])
+        row["confirmed_fraud_share"] = share("confirmed_fraud")
 
 
 def _volume_ratio(figures: MonthFigures, i: int) -> float | None:

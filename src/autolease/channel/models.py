@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from autolease.db import Base, UtcDateTime
@@ -82,3 +83,70 @@ class SpGradeProposal(Base):
     note: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (UniqueConstraint("sp_id", "month"),)
+
+
+class SpStaffPhone(Base):
+    """A phone of an SP's staff or sellers, blind-indexed like an applicant's phone (the
+    `phone` link kind), so that an applicant giving it is found (`channel.collusion`)."""
+
+    __tablename__ = "sp_staff_phone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sp_id: Mapped[int] = mapped_column(ForeignKey("service_provider.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12))  # staff | seller
+    key_hash: Mapped[str] = mapped_column(String(64))
+    masked: Mapped[str] = mapped_column(String(20))
+    added_by: Mapped[str] = mapped_column(String(100))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (UniqueConstraint("sp_id", "key_hash"),)
+
+
+class ChannelPartner(Base):
+    """A lead-source partner (an insurer's agents, an auto portal …) and its referral fee rule:
+    `fee_kind` fixed (`fee_fixed_fen` per booked contract) or percent (`fee_rate` of the
+    financed amount, e.g. 0.0150 for 1.5 %)."""
+
+    __tablename__ = "channel_partner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(12))  # active | inactive
+    fee_kind: Mapped[str] = mapped_column(String(12))  # fixed | percent
+    fee_fixed_fen: Mapped[int | None] = mapped_column(BigInteger)
+    fee_rate: Mapped[Decimal | None] = mapped_column(Numeric(7, 6))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ApplicationReferral(Base):
+    """The partner an application was referred by (one at most); written at intake."""
+
+    __tablename__ = "application_referral"
+
+    application_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("channel_partner.id"), index=True)
+    referred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PartnerFeeEntry(Base):
+    """A referral fee ledger entry. Amounts are positive; `kind` gives the sign: accrual (+,
+    when a referred contract is booked), reversal (−, when it is cancelled), payout (−).
+    One accrual and one reversal per contract at most (the unique key). Append-only."""
+
+    __tablename__ = "partner_fee_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("channel_partner.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    balance_after_fen: Mapped[int] = mapped_column(BigInteger)
+    contract_id: Mapped[str | None] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (UniqueConstraint("contract_id", "kind"),)

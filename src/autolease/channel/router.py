@@ -16,14 +16,16 @@ from autolease.channel.schemas import (
     DueDiligenceReport,
     LimitsIn,
     LimitsRead,
+    StaffPhoneIn,
+    StaffPhoneRead,
     StatusChange,
 )
-from autolease.channel.service import deposits, lifecycle, limits
+from autolease.channel.service import deposits, lifecycle, limits, staff
 from autolease.dealer import service as dealer_service
 from autolease.dealer.exceptions import SpNotFound
 from autolease.dealer.models import ServiceProvider
 from autolease.dealer.schemas import SpRead
-from autolease.dependencies import SessionDep
+from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.kit.money import from_fen
 
 router = APIRouter(prefix="/v1/sps", tags=["sps"])
@@ -102,3 +104,29 @@ def put_limits(
 ) -> LimitsRead:
     sp = dealer_service.get_by_code(session, code=code)
     return limits.to_read(sp, limits.set_limits(session, sp, body, actor))
+
+
+@router.get("/{code}/staff-phones", response_model=list[StaffPhoneRead])
+def get_staff_phones(
+    code: str, session: SessionDep, principal: PrincipalDep
+) -> list[StaffPhoneRead]:
+    sp = _visible_sp(session, code, principal)
+    return [staff.to_read(r) for r in staff.listing(session, sp.id)]
+
+
+@router.post(
+    "/{code}/staff-phones",
+    response_model=StaffPhoneRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "the phone is already one of this SP's"}},
+)
+def post_staff_phone(
+    code: str,
+    body: StaffPhoneIn,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    _: AdminDep,
+    actor: ActorDep,
+) -> StaffPhoneRead:
+    sp = dealer_service.get_by_code(session, code=code)
+    return staff.to_read(staff.add(session, sp, body, runtime.cipher.blind_index, actor))

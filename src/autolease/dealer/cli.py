@@ -138,3 +138,5 @@ def _origins_in(model: Any, origins: list[str]) -> Any:
 
 app.command("grade")(channel_cli.grade)
 app.command("confirm-grade")(channel_cli.confirm)
+app.command("report")(channel_cli.report)
+app.command("add-staff-phone")(channel_cli.add_staff_phone)

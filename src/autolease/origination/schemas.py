@@ -104,16 +104,38 @@ class LeadSource(Strict):
         default=LeadSourceType.SP, description="Where the lead came from (sp: the SP itself)"
     )
     partner_name: str | None = Field(
-        default=None, max_length=100, description="The referring partner; required for a referral"
+        default=None,
+        max_length=100,
+        description="The referring partner's name; a referral names its partner by this or "
+        "by partner_code",
+    )
+    partner_code: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z0-9][A-Z0-9_-]{1,31}$",
+        description="The code of a registered lead-source partner (GET /v1/partners): the "
+        "application is attributed to it, and a booked contract earns it its referral fee. "
+        "An unknown or inactive code is refused. Implies type partner_referral",
+        examples=["PICC-AGENTS"],
     )
 
     @model_validator(mode="after")
     def _partner_named(self) -> LeadSource:
-        if self.type == LeadSourceType.PARTNER_REFERRAL and not self.partner_name:
+        if self.partner_code is not None:
+            if "type" not in self.model_fields_set:
+                self.type = LeadSourceType.PARTNER_REFERRAL
+            elif self.type != LeadSourceType.PARTNER_REFERRAL:
+                raise rule_error(
+                    "referral_only",
+                    "partner_code is for a partner referral (type partner_referral)",
+                    "只有合作方推荐(partner_referral)可填写合作方代码",
+                    field="partner_code",
+                )
+        named = self.partner_name or self.partner_code
+        if self.type == LeadSourceType.PARTNER_REFERRAL and not named:
             raise rule_error(
                 "required_for_referral",
-                "partner_name is required for a partner referral",
-                "合作方推荐必须填写合作方名称",
+                "partner_name or partner_code is required for a partner referral",
+                "合作方推荐必须填写合作方名称或代码",
                 field="partner_name",
             )
         return self

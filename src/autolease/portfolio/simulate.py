@@ -60,6 +60,7 @@ class SpPlan:
     colluding_share: float = 0.04
     bad_multiplier: float = 2.5
     fraud_share: float = 0.25
+    links: bool = False  # also draw each contract's identifiers and the SPs' staff phones
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,35 @@ class SimulatedBook:
     applications: pd.DataFrame  # one row per contract: month, scores and features
     planted: Planted | None
     sp_truth: SpTruth | None = None
+    sp_links: SpLinks | None = None
+
+
+@dataclass(frozen=True)
+class SpLinks:
+    """Identifiers of each contract's application, as link rows (one per contract, kind and
+    value; kinds named by `LINK_KINDS`), and every SP's staff and seller phones.
+
+    Values are integer ids; equal ids are the same value, and the phone namespace (applicant
+    and emergency-contact phones, staff phones) shares ids. Ordinary applicants have their own
+    values, with a little honest sharing: a relative's phone as emergency contact, a
+    neighbour's address, an SP's office tablet, a seller's own phone given as contact. A
+    colluding SP's never-pay contracts (`fraud`) draw devices, contact phones and addresses
+    from a pool shared with the other SPs of its collusion group that month, and often give
+    a staff phone of the SP as the emergency contact.
+    """
+
+    app: npt.NDArray[np.int64]
+    kind: npt.NDArray[np.int8]
+    key: npt.NDArray[np.int64]
+    app_time: npt.NDArray[np.int64]  # epoch seconds of each application
+    staff_keys: npt.NDArray[np.int64]  # phone value ids of staff and sellers
+    staff_sp: npt.NDArray[np.int64]  # their SP index
+    fraud: npt.NDArray[np.bool_]  # the never-pay contracts (ground truth)
+
+
+LINK_KINDS = ("id_number", "phone", "contact_phone", "device", "address")
+COLLUSION_GROUP = 3  # colluding SPs work in groups of this many
+STAFF_PHONES = 2  # staff and seller phones per SP
 
 
 def month_labels(first: str, count: int) -> tuple[str, ...]:
@@ -125,7 +155,10 @@ def simulate(
         segments["sp"] = Segment(sp_draw.codes, sp_draw.truth.labels)
     panel = Panel(states, orig, months, segments)
     apps = _applications(rng, months, orig, risk, in_cohort, planted)
-    return SimulatedBook(panel, apps, planted, sp_draw.truth if sp_draw else None)
+    links = None
+    if sps is not None and sps.links and sp_draw is not None:
+        links = _draw_links(seed, sp_draw, orig, first_month)
+    return SimulatedBook(panel, apps, planted, sp_draw.truth if sp_draw else None, links)
 
 
 @dataclass(frozen=True)
@@ -152,6 +185,57 @@ def _draw_sps(plan: SpPlan, seed: int, orig: npt.NDArray[np.int32], months: int)
     labels = tuple(f"SP{i:04d}" for i in range(plan.count))
     truth = SpTruth(labels, tuple(str(k) for k in kinds), tuple(int(b) for b in bad_from))
     return _SpDraw(codes, risk, fraud, truth)
+
+
+def _draw_links(seed: int, draw: _SpDraw, orig: npt.NDArray[np.int32], first: str) -> SpLinks:
+    rng = np.random.default_rng([seed, 21])
+    n, n_sp = len(orig), len(draw.truth.labels)
+    ids = np.arange(n, dtype=np.int64)
+    start = int(pd.Period(first, freq="M").start_time.timestamp())
+    app_time = start + (orig.astype(np.int64) * 30 + rng.integers(0, 30, n)) * 86_400
+    phone, contact = ids.copy(), n + ids
+    device, address = 2 * n + ids, 3 * n + ids
+    staff_keys = 4 * n + np.arange(n_sp * STAFF_PHONES, dtype=np.int64)
+    staff_sp = np.repeat(np.arange(n_sp, dtype=np.int64), STAFF_PHONES)
+    # honest sharing
+    relative = rng.random(n) < 0.015
+    contact[relative] = rng.integers(0, n, int(relative.sum()))
+    neighbour = rng.random(n) < 0.01
+    address[neighbour] = 3 * n + rng.integers(0, n, int(neighbour.sum()))
+    office = rng.random(n) < 0.03
+    device[office] = 5 * n + draw.codes[office]
+    seller = rng.random(n) < 0.003
+    contact[seller] = staff_keys[draw.codes[seller] * STAFF_PHONES]
+    # collusion groups share pools of devices, contact phones and addresses each month
+    kinds = np.asarray(draw.truth.kind)
+    colluding = np.flatnonzero(kinds == "colluding")
+    group = np.full(n_sp, -1, dtype=np.int64)
+    group[colluding] = np.arange(len(colluding)) // COLLUSION_GROUP
+    rows = np.flatnonzero(draw.fraud)
+    cell = group[draw.codes[rows]] * 1000 + orig[rows]
+    pool = 6 * n
+    for value in np.unique(cell):
+        members = rows[cell == value]
+        size = max(1, len(members) // 4)
+        device[members] = pool + rng.integers(0, size, len(members))
+        address[members] = pool + size + rng.integers(0, size, len(members))
+        mate = rng.random(len(members)) < 0.5
+        contact[members[mate]] = phone[rng.choice(members, int(mate.sum()))]
+        pool += 2 * size
+    vouched = rows[rng.random(len(rows)) < 0.3]
+    pick = rng.integers(0, STAFF_PHONES, len(vouched))
+    contact[vouched] = staff_keys[draw.codes[vouched] * STAFF_PHONES + pick]
+    identity = 8 * n + ids  # after every pool: ids never collide
+    columns = (identity, phone, contact, device, address)
+    return SpLinks(
+        app=np.tile(ids, len(columns)),
+        kind=np.repeat(np.arange(len(columns), dtype=np.int8), n),
+        key=np.concatenate(columns),
+        app_time=app_time,
+        staff_keys=staff_keys,
+        staff_sp=staff_sp,
+        fraud=draw.fraud,
+    )
 
 
 def _never_pay(

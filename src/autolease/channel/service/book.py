@@ -34,6 +34,7 @@ GOOD_ENDS = frozenset({"settled_early", "matured"})
 class StoreBook:
     panel: Panel
     sp_ids: tuple[int, ...]  # panel segment "sp" code i is SP id sp_ids[i]
+    application_ids: tuple[str, ...] = ()  # each panel row's application
 
 
 def month_index(month: str) -> int:
@@ -74,7 +75,8 @@ def load_book(session: Session, month: str, settings: ContractSettings) -> Store
         states[row] = _states(contract, events[contract.id], start, last, settings)
     months = tuple(month_label(i) for i in range(first, last + 1))
     segment = Segment(codes, tuple(str(i) for i in sp_ids))
-    return StoreBook(Panel(states, origination, months, {"sp": segment}), sp_ids)
+    apps = tuple(c.application_id for c in contracts)
+    return StoreBook(Panel(states, origination, months, {"sp": segment}), sp_ids, apps)
 
 
 def _events(session: Session, ids: Sequence[str]) -> dict[str, list[ContractEvent]]:

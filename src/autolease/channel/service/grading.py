@@ -11,16 +11,22 @@ from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from autolease.audit import service as audit
 from autolease.audit.service import Actor
 from autolease.channel import repository
 from autolease.channel.actions import actions_all
-from autolease.channel.exceptions import GradeProposalDecided, GradeProposalNotFound
+from autolease.channel.exceptions import (
+    GradeProposalDecided,
+    GradeProposalNotFound,
+    GradeRunConflict,
+)
 from autolease.channel.grading import Approvals, Graded, grade_all, policy_inputs
 from autolease.channel.models import SpGradeProposal
 from autolease.channel.performance import at_month, count
+from autolease.channel.service import collusion
 from autolease.channel.service.book import load_book, month_end, month_index
 from autolease.channel.settings import ChannelSettings
 from autolease.contract.settings import ContractSettings
@@ -51,7 +57,9 @@ def propose(
         settings.lookback_months,
     )
     approvals = _approvals(session, book.sp_ids, month, settings.approval_months)
-    graded = grade_all(engine, policy, policy_inputs(figures, approvals, settings.credibility_k))
+    graph = collusion.figures(session, book.sp_ids, month, settings.lookback_months)
+    inputs = policy_inputs(figures, approvals, settings.credibility_k, graph)
+    graded = grade_all(engine, policy, inputs)
     todo = actions_all(engine, actions_policy, [{**g.inputs, "grade": g.grade} for g in graded])
     return [
         _store(session, sp_id, month, g, list(codes), policy, actor)
@@ -75,11 +83,17 @@ def _store(
         return row
     if row is None:
         row = SpGradeProposal(sp_id=sp_id, month=month, status="proposed")
-        session.add(row)
     row.grade, row.previous_grade, row.rule = graded.grade, sp.grade, graded.code
     row.figures, row.actions = graded.inputs, actions
     row.policy_version, row.proposed_at = policy.version, actor.at
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent run may insert (sp, month) first
+            session.add(row)
+            session.flush()
+    except IntegrityError as err:
+        raise GradeRunConflict(
+            f"another grade run for {month} stored its proposals first; run it again"
+        ) from err
     payload: dict[str, object] = {"month": month, "grade": graded.grade, "rule": graded.code}
     payload |= {"previous": sp.grade, "actions": actions}
     audit.log(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from autolease.audit import service as audit_service
 from autolease.audit.service import Actor
 from autolease.auth.principal import Principal
+from autolease.channel.service import partners
 from autolease.contract import repository
 from autolease.contract.exceptions import OfferAlreadyAccepted, OfferNotAcceptable
 from autolease.contract.lifecycle import ContractStatus
@@ -62,6 +63,7 @@ def accept_offer(
             raise
         return _replay(winner, data), True
     transition(session, app, CONTRACTED_STATUS, actor, "offer accepted")
+    partners.accrue_on_booking(session, contract, actor)  # a referral earns its partner's fee
     audit_service.log(
         session,
         actor,

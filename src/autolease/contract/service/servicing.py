@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from autolease.audit import service as audit_service
 from autolease.audit.service import Actor
+from autolease.channel.service import partners
 from autolease.contract import repository
 from autolease.contract.exceptions import ContractTransitionRefused, ServicingRejected
 from autolease.contract.lifecycle import OPEN, ContractStatus, can_move
@@ -64,6 +65,8 @@ def record_event(
             raise
         return _replayed(winner, digest), True
     contract.updated_at = actor.at
+    if event.kind == "cancellation":  # the partner's referral fee is given back
+        partners.reverse_on_cancellation(session, contract, actor)
     audit_service.log(
         session,
         actor,

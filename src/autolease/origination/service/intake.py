@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from autolease.audit.service import Actor
 from autolease.auth.principal import Principal
+from autolease.channel.service import partners
 from autolease.db import insert_rows
 from autolease.dealer import service as dealer_service
 from autolease.decision.service import record_evaluations
@@ -80,6 +81,7 @@ def submit(
         if existing is not None:
             return _replay(existing, body_hash)
     sp = _submitting_sp(session, principal.sp_id, principal)
+    partner = partners.resolve_referral(session, data.lead_source.partner_code)
     facts = build_facts(data, sp_grade=sp.grade)
     links = link_keys(data, cipher)
     ctx = DecisionContext(facts, actor.at, business_date(actor.at))
@@ -89,8 +91,12 @@ def submit(
     run_pipeline(stages, ctx, time.perf_counter)
     stored = store_application(session, data=data, sp_id=sp.id, cipher=cipher, ids=ids, actor=actor)
     app = stored.app
+    if partner is not None and app.partner_name is None:
+        app.partner_name = partner.name
     decision = store_decision(stored=stored, ctx=ctx, ids=ids, actor=actor)
     write_rows(session, stored, links)
+    if partner is not None:
+        partners.attribute(session, app.id, partner, actor)
     record_evaluations(
         session, decision_id=decision.id, application_id=app.id, ctx=ctx, at=actor.at
     )
