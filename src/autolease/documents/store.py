@@ -46,7 +46,7 @@ class DocumentStore(Protocol):
 
 
 class LocalStore:
-    """Files in a folder, fanned out by the last two characters of the name.
+    """Files in a folder, fanned out by the last two characters of the name (before any dot).
 
     A write goes to ``<name>.part``, is flushed to disk, then renamed: a crash leaves either
     nothing or a partial file (which the sweep removes), never a truncated file under the
@@ -59,7 +59,8 @@ class LocalStore:
     def path_of(self, name: str) -> Path:
         if not _NAME.fullmatch(name):
             raise ValueError("not a stored file name")
-        return self.root / name[-2:] / name
+        stem = name.split(".", 1)[0]  # a partial write lives beside its final name
+        return self.root / stem[-2:] / name
 
     def put(self, name: str, data: bytes) -> None:
         final = self.path_of(name)
