@@ -124,6 +124,34 @@ class TestUpload:
         assert one.json() == front
 
 
+class TestRetries:
+    def test_the_same_bytes_again_return_the_stored_document(
+        self, doc_client: TestClient, world: World, runtime: Runtime
+    ) -> None:
+        data = samples.jpeg(b"\x05" * 50)
+        first = upload(doc_client, world.a.headers, world.app_a, data, kind="id_card_front")
+        again = upload(doc_client, world.a.headers, world.app_a, data, kind="id_card_front")
+        assert (first.status_code, again.status_code) == (201, 200)
+        assert again.json() == first.json()
+        assert rows(runtime) == 1
+        assert len(stored_files(world)) == 1
+        with runtime.sessions() as session:
+            uploads = session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "document.uploaded")
+            ).all()
+        assert len(uploads) == 1
+
+    def test_the_same_bytes_as_another_kind_are_another_document(
+        self, doc_client: TestClient, world: World, runtime: Runtime
+    ) -> None:
+        data = samples.pdf()
+        a = upload(doc_client, world.a.headers, world.app_a, data, kind="income_proof")
+        b = upload(doc_client, world.a.headers, world.app_a, data, kind="bank_card")
+        assert (a.status_code, b.status_code) == (201, 201)
+        assert a.json()["id"] != b.json()["id"]
+        assert rows(runtime) == 2
+
+
 class TestRefusalsStoreNothing:
     def test_a_wrong_type(self, doc_client: TestClient, world: World, runtime: Runtime) -> None:
         r = upload(doc_client, world.a.headers, world.app_a, samples.executable(),
@@ -233,6 +261,8 @@ class TestBadInput:
                           samples.png(seed=seed)).status_code == 201  # fmt: skip
         r = upload(doc_client, world.a.headers, world.app_a, samples.png(seed=9))
         assert (r.status_code, r.json()["code"]) == (409, "too_many_documents")
+        retry = upload(doc_client, world.a.headers, world.app_a, samples.png(seed=1))
+        assert retry.status_code == 200
         assert rows(runtime) == 2
         assert len(stored_files(world)) == 2
 

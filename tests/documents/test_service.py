@@ -40,7 +40,7 @@ def add(runtime: Runtime, world: World, session: Any, app_id: str, code: str) ->
         incoming=service.Incoming(samples.png()),
         storage_name=runtime.ids.new("doc"),
         at=runtime.clock.now(),
-    )
+    ).document
 
 
 class TestRequireForApplication:

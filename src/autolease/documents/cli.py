@@ -29,14 +29,14 @@ def sweep(
 
     from autolease.audit import service as audit_service
     from autolease.documents import service
-    from autolease.documents.store import LocalStore
+    from autolease.documents.store import store_for
 
     with json_errors(), runtime_scope() as runtime, transaction(runtime) as session:
         settings = runtime.settings.documents
         grace = settings.sweep_grace_minutes if grace_minutes is None else grace_minutes
         report = service.sweep(
             session,
-            store=LocalStore(settings.root),
+            store=store_for(settings),
             now=runtime.clock.now(),
             grace=timedelta(minutes=grace),
             dry_run=dry_run,

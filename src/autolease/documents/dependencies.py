@@ -8,7 +8,7 @@ from fastapi import Depends
 
 from autolease.dependencies import RuntimeDep
 from autolease.documents.settings import DocumentSettings
-from autolease.documents.store import DocumentStore, LocalStore
+from autolease.documents.store import DocumentStore, store_for
 
 
 async def get_document_settings(runtime: RuntimeDep) -> DocumentSettings:
@@ -20,7 +20,7 @@ DocumentSettingsDep = Annotated[DocumentSettings, Depends(get_document_settings)
 
 async def get_store(settings: DocumentSettingsDep) -> DocumentStore:
     """The configured store (the local folder); tests override this dependency."""
-    return LocalStore(settings.root)
+    return store_for(settings)
 
 
 DocumentStoreDep = Annotated[DocumentStore, Depends(get_store)]

@@ -31,6 +31,15 @@ def one_of_application(session: Session, application_id: str, document_id: int) 
     return session.scalars(query).one_or_none()
 
 
+def same_file(session: Session, application_id: str, kind: str, sha256: str) -> Document | None:
+    query = select(Document).where(
+        Document.application_id == application_id,
+        Document.kind == kind,
+        Document.sha256 == sha256,
+    )
+    return session.scalars(query.order_by(Document.id).limit(1)).first()
+
+
 def by_ids(session: Session, ids: Iterable[int]) -> Sequence[Document]:
     wanted = sorted(set(ids))
     if not wanted:

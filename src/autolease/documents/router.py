@@ -32,6 +32,7 @@ UPLOAD_EXAMPLE = {
     "file": "(the file's bytes: JPEG, PNG, WebP, HEIC or PDF)",
 }
 UPLOAD_ERRORS: dict[int | str, dict[str, str]] = {
+    200: {"description": "these bytes were stored for this kind already: the same document"},
     409: {"description": "the application holds the most documents it may"},
     413: {"description": "the file is larger than `documents.max_bytes` (the field is named)"},
     422: {"description": "empty, or not a JPEG, PNG, WebP, HEIC or PDF judged by its bytes"},
@@ -60,13 +61,15 @@ def upload_document(
     runtime: RuntimeDep,
     settings: DocumentSettingsDep,
     store: DocumentStoreDep,
+    response: Response,
 ) -> DocumentRead:
     """Upload one document for the application (the application's SP only).
 
     Refused, with nothing stored: an empty file, one over the size cap, and one whose bytes are
-    not a JPEG, PNG, WebP, HEIC or PDF file, whatever its name or declared type.
+    not a JPEG, PNG, WebP, HEIC or PDF file, whatever its name or declared type. The same
+    bytes sent again for the same kind (a retry) answer 200 with the document already stored.
     """
-    doc = service.upload(
+    uploaded = service.upload(
         session,
         store=store,
         cipher=runtime.cipher,
@@ -78,6 +81,10 @@ def upload_document(
         storage_name=runtime.ids.new("doc"),
         at=actor.at,
     )
+    doc = uploaded.document
+    if not uploaded.created:
+        response.status_code = status.HTTP_200_OK
+        return DocumentRead.of(doc)
     audit_service.log(
         session,
         actor,

@@ -68,6 +68,12 @@ def check_content(incoming: Incoming, *, max_bytes: int) -> FileType:
     return found
 
 
+@dataclass(frozen=True)
+class Uploaded:
+    document: Document
+    created: bool  # False: the same bytes were stored for this kind already (a retry)
+
+
 def upload(
     session: Session,
     *,
@@ -80,11 +86,19 @@ def upload(
     incoming: Incoming,
     storage_name: str,
     at: datetime,
-) -> Document:
-    """Check, seal and store a file, then add its row; nothing is stored when refused."""
+) -> Uploaded:
+    """Check, seal and store a file, then add its row; nothing is stored when refused.
+
+    The same bytes uploaded again for the same kind of the same application (a retry over a
+    flaky network) return the stored document instead of a second copy.
+    """
     if principal.sp_id is None or principal.sp_id != app.sp_id:
         raise RoleNotAllowed("only the SP of the application uploads its documents")
     file_type = check_content(incoming, max_bytes=settings.max_bytes)
+    digest = hashlib.sha256(incoming.data).hexdigest()
+    same = repository.same_file(session, app.id, kind.value, digest)
+    if same is not None:
+        return Uploaded(same, created=False)
     if repository.count_of_application(session, app.id) >= settings.max_per_application:
         raise TooManyDocuments(
             f"the application holds {settings.max_per_application} documents already"
@@ -97,7 +111,7 @@ def upload(
         kind=kind.value,
         content_type=file_type.mime,
         size_bytes=len(incoming.data),
-        sha256=hashlib.sha256(incoming.data).hexdigest(),
+        sha256=digest,
         storage_name=storage_name,
         uploaded_at=at,
         uploaded_by=principal.actor,
@@ -108,7 +122,7 @@ def upload(
     except BaseException:
         store.delete(storage_name)
         raise
-    return doc
+    return Uploaded(doc, created=True)
 
 
 def sealing_context(storage_name: str) -> str:

@@ -14,7 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from autolease.documents.settings import DocumentSettings
 
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}")
 PARTIAL_SUFFIX = ".part"
@@ -100,6 +103,11 @@ class LocalStore:
                     stat = path.stat()
                     modified = datetime.fromtimestamp(stat.st_mtime, UTC)
                     yield StoredFile(path.name, stat.st_size, modified)
+
+
+def store_for(settings: DocumentSettings) -> DocumentStore:
+    """The configured store: the local folder `documents.root` (where another store is wired)."""
+    return LocalStore(settings.root)
 
 
 def _fsync_dir(folder: Path) -> None:
