@@ -127,8 +127,13 @@ def tenant(runtime: object) -> dict[str, str]:
     with runtime.sessions.begin() as session:
         data = SpCreate.model_validate({"code": "SP-BENCH", "name": "基准", "region": "上海"})
         dealer_service.create(session, data=data, at=runtime.clock.now())
-        key, _ = auth_service.issue_api_key(session, sp_code="SP-BENCH", label="bench",
-                                            at=runtime.clock.now(), token_hex=secrets.token_hex)  # fmt: skip
+        key, _ = auth_service.issue_api_key(
+            session,
+            sp_code="SP-BENCH",
+            label="bench",
+            at=runtime.clock.now(),
+            token_hex=secrets.token_hex,
+        )
     return {"Authorization": f"Bearer {key.plaintext}"}
 
 
