@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,7 +14,9 @@ from sqlalchemy import func, select
 
 from autolease.app import create_app
 from autolease.audit.models import AuditEvent
+from autolease.documents.dependencies import get_store
 from autolease.documents.models import Document
+from autolease.documents.store import StoredFile
 from autolease.runtime import Runtime
 from tests.documents import samples
 from tests.documents.conftest import World
@@ -354,3 +358,60 @@ class TestAtomicity:
         path.write_bytes(bytes(raw))
         r = doc_client.get(doc["content_url"], headers=world.a.headers)
         assert (r.status_code, r.json()["code"]) == (500, "document_unreadable")
+
+
+class MemoryStore:
+    """Another `DocumentStore` (as an S3-compatible one would be): a dict, or a broken one."""
+
+    def __init__(self, *, broken: bool = False) -> None:
+        self.files: dict[str, bytes] = {}
+        self.broken = broken
+
+    def put(self, name: str, data: bytes) -> None:
+        if self.broken:
+            self.files[name] = data[:10]  # a half-written object
+            raise OSError("the store is down")
+        self.files[name] = data
+
+    def get(self, name: str) -> bytes:
+        from autolease.documents.store import StoredFileMissing
+
+        if name not in self.files:
+            raise StoredFileMissing(name)
+        return self.files[name]
+
+    def delete(self, name: str) -> None:
+        self.files.pop(name, None)
+
+    def list(self) -> Iterator[StoredFile]:
+        for name, data in self.files.items():
+            yield StoredFile(name, len(data), datetime.now(UTC))
+
+
+class TestAnotherStore:
+    def client_with(self, runtime: Runtime, store: MemoryStore) -> TestClient:
+        app = create_app(runtime=runtime)
+        app.dependency_overrides[get_store] = lambda: store
+        return TestClient(app)
+
+    def test_the_endpoints_work_over_any_document_store(
+        self, world: World, runtime: Runtime
+    ) -> None:
+        store = MemoryStore()
+        data = samples.pdf()
+        with self.client_with(runtime, store) as client:
+            doc = upload(client, world.a.headers, world.app_a, data, kind="income_proof").json()
+            (sealed,) = store.files.values()
+            assert data not in sealed
+            assert client.get(doc["content_url"], headers=world.a.headers).content == data
+        assert stored_files(world) == []  # nothing went to the local folder
+
+    def test_a_store_that_fails_a_write_records_nothing(
+        self, world: World, runtime: Runtime
+    ) -> None:
+        store = MemoryStore(broken=True)
+        with self.client_with(runtime, store) as client:
+            r = upload(client, world.a.headers, world.app_a, samples.png())
+        assert (r.status_code, r.json()["code"]) == (503, "document_store_unavailable")
+        assert store.files == {}
+        assert rows(runtime) == 0

@@ -10,7 +10,8 @@
     ├── InputInvalid
     │   ├── DocumentRefused (422)          empty, or not a JPEG/PNG/WebP/HEIC/PDF by content
     │   └── DocumentsUnknown (422)         ids that are not this application's documents
-    └── DocumentUnreadable (500)           the stored file is missing or fails authentication
+    ├── DocumentUnreadable (500)           the stored file is missing or fails authentication
+    └── DocumentStoreUnavailable (503)     the store refused a write; nothing was recorded
 
 Messages name the field and the rule, never the content of a file.
 """
@@ -37,6 +38,11 @@ class TooManyDocuments(Conflict):
 
 class DocumentUnreadable(AutoleaseError):
     code = "document_unreadable"
+
+
+class DocumentStoreUnavailable(AutoleaseError):
+    status_code = 503
+    code = "document_store_unavailable"
 
 
 class DocumentTooLarge(ContentTooLarge):

@@ -36,6 +36,7 @@ UPLOAD_ERRORS: dict[int | str, dict[str, str]] = {
     409: {"description": "the application holds the most documents it may"},
     413: {"description": "the file is larger than `documents.max_bytes` (the field is named)"},
     422: {"description": "empty, or not a JPEG, PNG, WebP, HEIC or PDF judged by its bytes"},
+    503: {"description": "the document store refused the write; nothing was recorded"},
 }
 
 

@@ -26,6 +26,7 @@ from autolease.documents.content import FileType, accepted_names, sniff
 from autolease.documents.exceptions import (
     DocumentNotFound,
     DocumentRefused,
+    DocumentStoreUnavailable,
     DocumentsUnknown,
     DocumentTooLarge,
     DocumentUnreadable,
@@ -103,7 +104,13 @@ def upload(
         raise TooManyDocuments(
             f"the application holds {settings.max_per_application} documents already"
         )
-    store.put(storage_name, cipher.seal(incoming.data, context=sealing_context(storage_name)))
+    sealed = cipher.seal(incoming.data, context=sealing_context(storage_name))
+    try:
+        store.put(storage_name, sealed)
+    except OSError as exc:
+        store.delete(storage_name)
+        log.error("the document store refused a write: %s", type(exc).__name__)
+        raise DocumentStoreUnavailable("the document store is unavailable; try again") from None
     _delete_unless_committed(session, store, storage_name)
     doc = Document(
         application_id=app.id,
