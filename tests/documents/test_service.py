@@ -152,6 +152,30 @@ class TestTransaction:
             assert session.scalar(select(func.count()).select_from(Document)) == 0
 
 
+def test_a_name_already_taken_is_never_overwritten_or_deleted(
+    world: World, runtime: Runtime
+) -> None:
+    taken = "doc_" + "c" * 32
+    world.store.put(taken, b"another upload's file")
+    with runtime.sessions() as session:
+        app = session.get(Application, world.app_a)
+        assert app is not None
+        with pytest.raises(FileExistsError):
+            service.upload(
+                session,
+                store=world.store,
+                cipher=runtime.cipher,
+                settings=runtime.settings.documents,
+                app=app,
+                principal=sp_principal(app, world.a.code),
+                kind=DocumentKind.BANK_CARD,
+                incoming=service.Incoming(samples.png()),
+                storage_name=taken,
+                at=runtime.clock.now(),
+            )
+    assert world.store.get(taken) == b"another upload's file"
+
+
 class TestSweep:
     def test_orphans_are_removed_and_reported_young_ones_kept(
         self, doc_client: TestClient, world: World, runtime: Runtime

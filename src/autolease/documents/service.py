@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -107,8 +108,11 @@ def upload(
     sealed = cipher.seal(incoming.data, context=sealing_context(storage_name))
     try:
         store.put(storage_name, sealed)
+    except FileExistsError:
+        raise  # the name is another upload's: never delete it
     except OSError as exc:
-        store.delete(storage_name)
+        with suppress(OSError):
+            store.delete(storage_name)  # a partial object
         log.error("the document store refused a write: %s", type(exc).__name__)
         raise DocumentStoreUnavailable("the document store is unavailable; try again") from None
     _delete_unless_committed(session, store, storage_name)
@@ -127,7 +131,8 @@ def upload(
     try:
         session.flush()
     except BaseException:
-        store.delete(storage_name)
+        with suppress(OSError):  # else the session hook or the sweep removes it
+            store.delete(storage_name)
         raise
     return Uploaded(doc, created=True)
 
