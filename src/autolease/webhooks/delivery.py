@@ -25,6 +25,7 @@ from autolease.webhooks.backoff import retry_delay
 from autolease.webhooks.events import body_of
 from autolease.webhooks.models import SECRET_CONTEXT, WebhookAttempt, WebhookDelivery
 from autolease.webhooks.repository import DEAD, DELIVERED, PENDING, Claimed
+from autolease.webhooks.settings import WebhookSettings
 from autolease.webhooks.signing import EVENT_TYPE_HEADER, signed_headers
 
 if TYPE_CHECKING:
@@ -67,11 +68,12 @@ class Deliverer:
         *,
         client: httpx.Client | None = None,
         timer: Callable[[], float] = time.perf_counter,
+        settings: WebhookSettings | None = None,
     ) -> None:
         import httpx
 
         self._runtime = runtime
-        self._settings = runtime.settings.webhooks
+        self._settings = settings or runtime.settings.webhooks
         self._timer = timer
         self._own_client = client is None
         self._client = client or httpx.Client(
