@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Body, Query, status
 
 from autolease.audit import service as audit_service
 from autolease.auth.dependencies import ActorDep
@@ -156,7 +156,12 @@ def redeliver(
     session: SessionDep,
     principal: WebhookCallerDep,
     actor: ActorDep,
-    body: Redeliver | None = None,
+    body: Annotated[
+        Redeliver | None,
+        Body(
+            openapi_examples={"one endpoint": {"value": {"endpoint_id": 1}}, "all": {"value": {}}}
+        ),
+    ] = None,
 ) -> Redelivered:
     """Send the event again (same event id): to one endpoint, or to every subscribed one."""
     ids = service.redeliver(

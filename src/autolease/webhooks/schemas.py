@@ -49,7 +49,9 @@ class EndpointCreate(BaseModel):
     )
     event_types: list[EventType] = Field(min_length=1, max_length=20, description=EVENT_TYPES_HELP)
     active: Flag = Field(default=True, description="Whether events are delivered to it")
-    description: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(
+        default=None, max_length=200, description="A label for the SP's own use"
+    )
     sp_code: str | None = Field(
         default=None,
         max_length=32,
@@ -65,10 +67,16 @@ class EndpointCreate(BaseModel):
 class EndpointUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"active": False}]})
 
-    url: str | None = Field(default=None, min_length=1, max_length=2000)
-    event_types: list[EventType] | None = Field(default=None, min_length=1, max_length=20)
-    active: Flag | None = None
-    description: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(
+        default=None, min_length=1, max_length=2000, description="A new URL (same rules)"
+    )
+    event_types: list[EventType] | None = Field(
+        default=None, min_length=1, max_length=20, description=EVENT_TYPES_HELP
+    )
+    active: Flag | None = Field(default=None, description="false pauses delivery")
+    description: str | None = Field(
+        default=None, max_length=200, description="A label for the SP's own use (null clears)"
+    )
 
     @field_validator("event_types")
     @classmethod

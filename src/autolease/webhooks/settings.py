@@ -14,7 +14,6 @@ class WebhookSettings(BaseModel):
     ``timeout_s``: one POST's time limit. ``lease_s``: how long a claimed delivery stays
     invisible to other workers (longer than the timeout, so no two workers post it at once).
     ``batch_size`` / ``concurrency``: deliveries claimed per round, and POSTs in flight.
-    ``replay_window_s``: the age of a signed timestamp receivers accept (docs/webhooks.md).
     ``allow_plain_http_localhost``: http:// to localhost/127.0.0.1 is accepted outside
     production (local receivers in development and tests); https is always required elsewhere.
     """
@@ -26,5 +25,4 @@ class WebhookSettings(BaseModel):
     lease_s: float = Field(default=60.0, gt=0, le=3600)
     batch_size: int = Field(default=100, ge=1, le=1000)
     concurrency: int = Field(default=8, ge=1, le=64)
-    replay_window_s: int = Field(default=300, ge=30, le=3600)
     allow_plain_http_localhost: bool = True
