@@ -215,3 +215,38 @@ class TestClaims:
                 session, now=clock.now(), lease_until=clock.now(), token="w3", limit=10
             )
         assert {c.delivery_id for c in again} == {c.delivery_id for c in taken}
+
+
+class TestNoAnswer:
+    def test_a_closed_port_is_logged_and_retried(
+        self, client: TestClient, runtime: Runtime, hooked: Hooked
+    ) -> None:
+        # The fixture's endpoint points at 127.0.0.1:9, where nothing listens.
+        with Deliverer(runtime) as deliverer:
+            done = deliverer.run_once()
+        assert (done.claimed, done.delivered, done.retried) == (2, 0, 2)
+        for delivery in _log(client, hooked):
+            assert delivery["state"] == "pending"
+            assert delivery["next_attempt_at"] > delivery["log"][0]["attempted_at"]
+            (attempt,) = delivery["log"]
+            assert attempt["status_code"] is None
+            assert attempt["error"].startswith("ConnectError")
+
+    def test_the_loop_outlives_a_failing_round(
+        self, runtime: Runtime, hooked: Hooked, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import threading
+
+        stop = threading.Event()
+        rounds = {"n": 0}
+
+        def failing() -> Any:
+            rounds["n"] += 1
+            if rounds["n"] >= 3:
+                stop.set()
+            raise RuntimeError("store went away")
+
+        with Deliverer(runtime) as deliverer:
+            monkeypatch.setattr(deliverer, "run_once", failing)
+            deliverer.run(stop, idle_s=0.01)
+        assert rounds["n"] == 3

@@ -9,6 +9,7 @@ the receiver answered and before recording it): receivers process each event id 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
     from autolease.runtime import Runtime
 
+log = logging.getLogger("autolease.webhooks")
 USER_AGENT = "autolease-webhooks/1"
 MAX_ERROR_CHARS = 500
 
@@ -115,7 +117,12 @@ class Deliverer:
     def run(self, stop: threading.Event, *, idle_s: float = 1.0) -> None:
         """Loop until `stop` is set, sleeping `idle_s` when nothing was due."""
         while not stop.is_set():
-            if not self.run_once().claimed:
+            try:
+                claimed = self.run_once().claimed
+            except Exception:  # a store or network hiccup must not end the worker
+                log.exception("webhook delivery round failed; claimed rows return after the lease")
+                claimed = 0
+            if not claimed:
                 stop.wait(idle_s)
 
     def _claim(self, token: str) -> list[Claimed]:
@@ -147,11 +154,13 @@ class Deliverer:
         started = self._timer()
         status, error = None, None
         try:
-            response = self._client.post(item.url, content=body, headers=headers)
-            status = response.status_code
+            # Streamed and never read: the answer's status is all that counts, whatever
+            # the size of its body.
+            with self._client.stream("POST", item.url, content=body, headers=headers) as response:
+                status = response.status_code
             if not 200 <= status < 300:
                 error = f"HTTP {status}"
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
         latency_ms = (self._timer() - started) * 1000
         return Attempt(item.delivery_id, item.attempts + 1, at, status, latency_ms, error)
