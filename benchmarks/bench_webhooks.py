@@ -9,9 +9,11 @@ its delivery in the same transaction, `--per-transaction` changes a transaction)
 endpoint points at the reference receiver (`webhooks/receiver.py`, a threading http.server
 on 127.0.0.1) that verifies every signature and processes each event id once.
 
-- ``live``: the producer writes at ``--rate`` events/s while ``--workers`` delivery workers
-  (each `Deliverer`, in threads of this process) poll; lag = processed at the receiver minus
-  the event's ``occurred_at``.
+- ``live``: the producer writes at ``--rate`` events/s (in this process, or in one of its
+  own with ``--writer-process``: on SQLite the two processes then meet in SQLite's busy
+  handler instead of the in-process writer lock) while ``--workers`` delivery workers (each
+  `Deliverer`, in threads of this process) poll;
+  lag = processed at the receiver minus the event's ``occurred_at``.
 - ``backlog``: all events are written first, then the workers drain them (deliveries/s of a
   backlog; the lag then includes the wait in the queue).
 
@@ -22,6 +24,7 @@ duplicate and no rejected signature. Without --db-url a fresh SQLite file is use
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import tempfile
 import threading
 import time
@@ -88,6 +91,16 @@ def produce(runtime: Runtime, app_id: str, n: int, per_tx: int, rate: float | No
                 time.sleep(ahead)
 
 
+def produce_elsewhere(url: str, app_id: str, n: int, per_tx: int, rate: float | None) -> None:
+    """`produce` in its own process (a runtime of its own), as the API would write events:
+    the writer then shares no interpreter lock with the workers and the receiver."""
+    runtime = build_runtime(settings_for(url), pipeline=False)
+    try:
+        produce(runtime, app_id, n, per_tx, rate)
+    finally:
+        runtime.close()
+
+
 def deliver(runtime: Runtime, workers: int, stop: threading.Event) -> list[threading.Thread]:
     def work() -> None:
         with Deliverer(runtime) as deliverer:
@@ -108,7 +121,9 @@ def wait_for(receiver: Receiver, n: int, timeout_s: float) -> None:
         time.sleep(0.02)
 
 
-def run(url: str, n: int, mode: str, rate: float, workers: int, per_tx: int) -> dict[str, Any]:
+def run(
+    url: str, n: int, mode: str, rate: float, workers: int, per_tx: int, writer_process: bool
+) -> dict[str, Any]:
     reset(url)
     runtime = build_runtime(settings_for(url))
     with Receiver() as receiver:
@@ -120,8 +135,15 @@ def run(url: str, n: int, mode: str, rate: float, workers: int, per_tx: int) -> 
             produce(runtime, app_id, n, per_tx, None)
         started = time.perf_counter()
         threads = deliver(runtime, workers, stop)
-        if mode == "live":
+        if mode == "live" and not writer_process:
             produce(runtime, app_id, n, per_tx, rate)
+        elif mode == "live":
+            writer = multiprocessing.get_context("spawn").Process(
+                target=produce_elsewhere, args=(url, app_id, n, per_tx, rate)
+            )
+            writer.start()
+            writer.join()
+            assert writer.exitcode == 0, writer.exitcode
         wait_for(receiver, n, timeout_s=600)  # the intake's events came before the endpoint
         elapsed = time.perf_counter() - started
         stop.set()
@@ -174,18 +196,29 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=500.0, help="live: events written a second")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--per-transaction", type=int, default=20)
+    parser.add_argument("--writer-process", action="store_true", help="live: write elsewhere")
     parser.add_argument("--db-url", default=None)
     args = parser.parse_args()
     load_before = load_average()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        result = run(url, args.events, args.mode, args.rate, args.workers, args.per_transaction)
+        result = run(
+            url,
+            args.events,
+            args.mode,
+            args.rate,
+            args.workers,
+            args.per_transaction,
+            args.writer_process,
+        )
     emit(
         "webhook_delivery",
         backend="postgresql" if url.startswith("postgresql") else "sqlite",
         mode=args.mode,
         rate=args.rate if args.mode == "live" else None,
         workers=args.workers,
+        per_transaction=args.per_transaction,
+        writer_process=args.writer_process,
         **result,
         load_average=[load_before, load_average()],
         **machine(),
