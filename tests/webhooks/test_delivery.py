@@ -250,3 +250,32 @@ class TestNoAnswer:
             monkeypatch.setattr(deliverer, "run_once", failing)
             deliverer.run(stop, idle_s=0.01)
         assert rounds["n"] == 3
+
+
+class TestConcurrentWorkers:
+    def test_two_workers_post_each_delivery_once(
+        self, client: TestClient, runtime: Runtime, hooked: Hooked, point: Any
+    ) -> None:
+        import threading
+
+        for event in hooked.events(client):
+            for _ in range(10):
+                again = client.post(
+                    f"/v1/webhooks/events/{event['id']}/redeliver", headers=hooked.a.headers
+                )
+                assert again.status_code == 202
+        total = len(_states(runtime))
+        settings = WebhookSettings(batch_size=3, concurrency=2)
+        with _receiver(runtime) as receiver:
+            point(receiver)
+            with (
+                Deliverer(runtime, settings=settings) as one,
+                Deliverer(runtime, settings=settings) as two,
+            ):
+                threads = [threading.Thread(target=w.drain) for w in (one, two)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(timeout=60)
+        assert receiver.received.requests == total == 22
+        assert set(_states(runtime).values()) == {("delivered", 1)}
