@@ -20,6 +20,7 @@ from autolease.product.router import router as product_router
 from autolease.reasons.router import router as reasons_router
 from autolease.vehicle.router import router as vehicle_router
 from autolease.web.surface import Surface
+from autolease.webhooks.router import router as webhooks_router
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth_router,
@@ -38,6 +39,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     biometrics_router,
     reasons_router,
     audit_router,
+    webhooks_router,
 )
 
 

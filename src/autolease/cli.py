@@ -35,6 +35,7 @@ from autolease.portfolio.cli import app as portfolio_app
 from autolease.product.cli import app as product_app
 from autolease.synth.cli import app as synth_app
 from autolease.vehicle.cli import app as vehicle_app
+from autolease.webhooks.cli import app as webhooks_app
 
 app = typer.Typer(
     help="autolease: origination and risk control for used-car financial leasing.",
@@ -56,6 +57,7 @@ app.add_typer(identity_app, name="identity")
 app.add_typer(book_app, name="book")
 app.add_typer(portfolio_app, name="portfolio")
 app.add_typer(documents_app, name="documents")
+app.add_typer(webhooks_app, name="webhooks")
 app.command()(backtest)
 app.command()(demo)
 

@@ -29,6 +29,7 @@ from autolease.identity.providers.settings import IdentityProviderSettings
 from autolease.portfolio.settings import PortfolioSettings
 from autolease.vehicle.settings import VehicleSettings
 from autolease.web.settings import WebSettings
+from autolease.webhooks.settings import WebhookSettings
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -138,6 +139,7 @@ class Settings(BaseSettings):
     biometrics: BiometricsSettings = Field(default_factory=BiometricsSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     documents: DocumentSettings = Field(default_factory=DocumentSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 
     @model_validator(mode="after")
     def _production_needs_explicit_keys(self) -> Settings:

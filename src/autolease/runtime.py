@@ -21,7 +21,7 @@ from autolease.db import create_engine_for, session_factory
 from autolease.governance.service.serving import ServingModels
 from autolease.kit.clock import Clock, SystemClock
 from autolease.kit.crypto import FieldCipher
-from autolease.kit.ids import IdFactory, RandomSource
+from autolease.kit.ids import SESSION_RANDOM_KEY, IdFactory, RandomSource
 
 if TYPE_CHECKING:
     from autolease.decision.service import DecisionRuntime
@@ -110,9 +110,21 @@ def build_runtime(
         audit_key=chain_key(keys.blind_key),
         key_limiter=key_limiter_of(settings),
     )
+    runtime.sessions.configure(info={SESSION_RANDOM_KEY: RuntimeRandom(runtime)})
     if pipeline:
         _add_pipeline(runtime)
     return runtime
+
+
+class RuntimeRandom:
+    """The runtime's random source as its sessions see it: whatever `runtime.ids` draws from
+    now (tests swap the id factory), so use cases that only get a session use it too."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def getrandbits(self, k: int, /) -> int:
+        return self._runtime.ids.rng.getrandbits(k)
 
 
 def _add_pipeline(runtime: Runtime) -> None:

@@ -10,6 +10,10 @@ from typing import Protocol
 
 from autolease.kit.clock import Clock
 
+# The key of a session's ``info`` under which the runtime puts its random source, for writes
+# that need randomness deep inside a use case (the webhook outbox's event ids).
+SESSION_RANDOM_KEY = "autolease.random"
+
 
 class RandomSource(Protocol):
     def getrandbits(self, k: int, /) -> int: ...
@@ -24,6 +28,11 @@ class IdFactory:
     def __init__(self, clock: Clock, rng: RandomSource | None = None) -> None:
         self._clock = clock
         self._rng = rng or SystemRandom()
+
+    @property
+    def rng(self) -> RandomSource:
+        """The injected random source (event ids and retry jitter draw from it too)."""
+        return self._rng
 
     def new(self, prefix: str) -> str:
         ms = int(self._clock.now().timestamp() * 1000)

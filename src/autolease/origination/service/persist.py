@@ -35,6 +35,7 @@ from autolease.origination.schemas import (
     IndividualApplicant,
     VehicleIn,
 )
+from autolease.webhooks import outbox
 
 OUTCOME_STATUS = {
     Outcome.APPROVE: "approved",
@@ -246,6 +247,7 @@ def write_rows(session: Session, stored: StoredApplication, links: tuple[LinkKey
     app = stored.app
     insert_rows(session, [app])
     insert_rows(session, stored.events, fetch_keys=False)
+    outbox.publish(session, app, stored.events)
     if stored.decision is not None:
         insert_rows(session, [stored.decision])
     if links:
@@ -273,8 +275,12 @@ def append_audit(session: Session, stored: StoredApplication, actor: Actor) -> N
 def transition(
     session: Session, app: Application, to: str, actor: Actor, note: str
 ) -> ApplicationStatusEvent:
+    """Move `app` to `to` after its intake; with the intake's `write_rows`, the one place
+    status events are written, and so where the webhook outbox is written in the same
+    transaction."""
     event = status_event(app, to, actor, note)
     session.add(event)
+    outbox.publish(session, app, [event])
     return event
 
 
