@@ -21,7 +21,7 @@ from autolease.credit.encoding import InputSchema, encode
 from autolease.credit.gbm import BoosterModel, GradientBoostingPD
 from autolease.credit.model import CreditModel, FeatureLabel, Kind
 from autolease.credit.scaling import GradeScale, ScoreScaling
-from autolease.credit.tabular import binary_target, infer_schema, resolve_column
+from autolease.credit.tabular import binary_target, infer_schema, level_warnings, resolve_column
 
 F64 = npt.NDArray[np.float64]
 
@@ -62,6 +62,7 @@ class TrainingResult:
     binning: list[dict[str, Any]] | None
     n_rounds: int | None
     holdout_pd: F64 | None = None
+    left_out: Mapping[str, str] = field(default_factory=dict)
 
 
 def fit_credit_model(
@@ -101,6 +102,7 @@ def fit_credit_model(
     table = binning = booster = None
     holdout = holdout_pd = None
     n_rounds = None
+    left_out: dict[str, str] = {}
     if options.kind in ("scorecard", "blend"):
         sc = ScorecardPD(scaling=options.scaling, monotone=directions, **options.scorecard)
         sc.fit(x, target, schema)
@@ -109,7 +111,7 @@ def fit_credit_model(
         params = {"calibration": options.calibration, "seed": options.seed, **options.gbm}
         gbm = GradientBoostingPD(monotone=directions, **params).fit(x, target, schema)
         booster = BoosterModel(gbm.booster_, gbm.calibrator_)
-        holdout, n_rounds = gbm.holdout_, gbm.n_rounds_
+        holdout, n_rounds, left_out = gbm.holdout_, gbm.n_rounds_, gbm.left_out_
         holdout_pd = gbm.holdout_pd_ if options.kind == "gbm" else None
     model = CreditModel(
         kind=options.kind,
@@ -124,7 +126,7 @@ def fit_credit_model(
     train = metrics.evaluate(target, model.pd_matrix(x))
     if options.kind != "gbm":
         holdout = None  # the booster's cross-fit is not the blend's
-    return TrainingResult(model, train, holdout, binning, n_rounds, holdout_pd)
+    return TrainingResult(model, train, holdout, binning, n_rounds, holdout_pd, left_out)
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class PreparedData:
     bad_label: str
     dropped_columns: dict[str, str]
     dropped_rows: int
+    warnings: tuple[str, ...] = ()
 
 
 def prepare(
@@ -173,4 +176,5 @@ def prepare(
         bad_label=tgt.bad_label,
         dropped_columns=dropped,
         dropped_rows=int((~tgt.keep).sum()),
+        warnings=tuple(level_warnings(kept, schema)),
     )
