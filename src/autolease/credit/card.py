@@ -33,7 +33,8 @@ OUTSIDE_PURPOSE = (
 LIMITS = (
     "Trained on the outcomes of approved applications only (no reject inference).",
     "The PD is calibrated on the training population; a change of mix shifts it.",
-    "Inputs outside the training domain (unknown categories) fall to the missing bin.",
+    "Categories unseen in training score as the column's 'rare or unseen' level (a declared"
+    " vocabulary's as missing); check `unseen_levels` when scoring new data.",
 )
 
 
