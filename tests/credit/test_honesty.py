@@ -27,7 +27,13 @@ from autolease.credit.encoding import (
 )
 from autolease.credit.exceptions import CreditDataInvalid
 from autolease.credit.tabular import infer_schema, level_warnings
-from autolease.credit.training import TrainOptions, fit_credit_model, prepare
+from autolease.credit.training import (
+    BLEND_GRID,
+    TrainOptions,
+    choose_blend_weight,
+    fit_credit_model,
+    prepare,
+)
 from autolease.credit.trap import TARGET, TRAP_COLUMNS, trap_table
 from autolease.kit.clock import FixedClock
 from tests.credit.conftest import SMALL_GBM
@@ -257,3 +263,24 @@ def test_score_and_evaluate_report_unseen_level_shares(tmp_path: Path) -> None:
     code, evaluated, _ = invoke("evaluate", out["path"], "--data", str(fresh_path))
     assert code == 0
     assert evaluated["unseen_levels"]["segment"] == 0.25
+
+
+class TestBlendWeight:
+    def test_the_weight_follows_the_part_that_predicts_out_of_fold(self) -> None:
+        rng = np.random.default_rng(0)
+        signal = rng.normal(0, 1.5, 4000)
+        y = (rng.random(4000) < 1 / (1 + np.exp(-signal))).astype(np.int8)
+        noise = rng.normal(0, 1.5, 4000)
+        as_pd = 1 / (1 + np.exp(-signal))
+        assert choose_blend_weight(signal, 1 / (1 + np.exp(-noise)), y) == 1.0
+        assert choose_blend_weight(noise, as_pd, y) == 0.0
+
+    def test_a_blend_records_the_weight_it_chose(self, toy_frame: pd.DataFrame) -> None:
+        schema, _ = infer_schema(toy_frame, exclude=["status"])
+        y = (toy_frame["status"] == "bad").to_numpy().astype(np.int8)
+        fixed = TrainOptions(kind="blend", gbm=SMALL_GBM, blend_weight=0.3)
+        chosen = TrainOptions(kind="blend", gbm=SMALL_GBM)
+        x = encode(toy_frame, schema)
+        assert fit_credit_model(x, y, schema, fixed).model.blend_weight == 0.3
+        weight = fit_credit_model(x, y, schema, chosen).model.blend_weight
+        assert weight in set(BLEND_GRID.tolist())

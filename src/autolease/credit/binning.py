@@ -129,6 +129,7 @@ class ScorecardPD:
     report_: list[dict[str, Any]] = field(init=False, repr=False, compare=False)
     regression_: str = field(init=False, repr=False, compare=False)
     inner_auc_: dict[str, float] = field(init=False, repr=False, compare=False)
+    oof_logit_: F64 = field(init=False, repr=False, compare=False)
 
     def _check_parameters(self) -> None:
         if not 0 < self.max_correlation <= 1:
@@ -157,8 +158,8 @@ class ScorecardPD:
         self._check_parameters()
         target = np.asarray(y, dtype=np.int64)
         binned = [self._bin(x[:, j], target, spec) for j, spec in enumerate(schema.columns)]
-        forms = FORMS if self.regression == "auto" else ()
-        held_iv, self.inner_auc_ = self._cross_validate(x, target, schema, forms)
+        forms = FORMS if self.regression == "auto" else (self.regression,)
+        held_iv, self.inner_auc_, oof = self._cross_validate(x, target, schema, forms)
         for b in binned:
             if b.kind == "categorical":
                 b.held_out_iv = held_iv[b.name]
@@ -166,6 +167,7 @@ class ScorecardPD:
             self.regression_ = max(FORMS, key=lambda form: self.inner_auc_[form])
         else:
             self.regression_ = self.regression
+        self.oof_logit_ = oof[self.regression_]
         chosen = _select(binned, self._screen(self.regression_), self.max_correlation, self.min_iv)
         if self.regression_ == "bins":
             bin_points, intercept = self._regress_bins(chosen, target)
@@ -182,8 +184,8 @@ class ScorecardPD:
 
     def _cross_validate(
         self, x: F64, y: I64, schema: InputSchema, forms: Sequence[str]
-    ) -> tuple[dict[str, float], dict[str, float]]:
-        """Held-out IV of every input and held-out AUC of each form over inner folds.
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, F64]]:
+        """Held-out IV of every input, and the mean AUC and out-of-fold log-odds of each form.
 
         On each inner training part the bins are refitted from scratch; the part left out
         is only scored.
@@ -193,6 +195,7 @@ class ScorecardPD:
         folds = StratifiedKFold(_INNER_FOLDS, shuffle=True, random_state=0)
         ivs: dict[str, list[float]] = {spec.name: [] for spec in schema.columns}
         aucs: dict[str, list[float]] = {form: [] for form in forms}
+        oof = {form: np.zeros(len(y)) for form in forms}
         for train, valid in folds.split(np.zeros(len(y)), y):
             fitted = [
                 self._bin(x[train, j], y[train], spec) for j, spec in enumerate(schema.columns)
@@ -204,22 +207,24 @@ class ScorecardPD:
             for b in fitted:
                 ivs[b.name].append(_held_out_iv(left_out[b.name], y[valid], b.woe))
             for form in forms:
-                aucs[form].append(self._fold_auc(form, fitted, left_out, y[train], y[valid]))
+                oof[form][valid] = self._fold_logit(form, fitted, left_out, y[train], len(valid))
+                aucs[form].append(metrics.auc(y[valid], oof[form][valid]))
         held_iv = {name: float(np.mean(v)) for name, v in ivs.items()}
-        return held_iv, {form: float(np.mean(v)) for form, v in aucs.items()}
+        return held_iv, {form: float(np.mean(v)) for form, v in aucs.items()}, oof
 
-    def _fold_auc(
+    def _fold_logit(
         self,
         form: str,
         fitted: list[_Binned],
         left_out: Mapping[str, I64],
         y_train: I64,
-        y_valid: I64,
-    ) -> float:
+        rows: int,
+    ) -> F64:
+        """Log-odds of the left-out rows from a form fitted on the inner training part."""
         chosen = _select(
             [dataclasses.replace(b) for b in fitted], self._screen(form), self.max_correlation
         )
-        logit = np.zeros(len(y_valid))
+        logit = np.zeros(rows)
         if form == "bins":
             betas, intercept = self._regress_bins(chosen, y_train)
             for b, beta in zip(chosen, betas, strict=True):
@@ -228,7 +233,7 @@ class ScorecardPD:
             coef, intercept, kept = self._regress(chosen, y_train)
             for f, beta in zip(kept, coef, strict=True):
                 logit += beta * f.woe[left_out[f.name]]
-        return metrics.auc(y_valid, logit + intercept)
+        return np.asarray(logit + intercept, dtype=np.float64)
 
     def _bin(self, col: F64, y: I64, spec: ColumnSpec) -> _Binned:
         numeric = spec.kind == "numeric"
