@@ -120,7 +120,8 @@ def _report_sample(manifest: Manifest, data: Path) -> str:
 
 
 def _iv_rows(binning: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows = [{k: r[k] for k in ("variable", "iv", "bins", "status")} for r in binning]
+    keys = ("variable", "iv", "held_out_iv", "bins", "status")
+    rows = [{k: r[k] for k in keys if k in r} for r in binning]
     return sorted(rows, key=lambda r: -float(r["iv"]))
 
 
