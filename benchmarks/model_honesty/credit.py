@@ -110,7 +110,9 @@ def run(data_root: Path, *, quick: bool) -> str:
         frame, target, bad = loaded
         print(f"credit: {folder.name} ({len(frame)} rows)", file=sys.stderr, flush=True)
         split = _split(frame, target, bad, quick)
-        lines.extend(_table_rows(folder.name, split, quick))
+        rows = _table_rows(folder.name, split, quick)
+        print("\n".join(rows), file=sys.stderr, flush=True)  # kept if a later set fails
+        lines.extend(rows)
         worst = max(split.unseen.items(), key=lambda kv: kv[1], default=None)
         if worst is not None and worst[1] > 0:
             unseen_notes.append(f"{folder.name}: {worst[1]:.1%} of test rows in {worst[0]}")
@@ -290,9 +292,11 @@ def _trap(quick: bool) -> tuple[list[str], list[str]]:
         "| model | test AUC without the trap | with the trap | difference | within 0.02 |",
         "|---|---|---|---|---|",
     ]
-    for kind in ("scorecard", "gbm", "blend"):
-        auc_with = metrics.auc(with_trap.y_test, fitted_with[kind][0].pd_matrix(with_trap.x_test))
-        auc_without = metrics.auc(without.y_test, fitted_without[kind][0].pd_matrix(without.x_test))
+    for (kind, (model_with, _)), (model_without, _) in zip(
+        fitted_with.items(), fitted_without.values(), strict=True
+    ):
+        auc_with = metrics.auc(with_trap.y_test, model_with.pd_matrix(with_trap.x_test))
+        auc_without = metrics.auc(without.y_test, model_without.pd_matrix(without.x_test))
         diff = auc_with - auc_without
         ok = "yes" if diff >= -TRAP_TOLERANCE else "**no**"
         table.append(f"| {kind} | {auc_without:.4f} | {auc_with:.4f} | {diff:+.4f} | {ok} |")
