@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from autolease.credit.binning import ScorecardPD
-from autolease.credit.encoding import encode, encode_row
+from autolease.credit.encoding import OTHER_LABEL, encode, encode_row
 from autolease.credit.scaling import ScoreScaling
 from autolease.credit.scorecard import (
     CompiledScorecard,
@@ -107,15 +107,18 @@ class TestCompiledScorecard:
             hand += next(b.points for b in var.bins if _holds(b, value))
         assert compiled.score(x)[0] == pytest.approx(hand)
 
-    def test_missing_and_unseen_use_the_missing_bin(
+    def test_missing_uses_the_missing_bin_and_unseen_the_other_bin(
         self, toy_models: dict[str, TrainingResult]
     ) -> None:
         model = toy_models["scorecard"].model
         compiled = CompiledScorecard(table_of(toy_models), model.schema)
-        x = encode_row({"ltv": None, "home": "boat"}, model.schema)
-        bins = compiled.bin_index(x)[0]
+        missing = compiled.bin_index(encode_row({}, model.schema))[0]
+        unseen = compiled.bin_index(encode_row({"home": "boat"}, model.schema))[0]
         for k, var in enumerate(table_of(toy_models).variables):
-            assert bins[k] == len(var.bins) - 1
+            assert missing[k] == len(var.bins) - 1
+            if var.kind == "categorical":
+                assert OTHER_LABEL in var.bins[unseen[k]].categories
+                assert not var.bins[unseen[k]].missing
 
     def test_points_lost_is_zero_at_the_best_bins(
         self, toy_models: dict[str, TrainingResult]

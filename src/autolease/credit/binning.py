@@ -12,8 +12,22 @@ fits scikit-learn's L2 `LogisticRegression` on the bad flag in one of two forms:
 - bin form: one coefficient per bin (indicator columns), ``points = −factor · coefficient``;
   declared directions are kept by a count-weighted isotonic fit of the bins' coefficients.
 
-``regression="auto"`` takes the form with the higher inner cross-validated AUC. What is kept
-is a `scorecard.PointsTable` either way; optbinning is never needed to score.
+``regression="auto"`` takes the form with the higher inner cross-validated AUC. The inner
+cross-validation refits everything that learns from the bad flag on each inner training part
+(the bins, their WOE, the screen and the regression) and scores the part left out, so the
+choice of form is not led by bins fitted on the rows that judge it. The same folds give each
+categorical input its held-out IV (the WOE of bins fitted without the rows it is measured
+on): a categorical input whose held-out IV is below ``min_iv`` or below ``HELD_OUT_SHARE``
+of its in-sample IV is left out, with the reason, however high its in-sample IV (many
+levels grouped by their training bad rates: the grouping does not carry over).
+
+Categorical inputs come with the frequent levels of the schema and, when the schema has one,
+the "rare or unseen" level (`encoding.OTHER_LABEL`): rare training levels pooled, and the
+level any unseen value scores in. It is binned like any level; when training has no rows of
+it, it gets a bin of its own with WOE 0 (the average), never the missing bin. Bins of a
+categorical input hold at least ``min_category_share`` of the rows.
+
+What is kept is a `scorecard.PointsTable` either way; optbinning is never needed to score.
 """
 
 from __future__ import annotations
@@ -30,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from autolease.credit import metrics
-from autolease.credit.encoding import ColumnKind, InputSchema
+from autolease.credit.encoding import OTHER_LABEL, ColumnKind, ColumnSpec, InputSchema
 from autolease.credit.scaling import ScoreScaling
 from autolease.credit.scorecard import (
     MISSING_LABEL,
@@ -46,6 +60,8 @@ I64 = npt.NDArray[np.int64]
 _SMOOTH = 0.5
 FORMS = ("woe", "bins")
 _INNER_FOLDS = 5
+# A categorical input must keep at least this share of its in-sample IV on held-out rows.
+HELD_OUT_SHARE = 0.5
 
 
 @dataclass
@@ -57,6 +73,8 @@ class _Binned:
     woe: F64
     iv: float
     status: str = "selected"
+    splits: list[Any] = field(default_factory=list)
+    held_out_iv: float | None = None
 
 
 @dataclass
@@ -71,12 +89,14 @@ class ScorecardPD:
     monotone : mapping of str to int
         +1 when a higher value is riskier (bad rate ascending), −1 when safer.
     max_n_prebins, min_prebin_size, min_bin_size, max_n_bins : optbinning limits.
+    min_category_share : float
+        The smallest share of the rows a bin of a categorical input may hold.
     regression : {"auto", "woe", "bins"}
         ``woe``: one coefficient per input on its WOE (the classic scorecard); ``bins``: one
         coefficient per bin (an indicator per bin, so correlated inputs such as successive
         months' arrears share the signal bin by bin); ``auto``: the form with the higher
-        5-fold cross-validated AUC on the training rows (WOE recomputed on each inner
-        training part; the bins themselves are fitted once).
+        5-fold cross-validated AUC on the training rows (bins, WOE, screen and regression
+        refitted on each inner training part).
     min_iv : float
         For the WOE form, inputs with a lower information value are left out.
     min_iv_bins : float
@@ -96,6 +116,7 @@ class ScorecardPD:
     min_prebin_size: float = 0.05
     min_bin_size: float | None = None
     max_n_bins: int | None = None
+    min_category_share: float = 0.05
     min_iv: float = 0.02
     min_iv_bins: float = 0.005
     max_correlation: float = 0.9
@@ -108,6 +129,7 @@ class ScorecardPD:
     report_: list[dict[str, Any]] = field(init=False, repr=False, compare=False)
     regression_: str = field(init=False, repr=False, compare=False)
     inner_auc_: dict[str, float] = field(init=False, repr=False, compare=False)
+    oof_logit_: F64 = field(init=False, repr=False, compare=False)
 
     def _check_parameters(self) -> None:
         if not 0 < self.max_correlation <= 1:
@@ -135,16 +157,18 @@ class ScorecardPD:
         """
         self._check_parameters()
         target = np.asarray(y, dtype=np.int64)
-        binned = [
-            self._bin(x[:, j], target, spec.name, spec) for j, spec in enumerate(schema.columns)
-        ]
-        self.inner_auc_ = {}
+        binned = [self._bin(x[:, j], target, spec) for j, spec in enumerate(schema.columns)]
+        forms = FORMS if self.regression == "auto" else (self.regression,)
+        held_iv, self.inner_auc_, oof = self._cross_validate(x, target, schema, forms)
+        for b in binned:
+            if b.kind == "categorical":
+                b.held_out_iv = held_iv[b.name]
         if self.regression == "auto":
-            self.inner_auc_ = {form: self._inner_auc(form, binned, target) for form in FORMS}
             self.regression_ = max(FORMS, key=lambda form: self.inner_auc_[form])
         else:
             self.regression_ = self.regression
-        chosen = _select(binned, self._screen(self.regression_), self.max_correlation)
+        self.oof_logit_ = oof[self.regression_]
+        chosen = _select(binned, self._screen(self.regression_), self.max_correlation, self.min_iv)
         if self.regression_ == "bins":
             bin_points, intercept = self._regress_bins(chosen, target)
             self.table_ = self._bin_table(chosen, bin_points, intercept)
@@ -158,46 +182,70 @@ class ScorecardPD:
     def _screen(self, form: str) -> float:
         return self.min_iv_bins if form == "bins" else self.min_iv
 
-    def _inner_auc(self, form: str, binned: list[_Binned], y: I64) -> float:
-        """Mean AUC of one regression form over inner folds of the training rows."""
+    def _cross_validate(
+        self, x: F64, y: I64, schema: InputSchema, forms: Sequence[str]
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, F64]]:
+        """Held-out IV of every input, and the mean AUC and out-of-fold log-odds of each form.
+
+        On each inner training part the bins are refitted from scratch; the part left out
+        is only scored.
+        """
         from sklearn.model_selection import StratifiedKFold
 
-        copies = [dataclasses.replace(b) for b in binned]
-        chosen = _select(copies, self._screen(form), self.max_correlation)
         folds = StratifiedKFold(_INNER_FOLDS, shuffle=True, random_state=0)
-        aucs = [
-            self._fold_auc(form, chosen, y, train, valid)
-            for train, valid in folds.split(np.zeros(len(y)), y)
-        ]
-        return float(np.mean(aucs))
+        ivs: dict[str, list[float]] = {spec.name: [] for spec in schema.columns}
+        aucs: dict[str, list[float]] = {form: [] for form in forms}
+        oof = {form: np.zeros(len(y)) for form in forms}
+        for train, valid in folds.split(np.zeros(len(y)), y):
+            fitted = [
+                self._bin(x[train, j], y[train], spec) for j, spec in enumerate(schema.columns)
+            ]
+            left_out = {
+                spec.name: _apply(b.splits, x[valid, j], spec)[0]
+                for j, (b, spec) in enumerate(zip(fitted, schema.columns, strict=True))
+            }
+            for b in fitted:
+                ivs[b.name].append(_held_out_iv(left_out[b.name], y[valid], b.woe))
+            for form in forms:
+                oof[form][valid] = self._fold_logit(form, fitted, left_out, y[train], len(valid))
+                aucs[form].append(metrics.auc(y[valid], oof[form][valid]))
+        held_iv = {name: float(np.mean(v)) for name, v in ivs.items()}
+        return held_iv, {form: float(np.mean(v)) for form, v in aucs.items()}, oof
 
-    def _fold_auc(self, form: str, chosen: list[_Binned], y: I64, train: I64, valid: I64) -> float:
-        fitted = [_subset(b, train, y) for b in chosen]
-        logit = np.zeros(len(valid))
+    def _fold_logit(
+        self,
+        form: str,
+        fitted: list[_Binned],
+        left_out: Mapping[str, I64],
+        y_train: I64,
+        rows: int,
+    ) -> F64:
+        """Log-odds of the left-out rows from a form fitted on the inner training part."""
+        chosen = _select(
+            [dataclasses.replace(b) for b in fitted], self._screen(form), self.max_correlation
+        )
+        logit = np.zeros(rows)
         if form == "bins":
-            betas, intercept = self._regress_bins(fitted, y[train])
+            betas, intercept = self._regress_bins(chosen, y_train)
             for b, beta in zip(chosen, betas, strict=True):
-                logit += beta[b.index[valid]]
+                logit += beta[left_out[b.name]]
         else:
-            coef, intercept, kept = self._regress(fitted, y[train])
-            index = {b.name: b.index for b in chosen}
+            coef, intercept, kept = self._regress(chosen, y_train)
             for f, beta in zip(kept, coef, strict=True):
-                logit += beta * f.woe[index[f.name][valid]]
-        return metrics.auc(y[valid], logit + intercept)
+                logit += beta * f.woe[left_out[f.name]]
+        return np.asarray(logit + intercept, dtype=np.float64)
 
-    def _bin(self, col: F64, y: I64, name: str, spec: Any) -> _Binned:
+    def _bin(self, col: F64, y: I64, spec: ColumnSpec) -> _Binned:
         numeric = spec.kind == "numeric"
-        values: Any = col if numeric else _decode(col, spec.categories)
-        trend = _trend(self.monotone.get(name, 0), self.monotonic_trend if numeric else "auto")
-        splits = _optimal_splits(values, y, name, numeric, trend, self)
-        if numeric:
-            index = np.searchsorted(np.asarray(splits, dtype=np.float64), col, side="right")
-            regular = len(splits) + 1
-        else:
-            index = _group_index(col, spec.categories, splits)
-            regular = len(splits)
-        index = np.where(np.isnan(col), regular, index)
-        return _binned(name, spec.kind, splits, index, y, regular)
+        values: Any = col if numeric else _decode(col, spec)
+        trend = _trend(self.monotone.get(spec.name, 0), self.monotonic_trend if numeric else "auto")
+        splits = _optimal_splits(values, y, spec.name, numeric, trend, self)
+        if spec.other and not any(OTHER_LABEL in group for group in splits):
+            splits = [*splits, [OTHER_LABEL]]  # its own bin, WOE 0, never the missing bin
+        index, regular = _apply(splits, col, spec)
+        binned = _binned(spec.name, spec.kind, splits, index, y, regular)
+        binned.splits = splits
+        return binned
 
     def _regress(self, chosen: list[_Binned], y: I64) -> tuple[F64, float, list[_Binned]]:
         from sklearn.linear_model import LogisticRegression
@@ -320,8 +368,10 @@ def _trend(direction: int, default: str) -> str:
     return default
 
 
-def _decode(col: F64, categories: Sequence[str]) -> npt.NDArray[np.object_]:
-    vocab = np.asarray([*list(categories), ""], dtype=object)
+def _decode(col: F64, spec: ColumnSpec) -> npt.NDArray[np.object_]:
+    """Category codes back to text; the other code as `OTHER_LABEL`, missing as NaN."""
+    categories = spec.categories
+    vocab = np.asarray([*list(categories), OTHER_LABEL], dtype=object)
     codes = np.where(np.isnan(col), len(categories), col).astype(np.int64)
     out = vocab[codes]
     out[np.isnan(col)] = np.nan
@@ -337,6 +387,9 @@ def _optimal_splits(
     present = ~_isnan_any(values)
     if present.sum() == 0 or len(np.unique(y[present])) < 2:
         return [] if numeric else [np.unique(values[present]).tolist()]
+    min_bin = est.min_bin_size
+    if not numeric:
+        min_bin = max(min_bin or 0.0, est.min_category_share) or None
     optb = OptimalBinning(
         name=name,
         dtype="numerical" if numeric else "categorical",
@@ -344,7 +397,7 @@ def _optimal_splits(
         monotonic_trend=trend,
         max_n_prebins=est.max_n_prebins,
         min_prebin_size=est.min_prebin_size,
-        min_bin_size=est.min_bin_size,
+        min_bin_size=min_bin,
         max_n_bins=est.max_n_bins,
     )
     with warnings.catch_warnings():
@@ -365,9 +418,31 @@ def _isnan_any(values: Any) -> npt.NDArray[np.bool_]:
     return np.array([v is None or (isinstance(v, float) and math.isnan(v)) for v in arr])
 
 
+def _apply(splits: list[Any], col: F64, spec: ColumnSpec) -> tuple[I64, int]:
+    """Every row's bin under `splits` (the missing bin last) and the number of regular bins."""
+    if spec.kind == "numeric":
+        index = np.searchsorted(np.asarray(splits, dtype=np.float64), col, side="right")
+        regular = len(splits) + 1
+    else:
+        index = _group_index(col, spec.categories, splits)
+        regular = len(splits)
+    return np.asarray(np.where(np.isnan(col), regular, index), dtype=np.int64), regular
+
+
+def _held_out_iv(index: I64, y: I64, woe: F64) -> float:
+    """IV of rows the bins were not fitted on, weighing each bin by its training WOE."""
+    n_bins = len(woe)
+    counts = np.bincount(index, minlength=n_bins)
+    bads = np.bincount(index, weights=y, minlength=n_bins)
+    goods = counts - bads
+    total_good, total_bad = max(float(goods.sum()), 1.0), max(float(bads.sum()), 1.0)
+    return float(np.sum((goods / total_good - bads / total_bad) * woe))
+
+
 def _group_index(col: F64, categories: Sequence[str], groups: list[Any]) -> I64:
-    lookup = np.full(max(len(categories), 1), len(groups), dtype=np.int64)
+    lookup = np.full(len(categories) + 1, len(groups), dtype=np.int64)
     position = {c: i for i, c in enumerate(categories)}
+    position[OTHER_LABEL] = len(categories)
     for g, group in enumerate(groups):
         for category in group:
             if category in position:
@@ -414,13 +489,6 @@ def _woe_iv(index: I64, y: I64, n_bins: int) -> tuple[I64, I64, F64, float]:
     return counts, bads, woe, iv
 
 
-def _subset(b: _Binned, rows: I64, y: I64) -> _Binned:
-    """The same bins on some rows only, with WOE and IV from those rows."""
-    index = b.index[rows]
-    _, _, woe, iv = _woe_iv(index, y[rows], len(b.bins))
-    return dataclasses.replace(b, index=index, woe=woe, iv=iv)
-
-
 def _labels(kind: ColumnKind, splits: list[Any]) -> list[tuple[Any, Any, tuple[str, ...], str]]:
     if kind == "categorical":
         return [(None, None, tuple(g), ", ".join(g) or "(none)") for g in splits]
@@ -439,12 +507,21 @@ def _fmt(value: float) -> str:
     return f"{value:.6g}"
 
 
-def _select(binned: list[_Binned], min_iv: float, max_corr: float) -> list[_Binned]:
+def _select(
+    binned: list[_Binned], min_iv: float, max_corr: float, held_min: float = 0.0
+) -> list[_Binned]:
     candidates = sorted(binned, key=lambda b: -b.iv)
     chosen: list[_Binned] = []
     for b in candidates:
         if b.iv < min_iv:
             b.status = f"dropped: IV {b.iv:.4f} below {min_iv}"
+            continue
+        floor = max(held_min, HELD_OUT_SHARE * b.iv)
+        if b.held_out_iv is not None and b.held_out_iv < floor:
+            b.status = (
+                f"dropped: held-out IV {b.held_out_iv:.4f} below {floor:.4f} (in-sample"
+                f" {b.iv:.4f}): its bins do not carry over to rows they were not fitted on"
+            )
             continue
         woe = b.woe[b.index]
         clash = next((c for c in chosen if _corr(woe, c.woe[c.index]) > max_corr), None)
@@ -472,6 +549,7 @@ def _report_row(b: _Binned) -> dict[str, Any]:
         "variable": b.name,
         "kind": b.kind,
         "iv": round(b.iv, 6),
+        **({} if b.held_out_iv is None else {"held_out_iv": round(b.held_out_iv, 6)}),
         "bins": len(b.bins) - 1,
         "status": b.status,
         "table": [

@@ -33,15 +33,32 @@ OUTSIDE_PURPOSE = (
 LIMITS = (
     "Trained on the outcomes of approved applications only (no reject inference).",
     "The PD is calibrated on the training population; a change of mix shifts it.",
-    "Inputs outside the training domain (unknown categories) fall to the missing bin.",
+    "Categories unseen in training score as the column's 'rare or unseen' level (a declared"
+    " vocabulary's as missing); check `unseen_levels` when scoring new data.",
 )
 
 
 @dataclass(frozen=True)
 class HeldOut:
+    """A held-out figure, the sample it comes from and its PDs (``key``: the manifest's name)."""
+
     sample: str
     evaluation: metrics.Evaluation
     pd: F64
+    key: str = "holdout_cross_fit"
+
+
+def out_of_time(
+    result: TrainingResult, x: F64, y: Any, *, column: str, cutoff: str, train_rows: int
+) -> HeldOut:
+    """The figure of `result`'s own model on the later rows it was not trained on."""
+    target = np.asarray(y, dtype=np.int8)
+    pd_values = result.model.pd_matrix(x)
+    sample = (
+        f"out of time: the {len(target)} rows with {column} >= {cutoff}; the model was"
+        f" trained on the {train_rows} earlier rows only"
+    )
+    return HeldOut(sample, metrics.evaluate(target, pd_values), pd_values, "holdout_out_of_time")
 
 
 def held_out(

@@ -100,8 +100,11 @@ def _summary(reg: service.RegisteredModel) -> dict[str, Any]:
         "inputs": len(reg.result.model.schema.columns),
         "train": reg.result.train.to_json(),
     }
-    if reg.result.holdout is not None:
-        out["holdout_cross_fit"] = reg.result.holdout.to_json()
+    for key, value in reg.manifest.metrics.items():
+        if key.startswith("holdout_"):
+            out[key] = value
+    if reg.result.left_out:
+        out["left_out"] = dict(reg.result.left_out)
     out["samples"] = reg.manifest.metrics.get("samples", {})
     out["model_card"] = str(reg.path / "model_card.md")
     if reg.result.binning is not None:
@@ -117,7 +120,8 @@ def _report_sample(manifest: Manifest, data: Path) -> str:
 
 
 def _iv_rows(binning: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows = [{k: r[k] for k in ("variable", "iv", "bins", "status")} for r in binning]
+    keys = ("variable", "iv", "held_out_iv", "bins", "status")
+    rows = [{k: r[k] for k in keys if k in r} for r in binning]
     return sorted(rows, key=lambda r: -float(r["iv"]))
 
 
@@ -141,12 +145,25 @@ def train(
     base_odds: float = typer.Option(50.0, help="Good:bad odds at the base score"),
     pdo: float = typer.Option(20.0, help="Points to double the odds"),
     grades: str | None = typer.Option(None, help="PD upper bounds of A,B,C,D"),
+    time_column: str | None = typer.Option(
+        None,
+        "--time-column",
+        help="Date (or year) column for an out-of-time split: the model is trained on the"
+        " earlier rows and measured on the later ones (the column is not an input)",
+    ),
+    test_from: str | None = typer.Option(
+        None,
+        "--test-from",
+        help="First date (or number) of the held-out later rows (default: the latest fifth)",
+    ),
 ) -> None:
     """Train a scorecard, gradient-boosting or blended PD model on any labelled table."""
     from autolease.credit import service
 
     with _errors(), progress_steps() as steps:
         options = _options(model, seed, base_score, base_odds, pdo, grades)
+        if test_from is not None and time_column is None:
+            raise CreditDataInvalid("--test-from needs --time-column")
         steps.step(f"training a {model} credit model on {data.name}")
         reg, prepared = service.train_csv(
             data,
@@ -161,7 +178,11 @@ def train(
             header=header,
             drop=drop,
             missing=_markers(na_values),
+            time_column=time_column,
+            test_from=test_from,
         )
+        for warning in prepared.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         summary = _summary(reg)
         summary.update(
             target=prepared.target,
@@ -169,6 +190,7 @@ def train(
             rows=len(prepared.y),
             dropped_columns=prepared.dropped_columns,
             dropped_rows=prepared.dropped_rows,
+            warnings=list(prepared.warnings),
         )
         _emit(summary)
 
@@ -259,6 +281,7 @@ def evaluate(
                 **result,
                 "dropped_rows": scored.dropped_rows,
                 "missing_inputs": list(scored.missing_inputs),
+                "unseen_levels": scored.unseen_levels,
             }
         )
 
@@ -309,10 +332,12 @@ def score(
     import pandas as pd
 
     from autolease.credit import service
+    from autolease.credit.encoding import unseen_shares
 
     with _errors():
         model, _ = _load(model_dir)
         frame = service.read_table(data, sep=_sep(sep), header=header, missing=_markers(na_values))
+        unseen = unseen_shares(frame, model.schema)
         result = model.score_batch(frame, top=reasons)
         scored = frame.assign(pd=result.pd, score=np.round(result.score, 1), grade=result.grade)
         if result.factors is not None:
@@ -321,7 +346,7 @@ def score(
             )
             scored = pd.concat([scored, factors], axis=1)
         scored.to_csv(out, index=False)
-        _emit({"ref": model.ref, "rows": len(frame), "out": str(out)})
+        _emit({"ref": model.ref, "rows": len(frame), "out": str(out), "unseen_levels": unseen})
 
 
 @app.command()

@@ -3,7 +3,11 @@
 `InputSchema` lists the inputs in order: numbers, or categories with their training
 vocabulary. `encode` (a batch: a frame or a mapping of columns) and `encode_row` (one dict,
 the serving path) give the same numbers: values as given (unparseable → NaN), categories as
-their vocabulary index; missing, unseen or absent → NaN.
+their vocabulary index; missing or absent → NaN. A column with an ``other`` level (every
+column a table's schema infers) gives any other present value — a level too rare to learn
+from in training, or one never seen — the code ``len(categories)``: the explicit "rare or
+unseen" level the models learn a value for. Without it (declared vocabularies) an unseen
+value is missing. `unseen_shares` tells how many rows carry a level training never saw.
 """
 
 from __future__ import annotations
@@ -25,20 +29,37 @@ ColumnKind = Literal["numeric", "categorical"]
 # Cells read as missing by default (case-insensitive). Words that can be real categories,
 # such as "none", are not on it; users replace the list with ``--na-values``.
 MISSING_TOKENS = frozenset({"", "?", "na", "n/a", "nan", "null", "-", "--", "#n/a", ".", "missing"})
+# The name of the "rare or unseen" level in bins and reports.
+OTHER_LABEL = "(rare or unseen)"
 
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """One model input: numeric, or categorical with its training vocabulary."""
+    """One model input: numeric, or categorical with its training vocabulary.
+
+    ``categories`` are the levels learnt one by one. With ``other`` set, every other present
+    value shares the code ``len(categories)``: the levels in ``rare`` (seen in training, too
+    few rows each to learn from) and any level never seen.
+    """
 
     name: str
     kind: ColumnKind
     categories: tuple[str, ...] = ()
+    other: bool = False
+    rare: tuple[str, ...] = ()
+
+    @property
+    def other_code(self) -> int | None:
+        """The code of the "rare or unseen" level, or None when the column has none."""
+        return len(self.categories) if self.other else None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "kind": self.kind}
         if self.kind == "categorical":
             data["categories"] = list(self.categories)
+            if self.other:
+                data["other"] = True
+                data["rare"] = list(self.rare)
         return data
 
     @classmethod
@@ -46,7 +67,13 @@ class ColumnSpec:
         kind = data["kind"]
         if kind not in ("numeric", "categorical"):
             raise ValueError(f"column {data.get('name')!r}: unknown kind {kind!r}")
-        return cls(str(data["name"]), kind, tuple(str(c) for c in data.get("categories", ())))
+        return cls(
+            str(data["name"]),
+            kind,
+            tuple(str(c) for c in data.get("categories", ())),
+            bool(data.get("other", False)),
+            tuple(str(c) for c in data.get("rare", ())),
+        )
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,9 @@ class InputSchema:
 
     def category_index(self, name: str) -> dict[str, int]:
         return self._index[name]
+
+    def column(self, name: str) -> ColumnSpec:
+        return self.columns[self.names.index(name)]
 
     def to_json(self) -> list[dict[str, Any]]:
         return [c.to_json() for c in self.columns]
@@ -100,8 +130,8 @@ def encode(data: Any, schema: InputSchema) -> F64:
     Returns
     -------
     ndarray of float64, shape (n, p)
-        Numbers as given (unparseable → NaN); categories as their vocabulary index,
-        missing or unseen → NaN.
+        Numbers as given (unparseable → NaN); categories as their vocabulary index, other
+        present values as the column's other code (NaN without one), missing → NaN.
     """
     n = _length(data, schema)
     out = np.full((n, len(schema.columns)), np.nan)
@@ -112,7 +142,7 @@ def encode(data: Any, schema: InputSchema) -> F64:
         if spec.kind == "numeric":
             out[:, j] = _numbers(values)
         else:
-            out[:, j] = _codes(values, spec.categories)
+            out[:, j] = _codes(values, spec)
     return out
 
 
@@ -133,17 +163,59 @@ def _numbers(values: Any) -> F64:
     return np.asarray(parsed, dtype=np.float64)
 
 
-def _codes(values: Any, categories: tuple[str, ...]) -> F64:
+def _codes(values: Any, spec: ColumnSpec) -> F64:
+    found, present = _lookup(values, spec.categories)
+    codes = np.asarray(found, dtype=np.float64)
+    other = spec.other_code
+    codes[found < 0] = np.nan if other is None else other
+    codes[~present] = np.nan
+    return codes
+
+
+def _lookup(values: Any, levels: Sequence[str]) -> tuple[npt.NDArray[np.int64], Any]:
+    """Each value's position in `levels` (−1 when absent) and whether it is present at all."""
     array = np.asarray(values, dtype=object)
-    index = pd.Index(list(categories), dtype=object)
+    index = pd.Index(list(levels), dtype=object)
     found = np.asarray(index.get_indexer(array), dtype=np.int64)
+    present = np.ones(len(array), dtype=np.bool_)
     retry = np.flatnonzero(found < 0)
     if retry.size:
         normalised = pd.Series(array[retry], dtype=object).map(_text_or_none)
         found[retry] = index.get_indexer(normalised)
-    codes = np.asarray(found, dtype=np.float64)
-    codes[codes < 0] = np.nan
-    return codes
+        present[retry] = normalised.notna().to_numpy()
+    return found, present
+
+
+def unseen_shares(data: Any, schema: InputSchema) -> dict[str, float]:
+    """Share of the rows whose level of each categorical input training never saw.
+
+    A level counts as seen when training learnt it or grouped it as rare; missing values
+    are not unseen. Inputs absent from `data` are left out.
+
+    Parameters
+    ----------
+    data : mapping of str to array-like, or pandas.DataFrame
+    schema : InputSchema
+
+    Returns
+    -------
+    dict of str to float
+        By input name, in schema order.
+
+    Examples
+    --------
+    >>> schema = InputSchema((ColumnSpec("city", "categorical", ("a",), True, ("b",)),))
+    >>> unseen_shares({"city": ["a", "b", "c", None]}, schema)
+    {'city': 0.25}
+    """
+    out: dict[str, float] = {}
+    for spec in schema.columns:
+        if spec.kind != "categorical" or spec.name not in data:
+            continue
+        found, present = _lookup(data[spec.name], (*spec.categories, *spec.rare))
+        rows = len(found)
+        out[spec.name] = float(np.sum((found < 0) & present) / rows) if rows else 0.0
+    return out
 
 
 def _text_or_none(value: Any) -> str | None:
@@ -190,7 +262,8 @@ def encode_row(values: Mapping[str, Any], schema: InputSchema) -> F64:
         if spec.kind == "numeric":
             row[j] = _to_float(value)
         else:
-            row[j] = float(schema.category_index(spec.name).get(text_value(value), math.nan))
+            unknown = math.nan if spec.other_code is None else float(spec.other_code)
+            row[j] = float(schema.category_index(spec.name).get(text_value(value), unknown))
     return np.array([row], dtype=np.float64)
 
 

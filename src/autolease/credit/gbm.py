@@ -5,7 +5,15 @@ folds, early stopping on each held-out fold): the mean best iteration sets the n
 trees of the final model, and the out-of-fold log-odds — every row scored by a model that did
 not see it — fit the calibrator and give the held-out calibration check (``holdout_``). The
 final booster is refitted on all rows. It is kept as LightGBM's native text model; the
-calibrator as JSON. Categorical inputs arrive as vocabulary indices (`tabular.encode`) and
+calibrator as JSON.
+
+A categorical input with more levels than ``max_cat_to_onehot`` is split by LightGBM on
+levels sorted by their training gradients, which can learn noise. Each such input is kept
+only if it earns its place out of fold: the cross-fit is rerun with the input blanked (all
+missing, so no tree can split on it), and when that gives the lower out-of-fold log-loss the
+input stays blanked in the final model too (``left_out_`` says which and why).
+
+Categorical inputs arrive as vocabulary indices (`tabular.encode`) and
 are declared categorical to LightGBM; NaN is LightGBM's missing value.
 """
 
@@ -79,6 +87,7 @@ class GradientBoostingPD:
     n_rounds_: int = field(init=False, repr=False, compare=False)
     holdout_: metrics.Evaluation = field(init=False, repr=False, compare=False)
     holdout_pd_: Any = field(init=False, repr=False, compare=False)
+    left_out_: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def _check_parameters(self) -> None:
         if self.inner_folds < 2:
@@ -144,7 +153,7 @@ class GradientBoostingPD:
         target = np.asarray(y, dtype=np.float64)
         params = self.params(schema, len(target))
         cats = schema.categorical_positions()
-        oof, rounds = self._cross_fit(x, target, params, cats)
+        x, oof, rounds = self._screen_levels(x, target, params, schema)
         self.n_rounds_ = max(1, round(float(np.mean(rounds))))
         self.calibrator_ = fit_calibrator(self.calibration, oof, target)
         self.holdout_pd_ = self.calibrator_.apply(oof)
@@ -152,6 +161,31 @@ class GradientBoostingPD:
         data = self._dataset(x, target, cats)
         self.booster_ = _lgb().train(params, data, num_boost_round=self.n_rounds_)
         return self
+
+    def _screen_levels(
+        self, x: F64, y: F64, params: dict[str, Any], schema: InputSchema
+    ) -> tuple[F64, F64, list[int]]:
+        """Blank each many-level categorical input that does not lower the out-of-fold loss."""
+        cats = schema.categorical_positions()
+        oof, rounds = self._cross_fit(x, y, params, cats)
+        loss = _oof_loss(y, oof)
+        self.left_out_ = {}
+        for j in cats:
+            spec = schema.columns[j]
+            levels = len(spec.categories) + (1 if spec.other else 0)
+            if levels <= self.max_cat_to_onehot:
+                continue
+            trial = x.copy()
+            trial[:, j] = np.nan
+            trial_oof, trial_rounds = self._cross_fit(trial, y, params, cats)
+            trial_loss = _oof_loss(y, trial_oof)
+            if trial_loss < loss:
+                self.left_out_[spec.name] = (
+                    f"left out: {levels} levels; out-of-fold log-loss {trial_loss:.5f} without"
+                    f" it, {loss:.5f} with it"
+                )
+                x, oof, rounds, loss = trial, trial_oof, trial_rounds, trial_loss
+        return x, oof, rounds
 
     def _dataset(self, x: F64, y: F64, cats: list[int]) -> Any:
         names = [f"f{j}" for j in range(x.shape[1])]
@@ -194,6 +228,10 @@ class GradientBoostingPD:
 
     def predict_pd(self, x: F64) -> F64:
         return self.calibrator_.apply(self.log_odds(x))
+
+
+def _oof_loss(y: F64, log_odds: F64) -> float:
+    return metrics.log_loss(y, 1.0 / (1.0 + np.exp(-log_odds)))
 
 
 @dataclass(frozen=True)

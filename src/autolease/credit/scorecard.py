@@ -3,7 +3,8 @@
 A `PointsTable` is a plain structure of bins and points, saved as JSON (scored) and CSV
 (reviewed). `CompiledScorecard` binds it to an input schema and scores encoded matrices with
 numpy alone: each input's bin is found (``searchsorted`` for numbers, a lookup for
-categories, the missing bin for anything absent or unseen) and the points are summed. The
+categories, the bin holding the "rare or unseen" level for a level training did not learn
+when the column has one, the missing bin for anything absent) and the points are summed. The
 score is ``base_points + Σ points``; the PD follows from the score scale, so the table alone
 reproduces every figure. Training is in `credit.binning`.
 """
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from autolease.credit.encoding import ColumnKind, InputSchema
+from autolease.credit.encoding import OTHER_LABEL, ColumnKind, InputSchema
 from autolease.credit.scaling import ScoreScaling
 
 F64 = npt.NDArray[np.float64]
@@ -288,7 +289,10 @@ def _compile(var: ScorecardVariable, column: int, schema: InputSchema) -> _Compi
         return _Compiled(
             column, True, np.array(var.splits), np.zeros(1, np.int64), points, missing_bin
         )
-    index = schema.category_index(var.name)
+    index = dict(schema.category_index(var.name))
+    other = schema.column(var.name).other_code
+    if other is not None:
+        index[OTHER_LABEL] = other
     lookup = np.full(max(len(index), 1), missing_bin, dtype=np.int64)
     for b, bin_ in enumerate(var.bins[:-1]):
         for category in bin_.categories:

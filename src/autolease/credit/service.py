@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,15 @@ import pandas as pd
 
 from autolease.credit import features as declared
 from autolease.credit.book import book_frame
-from autolease.credit.card import OUTSIDE_PURPOSE, credit_card, held_out, with_held_out
-from autolease.credit.encoding import InputSchema
+from autolease.credit.card import (
+    OUTSIDE_PURPOSE,
+    HeldOut,
+    credit_card,
+    held_out,
+    out_of_time,
+    with_held_out,
+)
+from autolease.credit.encoding import InputSchema, encode, unseen_shares
 from autolease.credit.exceptions import CreditDataInvalid, CreditModelInvalid, CreditModelNotFound
 from autolease.credit.model import CreditModel
 from autolease.credit.settings import CreditSettings
@@ -105,8 +112,14 @@ def register(
     training_window: dict[str, str],
     params: dict[str, Any],
     card: dict[str, Any] | None = None,
+    holdout_key: str = "holdout_cross_fit",
 ) -> RegisteredModel:
-    """Save a trained model as a new immutable version under `root`."""
+    """Save a trained model as a new immutable version under `root`.
+
+    The held-out figure is recorded under `holdout_key` (``holdout_cross_fit`` or
+    ``holdout_out_of_time``), apart from the in-sample ``train`` figure; ``samples`` names
+    the sample of each.
+    """
     version = version or next_version(root, name)
     files = result.model.to_files()
     if result.binning is not None:
@@ -114,9 +127,9 @@ def register(
     metrics: dict[str, Any] = {"train": result.train.to_json()}
     samples = {"train": "in-sample (the training rows)"}
     if result.holdout is not None:
-        metrics["holdout_cross_fit"] = result.holdout.to_json()
+        metrics[holdout_key] = result.holdout.to_json()
         held = (card or {}).get("held_out") or [{"sample": "cross-fit"}]
-        samples["holdout_cross_fit"] = held[0]["sample"]
+        samples[holdout_key] = held[0]["sample"]
     metrics["samples"] = samples
     if result.n_rounds is not None:
         metrics["trees"] = result.n_rounds
@@ -165,16 +178,32 @@ def train_csv(
     header: bool | None = None,
     drop: Sequence[str] = (),
     missing: Collection[str] | None = None,
+    time_column: str | None = None,
+    test_from: str | None = None,
 ) -> tuple[RegisteredModel, PreparedData]:
-    """Train a model of `options.kind` on any delimited file and register it."""
+    """Train a model of `options.kind` on any delimited file and register it.
+
+    With `time_column`, the held-out figure is out of time: the model is trained on the
+    rows before `test_from` (default: the latest fifth of the rows by that column is held
+    out) and measured on the rest; otherwise it is an outer cross-fit.
+    """
     frame = read_table(
         data, sep=sep, header=header, target=target, bad_value=bad_value, missing=missing
     )
-    prepared = prepare_frame(frame, target, bad_value, drop=drop)
-    result = fit_credit_model(prepared.x, prepared.y, prepared.schema, options)
-    held = held_out(result, prepared.x, prepared.y, prepared.schema, options)
+    if time_column is None:
+        prepared = prepare_frame(frame, target, bad_value, drop=drop)
+        result = fit_credit_model(prepared.x, prepared.y, prepared.schema, options)
+        held = held_out(result, prepared.x, prepared.y, prepared.schema, options)
+        y_held, dates = prepared.y, None
+    else:
+        split = time_split(frame, time_column, test_from)
+        prepared = prepare_frame(split.train, target, bad_value, drop=[*drop, split.column])
+        result = fit_credit_model(prepared.x, prepared.y, prepared.schema, options)
+        held, y_held, dates = _held_later(result, prepared, split)
     population = f"{len(prepared.y)} rows of {data.name}; bad = {prepared.bad_label!r}"
-    card = credit_card(result, held, prepared.y, population=population, purpose=OUTSIDE_PURPOSE)
+    card = credit_card(
+        result, held, y_held, population=population, purpose=OUTSIDE_PURPOSE, dates=dates
+    )
     result = with_held_out(result, held)
     params = {
         "options": options.to_json(),
@@ -183,7 +212,11 @@ def train_csv(
         "bad_value": prepared.bad_label,
         "rows": len(prepared.y),
         "dropped_columns": prepared.dropped_columns,
+        "warnings": list(prepared.warnings),
+        "left_out": dict(result.left_out),
     }
+    if time_column is not None:
+        params["time_split"] = {"column": split.column, "test_from": split.cutoff}
     registered = register(
         out,
         result,
@@ -193,8 +226,94 @@ def train_csv(
         training_window={"source": data.name},
         params=params,
         card=card,
+        holdout_key=held.key,
     )
     return registered, prepared
+
+
+@dataclass(frozen=True)
+class TimeSplit:
+    """Rows before the cut-off (train) and from it (later), by one date or number column."""
+
+    column: str
+    cutoff: str
+    train: pd.DataFrame
+    later: pd.DataFrame
+    is_date: bool
+    dropped_rows: int
+
+
+def time_split(frame: pd.DataFrame, column: str, test_from: str | None) -> TimeSplit:
+    """Split `frame` by `column` (dates, or numbers such as years) at `test_from`.
+
+    Without `test_from` the latest fifth of the rows (by the column) is held out. Rows with
+    no readable value in the column are left out of both parts.
+    """
+    name = resolve_column(frame, column)
+    keys, is_date = _time_keys(frame[name])
+    if keys.notna().sum() == 0:
+        raise CreditDataInvalid(f"--time-column {name!r}: no value reads as a date or a number")
+    if test_from is None:
+        ordered = keys.dropna().sort_values()
+        cut = ordered.iloc[min(len(ordered) - 1, int(np.ceil(0.8 * len(ordered))))]
+    else:
+        cut = _time_value(test_from, is_date)
+    later = keys >= cut
+    earlier = keys < cut
+    if not earlier.any() or not later.any():
+        raise CreditDataInvalid(
+            f"--test-from {_show(cut)} leaves no rows {'before' if not earlier.any() else 'from'}"
+            f" it in {name!r} (values run from {_show(keys.min())} to {_show(keys.max())})"
+        )
+    return TimeSplit(
+        name,
+        _show(cut),
+        frame.loc[earlier].reset_index(drop=True),
+        frame.loc[later].reset_index(drop=True),
+        is_date,
+        int(keys.isna().sum()),
+    )
+
+
+def _time_keys(column: pd.Series) -> tuple[pd.Series, bool]:
+    if pd.api.types.is_numeric_dtype(column):
+        return column.astype(np.float64), False
+    return pd.to_datetime(column, errors="coerce", format="mixed"), True
+
+
+def _time_value(text: str, is_date: bool) -> Any:
+    try:
+        return pd.Timestamp(text) if is_date else float(text)
+    except ValueError as exc:
+        kind = "a date" if is_date else "a number"
+        raise CreditDataInvalid(f"--test-from {text!r} is not {kind}") from exc
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        return str(value.date().isoformat() if value == value.normalize() else value.isoformat())
+    number = float(value)
+    return str(int(number)) if number.is_integer() else str(number)
+
+
+def _held_later(
+    result: TrainingResult, prepared: PreparedData, split: TimeSplit
+) -> tuple[HeldOut, Any, Any]:
+    """The out-of-time figure on the later rows (the training schema encodes them)."""
+    later = split.later
+    try:
+        tgt = binary_target(later[prepared.target], prepared.bad_label)
+    except CreditDataInvalid as exc:
+        raise CreditDataInvalid(
+            f"the rows with {split.column} >= {split.cutoff} cannot be held out: {exc}"
+        ) from exc
+    kept = later.loc[tgt.keep].reset_index(drop=True)
+    x = encode(kept, prepared.schema)
+    held = out_of_time(
+        result, x, tgt.y, column=split.column, cutoff=split.cutoff, train_rows=len(prepared.y)
+    )
+    dates = pd.to_datetime(kept[split.column], errors="coerce") if split.is_date else None
+    return held, tgt.y, dates
 
 
 def read_book(book: Path) -> dict[str, Any]:
@@ -332,6 +451,7 @@ class Scored:
     grade: np.ndarray[Any, np.dtype[np.str_]]
     dropped_rows: int
     missing_inputs: tuple[str, ...] = ()
+    unseen_levels: dict[str, float] = field(default_factory=dict)
 
 
 def score_labelled(
@@ -356,4 +476,6 @@ def score_labelled(
         raise CreditDataInvalid("the file has none of the model's input columns")
     scores = model.score_batch(kept)
     absent = tuple(n for n in model.schema.names if n not in kept.columns)
-    return Scored(tgt.y, scores.pd, scores.score, scores.grade, int((~tgt.keep).sum()), absent)
+    dropped = int((~tgt.keep).sum())
+    unseen = unseen_shares(kept, model.schema)
+    return Scored(tgt.y, scores.pd, scores.score, scores.grade, dropped, absent, unseen)

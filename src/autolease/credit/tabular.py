@@ -17,6 +17,7 @@ drops identifiers; `credit.encoding` then turns any input into the matrix every 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,12 @@ DELIMITERS = (",", "\t", ";", "|")
 _ID_NAME = re.compile(r"(^|[_\s.])(id|index|no|number|key)$|^unnamed|^sk_id", re.IGNORECASE)
 _SAMPLE_LINES = 60
 MIN_ROWS_FOR_ID = 50
+# A level with fewer training rows than max(MIN_LEVEL_ROWS, MIN_LEVEL_SHARE × rows) is rare:
+# it joins the column's "rare or unseen" level instead of getting a bad rate of its own.
+MIN_LEVEL_ROWS = 30
+MIN_LEVEL_SHARE = 0.005
+# A column is "mostly unique" when it has more distinct levels than this share of its rows.
+MOSTLY_UNIQUE = 0.5
 
 
 @dataclass(frozen=True)
@@ -378,11 +385,80 @@ def infer_schema(
         elif pd.api.types.is_numeric_dtype(frame[name]):
             columns.append(ColumnSpec(str(name), "numeric"))
         else:
-            vocab = sorted({text_value(v) for v in frame[name].dropna().tolist()})
-            columns.append(ColumnSpec(str(name), "categorical", tuple(vocab)))
+            columns.append(categorical_spec(str(name), frame[name]))
     if not columns:
         raise CreditDataInvalid("no usable input columns (all empty, constant or identifiers)")
     return InputSchema(tuple(columns)), dropped
+
+
+def min_level_rows(rows: int) -> int:
+    """Training rows a level needs to be learnt on its own (fewer: it is rare)."""
+    return max(MIN_LEVEL_ROWS, math.ceil(MIN_LEVEL_SHARE * rows))
+
+
+def categorical_spec(name: str, column: pd.Series) -> ColumnSpec:
+    """A categorical input: frequent levels learnt one by one, rare ones grouped as "other".
+
+    Parameters
+    ----------
+    name : str
+    column : pandas.Series
+        The training values (missing as NaN).
+
+    Returns
+    -------
+    ColumnSpec
+        With ``other`` set: rare and unseen levels share one explicit level.
+
+    Examples
+    --------
+    >>> spec = categorical_spec("city", pd.Series(["a"] * 40 + ["b"] * 3))
+    >>> spec.categories, spec.rare
+    (('a',), ('b',))
+    """
+    counts = column.dropna().map(text_value).value_counts()
+    floor = min_level_rows(len(column))
+    frequent = sorted(str(v) for v, n in counts.items() if n >= floor)
+    rare = sorted(str(v) for v, n in counts.items() if n < floor)
+    return ColumnSpec(name, "categorical", tuple(frequent), True, tuple(rare))
+
+
+def level_warnings(frame: pd.DataFrame, schema: InputSchema) -> list[str]:
+    """Warnings about categorical inputs whose levels are mostly unique or mostly rare.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The training frame the schema was inferred from.
+    schema : InputSchema
+
+    Returns
+    -------
+    list of str
+    """
+    out = []
+    floor = min_level_rows(len(frame))
+    for spec in schema.columns:
+        if spec.kind != "categorical" or not spec.other:
+            continue
+        values = frame[spec.name].dropna().map(text_value)
+        if values.empty:
+            continue
+        levels = len(spec.categories) + len(spec.rare)
+        rare_rows = float(values.isin(set(spec.rare)).mean())
+        if levels > MOSTLY_UNIQUE * len(values):
+            out.append(
+                f"{spec.name}: levels are mostly unique ({levels} levels in {len(values)} rows);"
+                f" levels with fewer than {floor} rows ({rare_rows:.0%} of rows) share one"
+                " 'rare or unseen' level, and new rows will often carry unseen levels"
+            )
+        elif rare_rows > MOSTLY_UNIQUE:
+            out.append(
+                f"{spec.name}: {rare_rows:.0%} of rows carry a level with fewer than {floor}"
+                f" rows ({len(spec.rare)} of {levels} levels); they share one 'rare or unseen'"
+                " level"
+            )
+    return out
 
 
 def _drop_reason(name: str, column: pd.Series, max_categories: int) -> str:

@@ -16,24 +16,29 @@ import pandas as pd
 
 from autolease.credit import metrics
 from autolease.credit.binning import ScorecardPD
-from autolease.credit.calibration import Method
+from autolease.credit.calibration import Method, logit, sigmoid
 from autolease.credit.encoding import InputSchema, encode
 from autolease.credit.gbm import BoosterModel, GradientBoostingPD
 from autolease.credit.model import CreditModel, FeatureLabel, Kind
 from autolease.credit.scaling import GradeScale, ScoreScaling
-from autolease.credit.tabular import binary_target, infer_schema, resolve_column
+from autolease.credit.tabular import binary_target, infer_schema, level_warnings, resolve_column
 
 F64 = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class TrainOptions:
-    """How to train: the kind, the scale and grades, and each learner's knobs."""
+    """How to train: the kind, the scale and grades, and each learner's knobs.
+
+    ``blend_weight`` is the scorecard's weight in a blend; None chooses it out of fold (the
+    weight on a grid of 0.05 whose blend of the scorecard's and the GBM's out-of-fold
+    log-odds has the lowest log-loss).
+    """
 
     kind: Kind = "gbm"
     scaling: ScoreScaling = field(default_factory=ScoreScaling)
     grades: GradeScale = field(default_factory=GradeScale)
-    blend_weight: float = 0.5
+    blend_weight: float | None = None
     calibration: Method = "platt"
     seed: int = 0
     scorecard: Mapping[str, Any] = field(default_factory=dict)
@@ -62,6 +67,7 @@ class TrainingResult:
     binning: list[dict[str, Any]] | None
     n_rounds: int | None
     holdout_pd: F64 | None = None
+    left_out: Mapping[str, str] = field(default_factory=dict)
 
 
 def fit_credit_model(
@@ -101,6 +107,7 @@ def fit_credit_model(
     table = binning = booster = None
     holdout = holdout_pd = None
     n_rounds = None
+    left_out: dict[str, str] = {}
     if options.kind in ("scorecard", "blend"):
         sc = ScorecardPD(scaling=options.scaling, monotone=directions, **options.scorecard)
         sc.fit(x, target, schema)
@@ -109,8 +116,11 @@ def fit_credit_model(
         params = {"calibration": options.calibration, "seed": options.seed, **options.gbm}
         gbm = GradientBoostingPD(monotone=directions, **params).fit(x, target, schema)
         booster = BoosterModel(gbm.booster_, gbm.calibrator_)
-        holdout, n_rounds = gbm.holdout_, gbm.n_rounds_
+        holdout, n_rounds, left_out = gbm.holdout_, gbm.n_rounds_, gbm.left_out_
         holdout_pd = gbm.holdout_pd_ if options.kind == "gbm" else None
+    weight = 0.5 if options.blend_weight is None else options.blend_weight
+    if options.kind == "blend" and options.blend_weight is None:
+        weight = choose_blend_weight(sc.oof_logit_, gbm.holdout_pd_, target)
     model = CreditModel(
         kind=options.kind,
         schema=schema,
@@ -119,12 +129,39 @@ def fit_credit_model(
         labels=labels,
         scorecard=table,
         booster=booster,
-        blend_weight=options.blend_weight,
+        blend_weight=weight,
     )
     train = metrics.evaluate(target, model.pd_matrix(x))
     if options.kind != "gbm":
         holdout = None  # the booster's cross-fit is not the blend's
-    return TrainingResult(model, train, holdout, binning, n_rounds, holdout_pd)
+    return TrainingResult(model, train, holdout, binning, n_rounds, holdout_pd, left_out)
+
+
+BLEND_GRID = np.round(np.linspace(0.0, 1.0, 21), 2)
+
+
+def choose_blend_weight(scorecard_log_odds: F64, gbm_pd: F64, y: Any) -> float:
+    """The scorecard's weight whose out-of-fold blend has the lowest log-loss.
+
+    Parameters
+    ----------
+    scorecard_log_odds : ndarray of float64
+        The scorecard's out-of-fold log-odds (its inner cross-validation).
+    gbm_pd : ndarray of float64
+        The GBM's out-of-fold PDs (its cross-fit).
+    y : array-like of {0, 1}
+
+    Returns
+    -------
+    float
+        On a grid of 0.05 from 0 (the GBM alone) to 1 (the scorecard alone).
+    """
+    gbm_log_odds = logit(gbm_pd)
+    losses = [
+        metrics.log_loss(y, sigmoid(w * scorecard_log_odds + (1 - w) * gbm_log_odds))
+        for w in BLEND_GRID
+    ]
+    return float(BLEND_GRID[int(np.argmin(losses))])
 
 
 @dataclass(frozen=True)
@@ -138,6 +175,7 @@ class PreparedData:
     bad_label: str
     dropped_columns: dict[str, str]
     dropped_rows: int
+    warnings: tuple[str, ...] = ()
 
 
 def prepare(
@@ -173,4 +211,5 @@ def prepare(
         bad_label=tgt.bad_label,
         dropped_columns=dropped,
         dropped_rows=int((~tgt.keep).sum()),
+        warnings=tuple(level_warnings(kept, schema)),
     )
