@@ -1,0 +1,1 @@
+"""Model-honesty benchmark sections: one module per model family."""
