@@ -197,3 +197,17 @@ class TestCalibrate:
         ])  # fmt: skip
         assert result.exit_code == 2, result.output
         assert "one period" in result.output
+
+    @pytest.mark.parametrize(
+        ("train", "forward"), [("Year=2020..2021", True), ("Year=2021", False)]
+    )
+    def test_a_later_test_period_on_one_column_is_a_time_split(
+        self, trained: tuple[Path, Path], train: str, forward: bool
+    ) -> None:
+        root, csv = trained
+        result = runner.invoke(app, [
+            "train", "--csv", str(csv), "--target", "fraud", "--rounds", "40",
+            "--train-where", train, "--test-where", "Year=2022", "--out", str(root),
+        ])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert ("time_validation" in _lines(result.output)[-1]) is forward

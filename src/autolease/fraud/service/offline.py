@@ -306,7 +306,10 @@ def train_csv(
     """Train on a labelled CSV (rows matching `train_where`), test on `test_where` rows.
 
     With `time_columns` the setting, inputs and threshold are chosen on forward blocks of
-    the training rows (`selection.fit_time_validated`); without, by a shuffled cross-fit.
+    the training rows (`selection.fit_time_validated`); without, by a shuffled cross-fit —
+    unless `train_where` and `test_where` split one column in time (every test value after
+    every training value): that column then orders the blocks when it gives two periods or
+    more.
     """
     frame = read_csv(path)
     if target not in frame.columns:
@@ -319,6 +322,7 @@ def train_csv(
     test = where_mask(frame, test_where, "--test-where") if test_where else None
     specs = tabular_specs(frame[train], exclude=[target, *drop])
     x = encode_frame(frame, specs)
+    time_columns = list(time_columns) or _split_column(frame, train_where, test_where, train, test)
     if time_columns:
         period = period_index(frame, time_columns)
         model = fit_time_validated(x[train], y[train], specs, period[train], options)
@@ -340,6 +344,28 @@ def train_csv(
     manifest = register(out, model, name=name, version=version, created_at=created_at,
                         training_window=window, params=params, card=card)  # fmt: skip
     return CsvResult(model, manifest, result)
+
+
+def _split_column(
+    frame: pd.DataFrame,
+    train_where: str | None,
+    test_where: str | None,
+    train: npt.NDArray[np.bool_],
+    test: npt.NDArray[np.bool_] | None,
+) -> list[str]:
+    """``[column]`` when both conditions name one column and the test rows come after every
+    training row in it, with two or more training periods; otherwise ``[]``."""
+    if not train_where or not test_where or test is None or not test.any():
+        return []
+    column = train_where.partition("=")[0].strip()
+    if column != test_where.partition("=")[0].strip():
+        return []
+    try:
+        order = period_index(frame, [column])
+    except FraudDataInvalid:
+        return []
+    later = order[test].min() > order[train].max()
+    return [column] if later and len(np.unique(order[train])) >= 2 else []
 
 
 def csv_target(root: Path, ref: str) -> str | None:
