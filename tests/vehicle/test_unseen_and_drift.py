@@ -89,6 +89,12 @@ class TestUnseenBrands:
         q10, _, q90 = valuer.value_frame(blank)
         assert np.median(np.log(q90 / q10)) > known
 
+    def test_brands_of_a_few_cars_train_but_are_not_left_out(self) -> None:
+        few = market(range(50, 53), 10, seed=3)
+        frame, _ = canonical_frame(pd.concat([market(range(4), 120, seed=4), few]))
+        levels = train(frame, FAST).metrics["unseen_brand"]["brand_levels"]
+        assert sorted(levels) == [f"marque{b:02d}" for b in range(4)]
+
     def test_the_weighted_quantile_gives_every_group_its_weight(self) -> None:
         values = np.array([0.0, 0.0, 0.0, 1.0])
         assert weighted_quantile(values, np.array([1 / 3, 1 / 3, 1 / 3, 1.0]), 0.6) == 1.0

@@ -82,6 +82,8 @@ def fit_unseen_prior(
     max_train_rows: int = 20_000,
     max_brand_rows: int = 2_000,
     held_out_rounds: int = 100,
+    min_brand_rows: int = 30,
+    max_brands: int = 20,
 ) -> UnseenBrandPrior | None:
     """The unseen-brand prior, by leaving each training brand out in turn.
 
@@ -96,10 +98,16 @@ def fit_unseen_prior(
         most `held_out_rounds` trees at a rate of at least 0.2, on at most `max_train_rows`
         rows, valuing at most `max_brand_rows` rows of their brand)
 
-    Returns ``None`` with fewer than `min_brands` brands.
+    Only brands with at least `min_brand_rows` rows are left out in turn (a brand of a few
+    cars gives a level of noise, yet would weigh as much as any other), the `max_brands`
+    largest at most; the others still train. Returns ``None`` with fewer than `min_brands`
+    such brands.
     """
     known = np.isfinite(brands)
-    codes = np.unique(brands[known])
+    codes, counts = np.unique(brands[known], return_counts=True)
+    codes = codes[counts >= min_brand_rows][np.argsort(-counts[counts >= min_brand_rows],
+                                                       kind="stable")][:max_brands]  # fmt: skip
+    codes = np.sort(codes)
     if len(codes) < min_brands:
         return None
     rng = np.random.RandomState(seed)
