@@ -64,6 +64,12 @@ class TestUnseenBrands:
         assert model.encoding.unseen_shift_lo > 0
         assert model.encoding.unseen_shift_hi > 0
 
+    def test_the_card_shows_the_unseen_brand_figures_as_held_out(self, model: TrainedModel) -> None:
+        (held,) = model.card["held_out"]
+        assert held["sample"].startswith("unseen brands: leave one training brand out")
+        assert len(held["metrics"]["coverage_p10_p90_by_brand"]) == 16
+        assert model.card["calibration"]["sample"] == "none held out"
+
     def test_unseen_brands_are_valued_at_the_average_brand_level(self, unseen) -> None:  # type: ignore[no-untyped-def]
         frame, (_, p50, _) = unseen
         bias = pd.Series(np.log(p50 / frame["price"].to_numpy())).groupby(frame["brand"]).median()

@@ -530,6 +530,7 @@ def train(frame: Any, config: TrainConfig | None = None, *, currency: str = "") 
     card = valuation_card(
         valuer.predict_matrix, price_metrics, x, np.exp(y), test=test, fitted=fitted,
         holdout_share=config.holdout_share, p50_booster=boosters["p50"],
+        unseen_brand=metrics.get("unseen_brand"),
     )  # fmt: skip
     return TrainedModel(files, described, metrics, params, encoding, boosters, card)
 
