@@ -211,3 +211,10 @@ class TestCalibrate:
         ])  # fmt: skip
         assert result.exit_code == 0, result.output
         assert ("time_validation" in _lines(result.output)[-1]) is forward
+
+    def test_the_card_shows_each_forward_block(self, trained: tuple[Path, Path]) -> None:
+        root, _ = trained
+        card = (root / "fraud_gbm" / "0001" / "model_card.md").read_text()
+        stability = card[card.index("## Stability over time") :]
+        assert "forward blocks of the training rows" in stability
+        assert "2021 " in stability  # periods named by Year and Month, e.g. "2021 Jul .. 2021 Aug"

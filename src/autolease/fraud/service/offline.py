@@ -337,13 +337,33 @@ def train_csv(
         tested = (f"test rows: {test_where} ({int(test.sum())} rows)", result)
     in_sample = evaluate(model.score_matrix(x[train]), y[train], threshold=model.refer_threshold)
     population = f"{int(train.sum())} rows of {path.name} ({train_where or 'all rows'})"
-    card = fraud_card(model, options, population=population, in_sample=in_sample, tested=tested)
+    stability = _forward_stability(model, frame[train], time_columns) if time_columns else None
+    card = fraud_card(model, options, population=population, in_sample=in_sample, tested=tested,
+                      stability=stability)  # fmt: skip
     window = {"source": path.name, "train": train_where or "all", "test": test_where or "none"}
     params = {"options": options.to_json(), "target": target, "dropped": list(drop),
               "rows": int(train.sum()), "time_columns": list(time_columns)}  # fmt: skip
     manifest = register(out, model, name=name, version=version, created_at=created_at,
                         training_window=window, params=params, card=card)  # fmt: skip
     return CsvResult(model, manifest, result)
+
+
+def _forward_stability(
+    model: FraudModel, frame: pd.DataFrame, time_columns: Sequence[str]
+) -> dict[str, Any]:
+    """The AUC of each forward block, its periods named by the time columns' values."""
+    period = period_index(frame, time_columns)
+    keys = frame[list(time_columns)].astype(str).agg(" ".join, axis=1).to_numpy()
+
+    def label(p: int) -> str:
+        return str(keys[np.flatnonzero(period == p)[0]])
+
+    blocks = model.metrics["time_validation"]["blocks"]
+    rows = [{"periods": f"{label(b['periods'][0])} .. {label(b['periods'][1])}",
+             "trained_on_rows": b["train_rows"], "rows": b["valid_rows"], "auc": b["auc"]}
+            for b in blocks]  # fmt: skip
+    return {"sample": "forward blocks of the training rows (each scored by a model of the"
+                      " earlier periods only)", "rows": rows}  # fmt: skip
 
 
 def _split_column(
