@@ -128,14 +128,14 @@ class TestEvaluateReportsInputs:
     def test_unmapped_columns_unseen_levels_and_errors_per_brand(
         self, model_root: Path, tmp_path: Path
     ) -> None:
-        fresh = price_table(400, seed=12).rename(columns={"km": "Kilometer"})
+        fresh = price_table(400, seed=12).rename(columns={"km": "Odo reading"})
         fresh.loc[:99, "fuel"] = "electric"
         data = tmp_path / "fresh.csv"
         fresh.to_csv(data, index=False)
         result = runner.invoke(app, ["evaluate", str(model_root), "--data", str(data)])
         assert result.exit_code == 0, result.output
         report = last_json(result.output)
-        assert report["unmapped_columns"] == ["Kilometer"]
+        assert report["unmapped_columns"] == ["Odo reading"]
         assert report["inputs_missing_in_every_row"] == ["mileage_km"]
         unseen = report["unseen_category_share"]
         assert isinstance(unseen, dict)
@@ -173,3 +173,20 @@ class TestScore:
         result = runner.invoke(app, args)
         assert result.exit_code == 2
         assert "error" in json.loads(result.stderr.strip())
+
+
+class TestEvaluateWarnsOfDrift:
+    @pytest.mark.parametrize(("factor", "warns"), [(1.0, False), (0.75, True)])
+    def test_a_moved_price_table_is_warned_of(
+        self, model_root: Path, tmp_path: Path, factor: float, warns: bool
+    ) -> None:
+        fresh = price_table(600, seed=13)
+        fresh["price"] = fresh["price"] * factor
+        data = tmp_path / "newer.csv"
+        fresh.to_csv(data, index=False)
+        result = runner.invoke(app, ["evaluate", str(model_root), "--data", str(data)])
+        assert result.exit_code == 0, result.output
+        drift = last_json(result.output)["drift"]
+        assert isinstance(drift, dict)
+        assert (drift["warning"] is not None) is warns
+        assert ("warning: the market has moved" in result.output) is warns

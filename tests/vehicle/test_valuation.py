@@ -48,7 +48,7 @@ class TestTraining:
     def test_files_are_native_text_and_json(self, trained: TrainedModel) -> None:
         assert set(trained.files) == {*BOOSTER_FILES.values(), ENCODING_FILE}
         assert trained.files["p50.txt"].startswith(b"tree\nversion=")
-        assert json.loads(trained.files[ENCODING_FILE])["format"] == "autolease.valuation/1"
+        assert json.loads(trained.files[ENCODING_FILE])["format"] == "autolease.valuation/2"
 
     def test_p50_is_monotone_decreasing_in_age_and_mileage(self, trained: TrainedModel) -> None:
         assert trained.params["boosters"]["p50"]["monotone_constraints"] == [
@@ -189,28 +189,47 @@ class TestBatchFeatures:
         assert col["age_years"].tolist() == [1.0, 2.0, 3.0]
 
 
-class TestUnseenBrandSpread:
+class TestUnseenBrandPrior:
     UNSEEN = ValuationInput("Dacia", "Sandero", 3.0, 36_000, fuel="petrol")
 
-    def test_training_measures_a_brand_level_spread(self, trained: TrainedModel) -> None:
-        # Six brands whose new prices differ beyond what tier says: a real, positive spread.
-        assert 0.01 < trained.encoding.unknown_brand_spread < 1.0
+    def test_training_measures_each_brands_level(self, trained: TrainedModel) -> None:
+        # Six brands whose new prices differ beyond what tier says: real, unequal levels.
+        levels = trained.metrics["unseen_brand"]["brand_levels"]
+        assert len(levels) == 6
+        assert max(levels.values()) - min(levels.values()) > 0.05
+        assert trained.encoding.unseen_prior
+        assert trained.encoding.unknown_brand_spread == 0.0
 
-    def test_only_unseen_brands_get_wider_intervals(self, trained: TrainedModel) -> None:
-        narrow_encoding = replace(trained.encoding, unknown_brand_spread=0.0)
-        wide = LgbmValuer(trained.encoding, trained.boosters, ref="v@1")
+    def test_only_unseen_brands_get_the_prior(self, trained: TrainedModel) -> None:
+        plain = replace(trained.encoding, unseen_prior=False)
+        prior = LgbmValuer(trained.encoding, trained.boosters, ref="v@1")
+        without = LgbmValuer(plain, trained.boosters, ref="v@1")
+        assert prior.value(CAR) == without.value(CAR)
+        p, n = prior.value(self.UNSEEN), without.value(self.UNSEEN)
+        enc = trained.encoding
+        assert np.log(p.p50 / n.p50) == pytest.approx(enc.unseen_level)
+        assert np.log(p.p50 / p.p10) == pytest.approx(enc.unseen_shift_lo)
+        assert np.log(p.p90 / p.p50) == pytest.approx(enc.unseen_shift_hi)
+
+    def test_a_model_without_the_prior_widens_by_the_spread(self, trained: TrainedModel) -> None:
+        narrow_encoding = replace(trained.encoding, unseen_prior=False)
+        wide_encoding = replace(narrow_encoding, unknown_brand_spread=0.2)
+        wide = LgbmValuer(wide_encoding, trained.boosters, ref="v@1")
         narrow = LgbmValuer(narrow_encoding, trained.boosters, ref="v@1")
         assert wide.value(CAR) == narrow.value(CAR)
         w, n = wide.value(self.UNSEEN), narrow.value(self.UNSEEN)
-        spread = trained.encoding.unknown_brand_spread
         assert w.p50 == n.p50
-        assert np.log(w.p50 / w.p10) == pytest.approx(np.hypot(np.log(n.p50 / n.p10), spread))
-        assert np.log(w.p90 / w.p50) == pytest.approx(np.hypot(np.log(n.p90 / n.p50), spread))
+        assert np.log(w.p50 / w.p10) == pytest.approx(np.hypot(np.log(n.p50 / n.p10), 0.2))
+        assert np.log(w.p90 / w.p50) == pytest.approx(np.hypot(np.log(n.p90 / n.p50), 0.2))
 
-    def test_artifacts_without_the_field_load_with_no_widening(self, trained: TrainedModel) -> None:
+    def test_format_1_artifacts_load_without_the_prior(self, trained: TrainedModel) -> None:
         raw = json.loads(trained.files[ENCODING_FILE])
-        del raw["unknown_brand_spread"]
-        assert Encoding.from_json(json.dumps(raw).encode()).unknown_brand_spread == 0.0
+        for name in ("unknown_brand_spread", "unseen_prior", "unseen_level", "unseen_shift_lo",
+                     "unseen_shift_hi", "brand_levels"):  # fmt: skip
+            del raw[name]
+        raw["format"] = "autolease.valuation/1"
+        loaded = Encoding.from_json(json.dumps(raw).encode())
+        assert (loaded.unknown_brand_spread, loaded.unseen_prior) == (0.0, False)
 
 
 class TestHoldoutOnFreshData:

@@ -63,6 +63,9 @@ def fraud_card(
 ) -> dict[str, Any]:
     """The card facts of a fraud model (``ml.card.card_facts``)."""
     oof = f"cross-fit, {options.folds} folds (out-of-fold scores on the training rows)"
+    forward = model.metrics.get("time_validation")
+    if forward is not None:
+        oof = f"{forward['sample']} ({len(forward['blocks'])} blocks, out of time)"
     held = [figures(oof, model.metrics["oof"])]
     if tested is not None:
         held.append(figures(*tested))
@@ -74,7 +77,9 @@ def fraud_card(
         importance=_importance(model),
         calibration={
             "note": "not a probability: the refer threshold is the"
-            f" {1 - options.refer_rate:.0%} quantile of the out-of-fold scores",
+            f" {1 - options.refer_rate:.0%} quantile of the "
+            + (forward["threshold_sample"] if forward else "out-of-fold scores")
+            + "; `autolease fraud calibrate` resets it on recent rows",
             "refer_threshold": model.refer_threshold,
         },
         stability=stability,

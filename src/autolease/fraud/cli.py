@@ -7,10 +7,12 @@ stderr, never a traceback.
     autolease fraud rings [--data BOOK] [--top 20] [--export RING_ID --out FILE]
     autolease fraud train --data BOOK [--train-months 9]
     autolease fraud train --csv FILE --target COL [--drop C ...] [--train-where year=1994..1995]
+        [--time-column Year --time-column Month]
     autolease fraud evaluate --data BOOK [--model fraud_gbm@latest] [--train-months 9]
     autolease fraud evaluate --csv FILE [--target COL] [--test-where year=1996,1997]
     autolease fraud score --data BOOK --out scores.parquet [--model fraud_gbm@latest]
     autolease fraud score --csv FILE --out scored.csv [--model fraud_gbm@latest]
+    autolease fraud calibrate --csv RECENT.csv [--where month=2026-11..] --refer-rate 0.05
 """
 
 from __future__ import annotations
@@ -190,6 +192,12 @@ def train(
     ),
     train_where: str | None = typer.Option(None, help="CSV: train rows, " + WHERE_HELP),
     test_where: str | None = typer.Option(None, help="CSV: test rows, " + WHERE_HELP),
+    time_column: list[str] = typer.Option(
+        [],
+        "--time-column",
+        help="CSV: time order (repeat: Year then Month); settings, inputs and threshold are"
+        " then chosen on forward blocks (train on earlier periods, validate on the next)",
+    ),
     train_months: int = typer.Option(9, min=1, help="Book: months to train on (rest: test)"),
     rounds: int | None = typer.Option(
         None,
@@ -220,10 +228,12 @@ def train(
             result = offline.train_csv(
                 csv, target, options, out=_root(out), name=name, version=version,
                 created_at=now, drop=drop, train_where=train_where, test_where=test_where,
-                positive=positive,
+                positive=positive, time_columns=time_column,
             )  # fmt: skip
+            forward = result.model.metrics.get("time_validation")
             _emit({"event": "trained", "model": result.manifest.ref,
-                   "oof": result.model.metrics.get("oof"), "test": result.test})  # fmt: skip
+                   "oof": result.model.metrics.get("oof"), "test": result.test,
+                   **({"time_validation": forward} if forward else {})})  # fmt: skip
             return
         assert data is not None
         trained = offline.train_book(
@@ -297,3 +307,25 @@ def score(
         _emit({"event": "scored", "model": loaded.ref, "rows": len(frame), "out": str(out),
                "referred_share": round(float((frame["fraud_score"] >= loaded.refer_threshold)
                                              .mean()), 4)})  # fmt: skip
+
+
+@app.command()
+def calibrate(
+    csv: Path = typer.Option(..., "--csv", help="Recent rows with the model's inputs (no label)"),
+    refer_rate: float = typer.Option(..., "--refer-rate", help="Share of these rows to refer"),
+    where: str | None = typer.Option(None, "--where", help="Rows to use, " + WHERE_HELP),
+    model: str = typer.Option("fraud_gbm@latest", help="name@version or name@latest"),
+    version: str | None = typer.Option(None, help="New version (default: next number)"),
+    root: Path | None = typer.Option(None, "--artifacts", help="Artifacts root"),
+) -> None:
+    """Reset the refer threshold so that `--refer-rate` of recent rows is referred (new version)."""
+    from autolease.fraud.service import offline
+    from autolease.fraud.service.scoring import resolve_model
+
+    with _errors():
+        loaded = resolve_model(_root(root), model)
+        result = offline.calibrate_csv(
+            _root(root), loaded, csv, refer_rate, where=where,
+            created_at=clock_factory().now(), version=version,
+        )  # fmt: skip
+        _emit({"event": "calibrated", **result})

@@ -46,17 +46,23 @@ def valuation_card(
     fitted: I64,
     holdout_share: float,
     p50_booster: Any,
+    unseen_brand: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The card facts of a valuation model (``ml.card.card_facts``)."""
+    """The card facts of a valuation model (``ml.card.card_facts``); `unseen_brand` adds the
+    leave-one-brand-out figures of the unseen-brand prior (`vehicle.unseen`)."""
     held = []
     if len(test):
         sample = f"random hold-out split: {len(test)} rows ({holdout_share:.0%} of the table)"
         held.append(figures(sample, price_metrics(price[test], *predict(x[test]))))
+    coverage = held[0]["metrics"].get("coverage_p10_p90") if held else None
+    calibration_sample = held[0]["sample"] if held else "none held out"
+    if unseen_brand:
+        values = {k: v for k, v in unseen_brand.items() if k != "sample"}
+        held.append(figures(f"unseen brands: {unseen_brand['sample']}", values))
     in_sample = figures(
         f"in-sample (the {len(fitted)} rows the boosters were fitted on)",
         price_metrics(price[fitted], *predict(x[fitted])),
     )
-    coverage = held[0]["metrics"].get("coverage_p10_p90") if held else None
     return card_facts(
         purpose=PURPOSE,
         population=f"{len(price)} priced vehicles of the training table",
@@ -64,7 +70,7 @@ def valuation_card(
         in_sample=[in_sample],
         importance=_importance(p50_booster),
         calibration={
-            "sample": held[0]["sample"] if held else "none held out",
+            "sample": calibration_sample,
             "target": "80% of prices inside [P10, P90]",
             "coverage_p10_p90": coverage,
         },

@@ -78,6 +78,8 @@ def evaluate_cmd(
 
     with json_errors():
         result = service.evaluate(artifact, data, columns=columns, ref=ref)
+    if result["drift"]["warning"]:
+        typer.echo(f"warning: {result['drift']['warning']}", err=True)
     _emit(result)
 
 

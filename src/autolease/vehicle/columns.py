@@ -82,6 +82,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "kms",
         "kmdriven",
         "kmsdriven",
+        "kilometer",
+        "kilometre",
         "kilometers",
         "kilometres",
         "mileagekm",

@@ -95,3 +95,49 @@ def brand_errors(brands: Any, actual: F64, p50: F64, *, min_rows: int = 1) -> di
                 "median_log_bias": round(float(group["log_bias"].median()), 5),
             }
     return out
+
+
+DRIFT_MIN_SHIFT = 0.05  # log: a 5 % level move is a move worth a warning, whatever the sample
+TAIL = 0.10  # the band's design: 10 % of prices below P10, 10 % above P90
+
+
+def drift_check(actual: F64, p10: F64, p50: F64, p90: F64) -> dict[str, Any]:
+    """Has the market moved since training? The new table's misses against the model's band.
+
+    A model's own misses centre on zero with about 10 % of prices outside each side of
+    [P10, P90]. On a newer table, a median log miss beyond ±`DRIFT_MIN_SHIFT` (and three
+    standard errors), or a tail share beyond 10 % by more than 5 points (and three binomial
+    standard errors), means the prices have moved: ``warning`` names it.
+
+    >>> a = np.full(400, 100.0)
+    >>> drift_check(a, a * 0.8, a, a * 1.25)["warning"] is None
+    True
+    >>> drift_check(a, a * 0.7, a * 1.2, a * 1.4)["warning"][:40]
+    'the market has moved: prices sit 0.182 i'
+    """
+    n = len(actual)
+    miss = np.log(actual) - np.log(p50)
+    shift = float(np.median(miss)) if n else 0.0
+    se = float(1.2533 * np.std(miss) / np.sqrt(n)) if n > 1 else float("inf")
+    below, above = float((actual < p10).mean()), float((actual > p90).mean())
+    tail_margin = max(0.05, 3 * float(np.sqrt(TAIL * (1 - TAIL) / max(n, 1))))
+    moved = abs(shift) > max(DRIFT_MIN_SHIFT, 3 * se)
+    tails = [name for name, share in (("below P10", below), ("above P90", above))
+             if share > TAIL + tail_margin]  # fmt: skip
+    warning = None
+    if moved or tails:
+        side = "below" if shift < 0 else "above"
+        warning = (
+            f"the market has moved: prices sit {abs(shift):.3f} in log {side} the model's P50"
+            f" at the median; {below:.0%} below P10 and {above:.0%} above P90 (10 % each by"
+            " design). Retrain on recent prices before relying on this model's values."
+        )
+    return {
+        "n": n,
+        "median_log_shift": round(shift, 4),
+        "median_log_shift_se": round(se, 4) if np.isfinite(se) else None,
+        "below_p10": round(below, 4),
+        "above_p90": round(above, 4),
+        "tails_off": tails,
+        "warning": warning,
+    }

@@ -22,7 +22,7 @@ from autolease.kit.guard import ProviderCallSettings, ProviderGuard, is_remote
 from autolease.ml import registry
 from autolease.origination.pipeline import Severity
 from autolease.vehicle.columns import canonical_frame, parse_mapping
-from autolease.vehicle.evaluation import brand_errors, input_report
+from autolease.vehicle.evaluation import brand_errors, drift_check, input_report
 from autolease.vehicle.exceptions import VinInvalid
 from autolease.vehicle.features import Valuation, ValuationInput, Valuer
 from autolease.vehicle.history import (
@@ -363,4 +363,5 @@ def evaluate(
         **price_metrics(actual, p10, p50, p90),
         **inputs,
         "by_brand": brand_errors(frame.get("brand"), actual, p50),
+        "drift": drift_check(actual, p10, p50, p90),
     }

@@ -50,13 +50,15 @@ from autolease.vehicle.features import (
     normalise_fuel,
     normalise_region,
 )
+from autolease.vehicle.unseen import fit_unseen_prior
 from autolease.vehicle.wmi import brand, brand_key
 
 F64 = npt.NDArray[np.float64]
 UNSEEN_BLANKED = ("brand", "model", "brand_origin")
 ENCODING_FILE = "encoding.json"
 BOOSTER_FILES = {"p10": "p10.txt", "p50": "p50.txt", "p90": "p90.txt"}
-FORMAT = "autolease.valuation/1"
+FORMAT = "autolease.valuation/2"
+READABLE = ("autolease.valuation/1", FORMAT)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,11 @@ class Encoding:
     mileage_per_year_median: float
     currency: str = ""
     unknown_brand_spread: float = 0.0
+    unseen_prior: bool = False
+    unseen_level: float = 0.0
+    unseen_shift_lo: float = 0.0
+    unseen_shift_hi: float = 0.0
+    brand_levels: dict[str, float] = field(default_factory=dict)
     format: str = FORMAT
 
     def to_json(self) -> bytes:
@@ -117,8 +124,9 @@ class Encoding:
     @classmethod
     def from_json(cls, data: bytes) -> Encoding:
         raw = json.loads(data)
-        if raw.get("format") != FORMAT:
+        if raw.get("format") not in READABLE:
             raise ValuationError(f"unsupported valuation format {raw.get('format')!r}")
+        raw["format"] = FORMAT
         raw["features"] = tuple(raw["features"])
         raw["categorical"] = tuple(raw["categorical"])
         return cls(**raw)
@@ -436,6 +444,40 @@ def _unknown_brand_spread(
     return float(1.2816 * np.sqrt(np.mean(np.square(levels)))) if levels else 0.0
 
 
+def _unseen_brand_prior(
+    x: F64, y: F64, rows: npt.NDArray[np.int64], encoding: Encoding, config: TrainConfig
+) -> tuple[Encoding, dict[str, Any]] | None:
+    """The unseen-brand level correction and band, brand by brand (`vehicle.unseen`)."""
+    if "brand" not in encoding.features or config.unknown_brand_share <= 0:
+        return None
+    keep = [i for i, f in enumerate(encoding.features) if f not in ("brand", "model")]
+    cats = [k for k, i in enumerate(keep) if encoding.features[i] in encoding.categorical]
+    params = _params(config, objective="regression", alpha=None, leaves=31)
+    params["learning_rate"] = config.p50_learning_rate
+    if config.monotone:
+        params["monotone_constraints"] = [
+            -1 if encoding.features[i] in MONOTONE_DECREASING else 0 for i in keep
+        ]
+        params["monotone_constraints_method"] = "intermediate"
+    names = {code: name for name, code in encoding.vocab.get("brand", {}).items()}
+    brands = x[rows, encoding.features.index("brand")]
+    prior = fit_unseen_prior(
+        x[rows], y[rows], brands, names, columns=keep, categorical=cats, params=params,
+        rounds=config.p50_rounds, coverage=config.coverage, min_brands=config.spread_min_brands,
+        seed=config.seed,
+    )  # fmt: skip
+    if prior is None:
+        return None
+    return replace(
+        encoding, unseen_prior=True, unseen_level=prior.level,
+        unseen_shift_lo=prior.shift_lo, unseen_shift_hi=prior.shift_hi,
+        brand_levels=prior.brand_levels,
+    ), {"sample": "leave one training brand out (brand-agnostic booster of the other brands)",
+        "prior_correction": round(prior.level, 4), "shift_lo": round(prior.shift_lo, 4),
+        "shift_hi": round(prior.shift_hi, 4), "brand_levels": prior.brand_levels,
+        "coverage_p10_p90_by_brand": prior.coverage_by_brand}  # fmt: skip
+
+
 def train(frame: Any, config: TrainConfig | None = None, *, currency: str = "") -> TrainedModel:
     """Train P10/P50/P90 on a canonical frame (``columns.canonical_frame``).
 
@@ -452,8 +494,12 @@ def train(frame: Any, config: TrainConfig | None = None, *, currency: str = "") 
     fit, cal = rest[fit_rows], rest[cal_rows]
     boosters, used = _fit(x, y, fit, cal, encoding, config)
     encoding = _calibrate(encoding, boosters, x[cal], y[cal], config.coverage)
-    spread = _unknown_brand_spread(x, y, fit, cal, encoding, config)
-    encoding = replace(encoding, unknown_brand_spread=spread)
+    prior = _unseen_brand_prior(x, y, np.sort(np.concatenate([fit, cal])), encoding, config)
+    if prior is None:
+        spread = _unknown_brand_spread(x, y, fit, cal, encoding, config)
+        encoding = replace(encoding, unknown_brand_spread=spread)
+    else:
+        encoding = prior[0]
     if config.refit and len(cal):
         # Refit on fitting + calibration rows with the early-stopped tree counts; the
         # calibration shifts of the first fit carry over (slightly optimistic, see docs).
@@ -471,6 +517,8 @@ def train(frame: Any, config: TrainConfig | None = None, *, currency: str = "") 
         "shift_lo": round(encoding.shift_lo, 5),
         "shift_hi": round(encoding.shift_hi, 5),
     }
+    if prior is not None:
+        metrics["unseen_brand"] = prior[1]
     files = {BOOSTER_FILES[k]: b.model_to_string().encode() for k, b in boosters.items()}
     files[ENCODING_FILE] = encoding.to_json()
     described = [
@@ -482,6 +530,7 @@ def train(frame: Any, config: TrainConfig | None = None, *, currency: str = "") 
     card = valuation_card(
         valuer.predict_matrix, price_metrics, x, np.exp(y), test=test, fitted=fitted,
         holdout_share=config.holdout_share, p50_booster=boosters["p50"],
+        unseen_brand=metrics.get("unseen_brand"),
     )  # fmt: skip
     return TrainedModel(files, described, metrics, params, encoding, boosters, card)
 
@@ -565,9 +614,29 @@ class LgbmValuer:
         hi = np.exp(self._raw(b90, x) + enc.shift_hi)
         lo = np.minimum(lo, mid * math.exp(-enc.floor_lo))
         hi = np.maximum(hi, mid * math.exp(enc.floor_hi))
-        if enc.unknown_brand_spread > 0:
+        if enc.unseen_prior:
+            self._value_unseen_brands(x, lo, mid, hi)
+        elif enc.unknown_brand_spread > 0:
             lo, hi = self._widen_unseen_brands(x, lo, mid, hi)
         return lo, mid, hi
+
+    def unseen_brand(self, x: F64) -> npt.NDArray[np.bool_]:
+        """Rows whose brand the model never saw (or that name none)."""
+        if "brand" not in self.encoding.features:
+            return np.zeros(len(x), dtype=bool)
+        return np.asarray(np.isnan(x[:, self.encoding.features.index("brand")]), dtype=bool)
+
+    def _value_unseen_brands(self, x: F64, lo: F64, mid: F64, hi: F64) -> None:
+        """In place, for rows of an unseen brand: P50 plus the prior correction, and the band
+        calibrated brand by brand (`vehicle.unseen`)."""
+        unseen = self.unseen_brand(x)
+        if not unseen.any():
+            return
+        enc = self.encoding
+        log_mid = np.log(mid[unseen]) + enc.unseen_level
+        mid[unseen] = np.exp(log_mid)
+        lo[unseen] = np.exp(log_mid - enc.unseen_shift_lo)
+        hi[unseen] = np.exp(log_mid + enc.unseen_shift_hi)
 
     def _widen_unseen_brands(self, x: F64, lo: F64, mid: F64, hi: F64) -> tuple[F64, F64]:
         """Add the brand-level spread in quadrature (log space) where the brand is unknown."""

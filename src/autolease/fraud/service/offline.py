@@ -28,8 +28,10 @@ from autolease.fraud.keys import DEFAULT_POLICY, LinkPolicy
 from autolease.fraud.links import LinkRows
 from autolease.fraud.model import FraudModel
 from autolease.fraud.rings import RingPolicy, RingReport, detect_rings
+from autolease.fraud.selection import REFERRAL_SHARES, fit_time_validated
 from autolease.fraud.stage import FraudRules, ring_flag
 from autolease.fraud.tabular import binary_target, encode_frame, tabular_specs, where_mask
+from autolease.fraud.timesplit import period_index, recall_at_shares, threshold_for_share
 from autolease.fraud.training import TrainOptions, evaluate, fit_fraud_model
 from autolease.identity.providers.local import LocalRegistry
 from autolease.ml import registry
@@ -299,8 +301,16 @@ def train_csv(
     train_where: str | None = None,
     test_where: str | None = None,
     positive: str | None = None,
+    time_columns: Sequence[str] = (),
 ) -> CsvResult:
-    """Train on a labelled CSV (rows matching `train_where`), test on `test_where` rows."""
+    """Train on a labelled CSV (rows matching `train_where`), test on `test_where` rows.
+
+    With `time_columns` the setting, inputs and threshold are chosen on forward blocks of
+    the training rows (`selection.fit_time_validated`); without, by a shuffled cross-fit —
+    unless `train_where` and `test_where` split one column in time (every test value after
+    every training value): that column then orders the blocks when it gives two periods or
+    more.
+    """
     frame = read_csv(path)
     if target not in frame.columns:
         raise FraudDataInvalid(f"--target: the file has no column {target!r}")
@@ -312,22 +322,70 @@ def train_csv(
     test = where_mask(frame, test_where, "--test-where") if test_where else None
     specs = tabular_specs(frame[train], exclude=[target, *drop])
     x = encode_frame(frame, specs)
-    model = fit_fraud_model(x[train], y[train], specs, options)
+    time_columns = list(time_columns) or _split_column(frame, train_where, test_where, train, test)
+    if time_columns:
+        period = period_index(frame, time_columns)
+        model = fit_time_validated(x[train], y[train], specs, period[train], options)
+        x = encode_frame(frame, model.specs)
+    else:
+        model = fit_fraud_model(x[train], y[train], specs, options)
     result = None
     tested = None
     if test is not None and test.any():
-        result = evaluate(model.score_matrix(x[test]), y[test], threshold=model.refer_threshold)
+        result = measured(model.score_matrix(x[test]), y[test], model.refer_threshold)
         model.metrics["test"] = result
         tested = (f"test rows: {test_where} ({int(test.sum())} rows)", result)
     in_sample = evaluate(model.score_matrix(x[train]), y[train], threshold=model.refer_threshold)
     population = f"{int(train.sum())} rows of {path.name} ({train_where or 'all rows'})"
-    card = fraud_card(model, options, population=population, in_sample=in_sample, tested=tested)
+    stability = _forward_stability(model, frame[train], time_columns) if time_columns else None
+    card = fraud_card(model, options, population=population, in_sample=in_sample, tested=tested,
+                      stability=stability)  # fmt: skip
     window = {"source": path.name, "train": train_where or "all", "test": test_where or "none"}
     params = {"options": options.to_json(), "target": target, "dropped": list(drop),
-              "rows": int(train.sum())}  # fmt: skip
+              "rows": int(train.sum()), "time_columns": list(time_columns)}  # fmt: skip
     manifest = register(out, model, name=name, version=version, created_at=created_at,
                         training_window=window, params=params, card=card)  # fmt: skip
     return CsvResult(model, manifest, result)
+
+
+def _forward_stability(
+    model: FraudModel, frame: pd.DataFrame, time_columns: Sequence[str]
+) -> dict[str, Any]:
+    """The AUC of each forward block, its periods named by the time columns' values."""
+    period = period_index(frame, time_columns)
+    keys = frame[list(time_columns)].astype(str).agg(" ".join, axis=1).to_numpy()
+
+    def label(p: int) -> str:
+        return str(keys[np.flatnonzero(period == p)[0]])
+
+    blocks = model.metrics["time_validation"]["blocks"]
+    rows = [{"periods": f"{label(b['periods'][0])} .. {label(b['periods'][1])}",
+             "trained_on_rows": b["train_rows"], "rows": b["valid_rows"], "auc": b["auc"]}
+            for b in blocks]  # fmt: skip
+    return {"sample": "forward blocks of the training rows (each scored by a model of the"
+                      " earlier periods only)", "rows": rows}  # fmt: skip
+
+
+def _split_column(
+    frame: pd.DataFrame,
+    train_where: str | None,
+    test_where: str | None,
+    train: npt.NDArray[np.bool_],
+    test: npt.NDArray[np.bool_] | None,
+) -> list[str]:
+    """``[column]`` when both conditions name one column and the test rows come after every
+    training row in it, with two or more training periods; otherwise ``[]``."""
+    if not train_where or not test_where or test is None or not test.any():
+        return []
+    column = train_where.partition("=")[0].strip()
+    if column != test_where.partition("=")[0].strip():
+        return []
+    try:
+        order = period_index(frame, [column])
+    except FraudDataInvalid:
+        return []
+    later = order[test].min() > order[train].max()
+    return [column] if later and len(np.unique(order[train])) >= 2 else []
 
 
 def csv_target(root: Path, ref: str) -> str | None:
@@ -359,8 +417,63 @@ def evaluate_csv(
         raise FraudDataInvalid("--test-where: no row of the file matches")
     y = binary_target(frame[target], positive).astype(np.float64)[rows]
     scores = model.score_matrix(encode_frame(frame[rows], model.specs))
-    result = evaluate(scores, y, threshold=model.refer_threshold)
+    result = measured(scores, y, model.refer_threshold)
     return {**result, "absent_inputs": absent_inputs(model, frame)}
+
+
+def measured(scores: npt.NDArray[np.float64], y: npt.ArrayLike, threshold: float) -> dict[str, Any]:
+    """`evaluate` at the model's threshold plus recall at 1/5/10 % referral of these rows."""
+    result = evaluate(scores, y, threshold=threshold)
+    result["recall_at_referral"] = recall_at_shares(scores, y, REFERRAL_SHARES)
+    return result
+
+
+def calibrate_csv(
+    root: Path,
+    model: FraudModel,
+    path: Path,
+    refer_rate: float,
+    *,
+    where: str | None,
+    created_at: datetime,
+    version: str | None = None,
+) -> dict[str, Any]:
+    """Register a new version of `model` whose threshold refers `refer_rate` of these rows.
+
+    The rows are recent applications, scored as new ones will be; labels are not needed.
+    The booster and inputs are the same files; the manifest records the calibration sample.
+    """
+    if not 0 < refer_rate < 1:
+        raise FraudDataInvalid("--refer-rate: must be between 0 and 1 (exclusive)")
+    frame = read_csv(path)
+    rows = where_mask(frame, where, "--where")
+    if rows.sum() < 1 / refer_rate:
+        raise FraudDataInvalid(
+            f"--where: {int(rows.sum())} rows cannot set a {refer_rate:.1%} referral"
+            f" (need at least {int(np.ceil(1 / refer_rate))})"
+        )
+    scores = model.score_matrix(encode_frame(frame[rows], model.specs))
+    threshold = threshold_for_share(scores, refer_rate)
+    before = float((scores >= model.refer_threshold).mean())
+    old = registry.resolve(root, model.ref).manifest
+    calibration = {"source": path.name, "where": where or "all rows", "rows": int(rows.sum()),
+                   "refer_rate": refer_rate, "threshold": threshold,
+                   "previous_threshold": model.refer_threshold,
+                   "from_model": model.ref}  # fmt: skip
+    recalibrated = FraudModel(model.booster, model.specs, threshold,
+                              {**model.metrics, "calibration": calibration},
+                              num_threads=model.num_threads)  # fmt: skip
+    card = dict(old.card or {})
+    if card:
+        card["calibration"] = {**(card.get("calibration") or {}), "recalibrated": calibration}
+    manifest = register(
+        root, recalibrated, name=model.name, version=version, created_at=created_at,
+        training_window=dict(old.training_window), params=dict(old.params), card=card or None,
+    )  # fmt: skip
+    return {"model": manifest.ref, "threshold": round(threshold, 6),
+            "referred_share_before": round(before, 4),
+            "referred_share": round(float((scores >= threshold).mean()), 4),
+            "rows": int(rows.sum())}  # fmt: skip
 
 
 def score_csv(model: FraudModel, path: Path, out: Path) -> dict[str, Any]:
