@@ -375,6 +375,7 @@
   function record(stream, done) {
     var Ctx = window.AudioContext || window.webkitAudioContext;
     var ctx = new Ctx(), source = ctx.createMediaStreamSource(stream);
+    if (ctx.resume) { ctx.resume(); }
     var node = ctx.createScriptProcessor(4096, 1, 1), chunks = [];
     node.onaudioprocess = function (e) { chunks.push(new Float32Array(e.inputBuffer.getChannelData(0))); };
     source.connect(node);
