@@ -41,3 +41,18 @@ def write_wav(path: Path, *, seconds: float = 2.0, rate: int = 48_000) -> Path:
         out.setframerate(rate)
         out.writeframes(b"".join(struct.pack("<h", s) for s in samples))
     return path
+
+
+def write_png(path: Path, *, width: int = 64, height: int = 48) -> Path:
+    """A small grey PNG (for the file inputs that stand in for the camera)."""
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + bytes([(x * 4) % 256 for x in range(width)]) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+    path.write_bytes(png + chunk(b"IEND", b""))
+    return path

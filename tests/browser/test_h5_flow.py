@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ from autolease.origination.models import Application
 from autolease.runtime import Runtime, build_runtime
 from autolease.seeding import seed_demo
 from tests.browser.conftest import CHROMIUM_ARGS, PASSWORDS, _free_port
-from tests.browser.media import write_wav, write_y4m
+from tests.browser.media import write_png, write_wav, write_y4m
 from tests.conftest import make_settings
 from tests.h5.conftest import SANDBOX, example, with_checks
 
@@ -309,3 +310,91 @@ def test_the_list_shows_the_new_application_on_a_desktop(
             assert status == "declined"
     finally:
         context.close()
+
+
+NO_CAMERA = """
+navigator.mediaDevices.getUserMedia = () =>
+  Promise.reject(new DOMException("refused in this test", "NotAllowedError"));
+"""
+
+
+def test_an_applicants_link_on_a_desktop_without_a_camera(
+    media_browser: Any,
+    h5_server: str,
+    h5_runtime: Runtime,
+    tmp_path: Path,
+) -> None:
+    """The SP's system issues a link; the applicant opens it on a desktop whose camera and
+    microphone are refused, chooses a photo and a recording instead, and is referred."""
+    import httpx
+
+    from tests.factories import make_sp
+
+    with h5_runtime.sessions() as session, session.begin():
+        tenant = make_sp(session, h5_runtime, "SP-LINK")
+    issued = httpx.post(
+        f"{h5_server}/v1/applicant-links", json={"ttl_minutes": 30}, headers=tenant.headers
+    )
+    assert issued.status_code == 201, issued.text
+    body = example("sandbox/refer-multi-lending.json")
+    context = media_browser.new_context(
+        base_url=h5_server, locale="zh-CN", viewport={"width": 1280, "height": 800}
+    )
+    context.add_init_script(NO_CAMERA)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(issued.json()["url"])
+        assert page.locator("#nav-applications").count() == 0  # no staff session, no menu
+        fill_all(page, body)
+        page.check("#consent-pi")
+        page.check("#consent-bio")
+        page.click("#next")
+        page.locator("#step-capture").wait_for()
+        page.wait_for_function("() => document.getElementById('camera-status').textContent")
+        assert page.locator("#take-selfie").is_hidden()
+        page.set_input_files("#selfie-file", str(write_png(tmp_path / "selfie.png")))
+        page.set_input_files("#voice-file", str(write_wav(tmp_path / "voice.wav", seconds=1)))
+        page.locator("#selfie-done").wait_for()
+        page.locator("#voice-done").wait_for()
+        page.click("#next")
+        page.locator("#step-submit").wait_for()
+        page.click("#submit")
+        page.locator("#outcome").wait_for(timeout=SUBMIT_MS)
+        assert page.locator("#result").get_attribute("data-outcome") == "refer"
+        assert page.locator('#result-reasons li[data-code="BUREAU_MULTI_LENDING"]').count() == 1
+        app_id = page.locator("#result-id").inner_text().split()[-1]
+        page.goto(issued.json()["url"])
+        assert page.locator("#link-spent").is_visible()  # one applicant, one application
+    finally:
+        context.close()
+    mine = httpx.get(f"{h5_server}/v1/applications/{app_id}", headers=tenant.headers)
+    assert mine.status_code == 200
+
+
+def fill_all(page: Any, body: dict[str, Any]) -> None:
+    """Steps one to four from a request body, then on to the consent step."""
+    a, v, f = body["applicant"], body["vehicle"], body["financing"]
+    for name in ("name", "id_number", "phone", "bank_card", "employer", "monthly_income"):
+        field(page, f"applicant.{name}").fill(a[name])
+    for part in ("province", "city", "line"):
+        field(page, f"applicant.address.{part}").fill(a["address"][part])
+    page.click("#next")
+    page.locator("#step-contacts").wait_for()
+    contact = a["emergency_contacts"][0]
+    field(page, "applicant.emergency_contacts.0.name").fill(contact["name"])
+    field(page, "applicant.emergency_contacts.0.phone").fill(contact["phone"])
+    page.click("#next")
+    page.locator("#step-vehicle").wait_for()
+    field(page, "vehicle.vin").fill(v["vin"])
+    field(page, "vehicle.first_registration_date").fill(v["first_registration_date"])
+    field(page, "vehicle.brand").fill(v["brand"])
+    field(page, "vehicle.model").fill(v["model"])
+    field(page, "vehicle.mileage_km").fill(str(v["mileage_km"]))
+    field(page, "vehicle.asking_price").fill(v["asking_price"])
+    page.click("#next")
+    page.locator("#step-financing").wait_for()
+    field(page, "financing.amount").fill(f["amount"])
+    field(page, "financing.down_payment").fill(f["down_payment"])
+    page.click("#next")
+    page.locator("#step-consent").wait_for()
