@@ -125,6 +125,7 @@ class TestSubmit:
         assert again.status_code == 201
         assert again.json()["replayed"] is True
         assert again.json()["application_id"] == first.json()["application_id"]
+        assert first.headers["cache-control"] == "no-store"
         assert count(runtime, Application) == 1
         assert count(runtime, ApplicationConsent) == 1
         with runtime.sessions() as session:

@@ -61,8 +61,17 @@ def get_caller(request: Request, session: SessionDep, runtime: RuntimeDep) -> Ca
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
+NO_STORE = {"Cache-Control": "no-store"}  # nothing of a draft stays in the browser's cache
+
+
+def _json(value: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(value, status_code=status, headers=NO_STORE)
+
+
 def _error(exc: AutoleaseError) -> JSONResponse:
-    return JSONResponse(exc.to_body(), status_code=exc.status_code, headers=exc.headers or None)
+    return JSONResponse(
+        exc.to_body(), status_code=exc.status_code, headers={**NO_STORE, **(exc.headers or {})}
+    )
 
 
 def _answer(session: Session, call: Callable[[], Any], status: int = 200) -> JSONResponse:
@@ -72,13 +81,13 @@ def _answer(session: Session, call: Callable[[], Any], status: int = 200) -> JSO
     except AutoleaseError as exc:
         session.rollback()
         return _error(exc)
-    return JSONResponse(value, status_code=status)
+    return _json(value, status)
 
 
 @router.post("/check")
 def check(draft: Draft, _: CallerDep) -> JSONResponse:
     """The draft's field errors by the API's own rules (nothing is stored)."""
-    return JSONResponse({"errors": [e.as_dict() for e in service.check_draft(draft)]})
+    return _json({"errors": [e.as_dict() for e in service.check_draft(draft)]})
 
 
 @router.get("/vin/{vin}")

@@ -488,9 +488,12 @@
     state.payload = null;  // not accepted: nothing was stored, the draft may change
     $("back").hidden = false;
     if (r.status === 422 && r.body.errors) {
-      state.errors = r.body.errors;
+      state.errors = r.body.errors.map(function (e) {  // the draft's fields, as /check names them
+        return { field: e.field.replace(/^application\./, ""), rule: e.rule,
+          message_en: e.message_en, message_zh: e.message_zh };
+      });
       var first = STEPS.filter(function (step) {
-        return r.body.errors.some(function (e) { return ofStep(e.field, step); });
+        return state.errors.some(function (e) { return ofStep(e.field, step); });
       })[0] || "submit";
       if (first !== "submit") { show(STEPS.indexOf(first)); }
       showErrors(first, true);
