@@ -3,8 +3,10 @@ application (tenancy, role, bad input, expiry, a suspended SP)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -148,3 +150,16 @@ class TestSubmitByLink:
         ).json()["application_id"]
         assert client.get(f"/v1/applications/{app_id}", headers=a.headers).status_code == 200
         assert client.get(f"/v1/applications/{app_id}", headers=b.headers).status_code == 404
+
+
+def test_the_access_log_never_holds_a_links_token(
+    client: TestClient, tenants: tuple[Tenant, Tenant], caplog: pytest.LogCaptureFixture
+) -> None:
+    a, _ = tenants
+    link = issue(client, a)
+    with caplog.at_level(logging.INFO, logger="autolease.access"):
+        assert client.get(link["url"]).status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "autolease.access"]
+    assert lines
+    assert lines[-1].startswith("GET /h5/a/… 200 ")
+    assert all(link["token"] not in line for line in lines)
