@@ -49,6 +49,26 @@ class TestCheck:
         assert {"applicant.id_number", "applicant.phone", "vehicle", "financing"} <= fields
         assert "applicant.name" not in fields
 
+    def test_a_company_names_its_legal_representatives_fields(
+        self, client: TestClient, sp_page: SpPage
+    ) -> None:
+        draft = example()
+        person = draft["applicant"]
+        draft["applicant"] = {
+            "type": "corporate",
+            "name": "沙箱贸易有限公司",
+            "uscc": "91350100M000100Y4X",
+            "legal_representative": {"name": person["name"], "id_number": "110105197506204568"},
+            "phone": person["phone"],
+            "bank_card": person["bank_card"],
+            "address": person["address"],
+        }
+        errors = client.post("/h5/api/check", json=draft, headers=sp_page()).json()["errors"]
+        fields = {e["field"] for e in errors}
+        assert "applicant.legal_representative.id_number" in fields  # wrong check digit
+        assert "applicant.legal_representative.phone" in fields  # missing
+        assert not any(f.startswith("applicant.legal_representative.name") for f in fields)
+
     def test_needs_a_session_and_its_csrf_token(self, client: TestClient, sp_page: SpPage) -> None:
         anonymous = client.post("/h5/api/check", json={}, headers={"Accept": "application/json"})
         assert anonymous.status_code == 401
