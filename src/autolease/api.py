@@ -13,6 +13,8 @@ from autolease.dealer.router import router as dealer_router
 from autolease.decision.router import router as decision_router
 from autolease.documents.router import router as documents_router
 from autolease.fraud.router import router as fraud_router
+from autolease.h5.router import SURFACE as H5
+from autolease.h5.router_links import router as links_router
 from autolease.identity.biometrics.router import router as biometrics_router
 from autolease.origination.router import router as origination_router
 from autolease.portfolio.router import router as portfolio_router
@@ -38,12 +40,16 @@ ROUTERS: tuple[APIRouter, ...] = (
     vehicle_router,
     biometrics_router,
     reasons_router,
+    links_router,
     audit_router,
     webhooks_router,
 )
 
 
-SURFACES: tuple[Surface, ...] = (CONSOLE,)
+H5_SUBMIT = "/h5/api/applications"
+"""The H5 page's submission carries the samples too."""
+
+SURFACES: tuple[Surface, ...] = (CONSOLE, H5)
 """The server-rendered surfaces (`autolease.web.surface.Surface`): each brings its router,
 templates and roles; `web.setup.install` adds them to the app, outside the OpenAPI document."""
 
@@ -59,3 +65,7 @@ def carries_samples(method: str, path: str) -> bool:
 def carries_documents(method: str, path: str) -> bool:
     """Whether a document upload travels in this route's body (`documents.max_body_bytes`)."""
     return (method, path) == ("POST", documents_router.prefix)
+    return path.startswith(biometrics_router.prefix + "/") or (method, path) in {
+        ("POST", origination_router.prefix),
+        ("POST", H5_SUBMIT),
+    }

@@ -119,11 +119,23 @@ class AccessLog:
             access_log.info(
                 "%s %s %s %.1fms rid=%s",
                 scope["method"],
-                scope["path"],
+                loggable_path(scope["path"]),
                 status,
                 elapsed_ms,
                 request_id,
             )
+
+
+SECRET_PATHS = ("/h5/a/",)
+"""Paths whose last part is a secret (an applicant link's token): logged as `…`."""
+
+
+def loggable_path(path: str) -> str:
+    """The path as logged: a secret in it is replaced by `…`."""
+    for prefix in SECRET_PATHS:
+        if path.startswith(prefix):
+            return prefix + "…"
+    return path
 
 
 def _request_id(given: str | None) -> str:

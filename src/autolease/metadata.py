@@ -19,6 +19,7 @@ from autolease.decision import models as _decision  # noqa: F401
 from autolease.documents import models as _documents  # noqa: F401
 from autolease.fraud import models as _fraud  # noqa: F401
 from autolease.governance import models as _governance  # noqa: F401
+from autolease.h5 import models as _h5  # noqa: F401
 from autolease.identity.biometrics import models as _biometrics  # noqa: F401
 from autolease.origination import models as _origination  # noqa: F401
 from autolease.product import models as _product  # noqa: F401

@@ -29,7 +29,7 @@ class TestNextSteps:
 
     def test_urls_login_and_sp_key(self) -> None:
         text = printed(serving=True)
-        for url in (f"{BASE}/docs", f"{BASE}/health", f"{BASE}/v1/applications"):
+        for url in (f"{BASE}/docs", f"{BASE}/health", f"{BASE}/v1/applications", f"{BASE}/h5/"):
             assert url in text
         assert f"curl -s -X POST {BASE}/v1/auth/token" in text
         assert '"username":"admin","password":"demo-admin-password"' in text

@@ -41,6 +41,9 @@ def print_next_steps(
     steps.add_row("OpenAPI docs", f"{base_url}/docs")
     steps.add_row("Health", f"{base_url}/health")
     steps.add_row("API", f"{base_url}/v1/applications (POST to submit, GET to list)")
+    steps.add_row(
+        "SP's H5 pages", f"{base_url}/h5/  (an SP user's login; applications from a phone)"
+    )
     if admin is not None:
         body = f'{{"username":"{admin["username"]}","password":"{admin["password"]}"}}'
         steps.add_row(
