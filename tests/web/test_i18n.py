@@ -9,7 +9,12 @@ from fastapi.testclient import TestClient
 from autolease.runtime import Runtime
 from autolease.web import i18n, messages
 
-PACKAGES = ("autolease.web", "autolease.console", "autolease.console_analyst", "autolease.console_admin")
+PACKAGES = (
+    "autolease.web",
+    "autolease.console",
+    "autolease.console_analyst",
+    "autolease.console_admin",
+)
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -14,9 +14,7 @@ from autolease.runtime import Runtime
 from autolease.web.deps import require_web_roles
 from autolease.web.sessions import WebPrincipal
 
-AnalystPage = Annotated[
-    WebPrincipal, Depends(require_web_roles(Role.RISK_ANALYST, Role.ADMIN))
-]
+AnalystPage = Annotated[WebPrincipal, Depends(require_web_roles(Role.RISK_ANALYST, Role.ADMIN))]
 """Reads the analyst's pages: risk analysts, and admins (who may look, not change policies)."""
 AnalystOnly = Annotated[WebPrincipal, Depends(require_web_roles(Role.RISK_ANALYST))]
 """Changes what risk analysts own: policy versions and activations, backtests, ring labels."""

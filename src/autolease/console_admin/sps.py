@@ -33,7 +33,9 @@ def _page(
         "sps": rows,
         "statuses": [s.value for s in SpStatus],
         "grades": [g.value for g in SpGrade],
-        "transitions": {s.value: [t.value for t in channel_lifecycle.TRANSITIONS[s]] for s in SpStatus},
+        "transitions": {
+            s.value: [t.value for t in channel_lifecycle.TRANSITIONS[s]] for s in SpStatus
+        },
         "errors": errors or [],
         "done": done if done in DONE else None,
     }

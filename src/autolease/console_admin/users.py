@@ -104,9 +104,7 @@ def create(
     return RedirectResponse("/console/admin/users?done=created", status_code=303)
 
 
-def _body(
-    username: str, display_name: str, role: str, password: str, sp_code: str
-) -> UserCreate:
+def _body(username: str, display_name: str, role: str, password: str, sp_code: str) -> UserCreate:
     try:
         return UserCreate.model_validate(
             {

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 Number = float | int | None
+AXES = ("quintile", "decile", "quarter", "month", "bin", "band", "group")
 
 
 def bars(
@@ -75,24 +76,21 @@ def scatter(points: Mapping[str, tuple[Number, Number]], *, x: str, y: str) -> d
     }  # fmt: skip
 
 
-def table_chart(rows: Sequence[Mapping[str, Any]], *, skip: Sequence[str] = ("rows",)) -> (
-    dict[str, Any] | None
-):
-    """Lines of a card's table (calibration by quintile, stability by quarter): the first
-    column is the axis, every other numeric column a series. None when nothing is numeric."""
+def table_chart(
+    rows: Sequence[Mapping[str, Any]], *, skip: Sequence[str] = ("rows",)
+) -> dict[str, Any] | None:
+    """Lines of a card's table (calibration by quintile, stability by quarter): the axis is
+    the first of `AXES` the rows have (else their first column), every other numeric column
+    a series. None when nothing is numeric."""
     if not rows:
         return None
-    axis = next(iter(rows[0]))
+    axis = next((a for a in AXES if a in rows[0]), next(iter(rows[0])))
     names = [
-        k
-        for k in rows[0]
-        if k != axis and k not in skip and all(_numeric(r.get(k)) for r in rows)
+        k for k in rows[0] if k != axis and k not in skip and all(_numeric(r.get(k)) for r in rows)
     ]
     if not names:
         return None
-    return lines(
-        [str(r[axis]) for r in rows], {n: [float(r[n]) for r in rows] for n in names}
-    )
+    return lines([str(r[axis]) for r in rows], {n: [float(r[n]) for r in rows] for n in names})
 
 
 def _numeric(value: Any) -> bool:

@@ -70,7 +70,12 @@ def _document(
 
 
 def _compare(
-    session: Session, decisions: DecisionRuntime, summary: PolicySummary, a: str, b: str, at: datetime
+    session: Session,
+    decisions: DecisionRuntime,
+    summary: PolicySummary,
+    a: str,
+    b: str,
+    at: datetime,
 ) -> Comparison | None:
     versions = [v.version for v in summary.versions]
     if a not in versions or b not in versions:
@@ -263,9 +268,7 @@ def _when(value: str) -> datetime | None:
         raise InputInvalid(
             "effective_from is not a date and time",
             errors=[
-                FieldError(
-                    "effective_from", "format", "give a date and time", "请填写日期和时间"
-                )
+                FieldError("effective_from", "format", "give a date and time", "请填写日期和时间")
             ],
         ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

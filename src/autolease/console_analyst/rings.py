@@ -44,7 +44,7 @@ def _detect(session: Session) -> tuple[RingReport, LinkRows]:
 
 @router.get("")
 def index(request: Request, session: SessionDep, _: AnalystPage) -> Response:
-    report, rows = _detect(session)
+    report, _rows = _detect(session)
     rings = [
         {
             "ring_id": r.ring_id,
@@ -108,14 +108,14 @@ def _detail(
 
 @router.get("/{ring_id}/export.json")
 def export_json(ring_id: str, session: SessionDep, _: AnalystPage) -> Response:
-    _ring_, _rows, exported = _ring(session, ring_id)
+    exported = _ring(session, ring_id)[2]
     body = json.dumps(exported, ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json", headers=_attachment(ring_id, "json"))
 
 
 @router.get("/{ring_id}/export.csv")
 def export_csv(ring_id: str, session: SessionDep, _: AnalystPage) -> Response:
-    _ring_, _rows, exported = _ring(session, ring_id)
+    exported = _ring(session, ring_id)[2]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["ring_id", "application_id", "submitted_at", "sp_id", "known_bad"])
@@ -146,7 +146,7 @@ def confirm(
     note: Annotated[str, Form(min_length=1, max_length=500)],
 ) -> Response:
     """Label every member of the ring as confirmed fraud (one audited label each)."""
-    _ring_, _rows, exported = _ring(session, ring_id)
+    exported = _ring(session, ring_id)[2]
     actor = web_actor(runtime, principal)
     try:
         for member in exported["members"]:
