@@ -36,7 +36,7 @@ def test_by_sp_and_month_with_counterfactual_bad_rates() -> None:
     out = breakdown(*_frames())
     assert out["bad_rate_basis"] == "counterfactual"
     by_sp = {r["group"]: r for r in out["sp"]}
-    assert by_sp["A"]["n"] == 2 and by_sp["B"]["n"] == 3
+    assert (by_sp["A"]["n"], by_sp["B"]["n"]) == (2, 3)
     assert by_sp["A"]["policy_approval"] == 1.0
     assert by_sp["A"]["policy_bad_rate"] == 0.5  # apps 1 (bad) and 2 (good)
     assert by_sp["B"]["policy_approval"] == pytest.approx(1 / 3)
