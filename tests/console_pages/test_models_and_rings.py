@@ -126,6 +126,8 @@ def test_a_ring_is_listed_drawn_and_exported(
     assert values
     ids = {n["data"]["id"] for n in graph["nodes"]}
     assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in graph["edges"])
+    linked = {e["data"]["source"] for e in graph["edges"]}
+    assert {n["data"]["id"] for n in apps} == linked  # every member shares a value drawn
     exported = client.get(f"/console/fraud-rings/{ring_id}/export.json")
     assert exported.headers["content-disposition"].endswith(f'ring-{ring_id}.json"')
     body = exported.json()

@@ -134,16 +134,16 @@ def _report(request: Request, row: BacktestRun) -> dict[str, Any]:
     _ = gettext_of(request)
     summary, groups = row.summary or {}, row.breakdown or {}
     policies = summary.get("policies", [])
-    names = {p["role"]: p["policy"] for p in policies}
+    names = {p["role"]: _short(p["policy"]) for p in policies}
     scatter = charts.scatter(
-        {p["policy"]: (p["approval_rate"], _rate(p["approved"])) for p in policies},
+        {_short(p["policy"]): (p["approval_rate"], _rate(p["approved"])) for p in policies},
         x=_("approval rate"),
         y=_("bad rate of the approved"),
     )
     swap_sets = summary.get("swaps", [])
     swaps = charts.bars(
         [_("swap in") if s["name"] == "swap_in" else _("swap out") for s in swap_sets]
-        + [f"{_('approved by')} {p['policy']}" for p in policies],
+        + [f"{_('approved by')} {_short(p['policy'])}" for p in policies],
         {_("bad rate"): [_rate(s) for s in swap_sets] + [_rate(p["approved"]) for p in policies]},
         percent=True,
     )
@@ -165,6 +165,11 @@ def _report(request: Request, row: BacktestRun) -> dict[str, Any]:
             "month_bad": _group_chart(groups.get("month", []), names, "bad_rate", bars=False),
         },
     }
+
+
+def _short(ref: str) -> str:
+    """A policy as a chart shows it: ``approve@2026.12.1`` for ``origination/approve@…``."""
+    return ref.rsplit("/", 1)[-1]
 
 
 def _group_chart(

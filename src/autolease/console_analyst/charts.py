@@ -25,11 +25,14 @@ def bars(
     value_axis: dict[str, Any] = {"type": "value"}
     if percent:
         value_axis["axisLabel"] = {"formatter": "{value}%"}
-    category_axis = {"type": "category", "data": list(categories), "axisLabel": {"interval": 0}}
+    labels: dict[str, Any] = {"interval": 0}
+    if len(categories) > 6 and not horizontal:
+        labels["rotate"] = 40
+    category_axis = {"type": "category", "data": list(categories), "axisLabel": labels}
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0},
-        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 32, "containLabel": True},
+        "legend": {"top": 0, "type": "scroll"},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 40, "containLabel": True},
         "xAxis": value_axis if horizontal else category_axis,
         "yAxis": category_axis if horizontal else value_axis,
         "series": [
@@ -57,8 +60,8 @@ def scatter(points: Mapping[str, tuple[Number, Number]], *, x: str, y: str) -> d
     """One labelled point per name: e.g. each policy's approval rate against its bad rate."""
     return {
         "tooltip": {"trigger": "item"},
-        "legend": {"top": 0},
-        "grid": {"left": 8, "right": 24, "bottom": 8, "top": 40, "containLabel": True},
+        "legend": {"top": 0, "type": "scroll"},
+        "grid": {"left": 8, "right": 24, "bottom": 24, "top": 64, "containLabel": True},
         "xAxis": {"type": "value", "name": x, "nameLocation": "middle", "nameGap": 28,
                   "axisLabel": {"formatter": "{value}%"}, "scale": True},
         "yAxis": {"type": "value", "name": y, "axisLabel": {"formatter": "{value}%"},
@@ -69,7 +72,6 @@ def scatter(points: Mapping[str, tuple[Number, Number]], *, x: str, y: str) -> d
                 "type": "scatter",
                 "symbolSize": 16,
                 "data": [[_scaled(a, True), _scaled(b, True)]],
-                "label": {"show": True, "formatter": name, "position": "right"},
             }
             for name, (a, b) in points.items()
         ],

@@ -116,15 +116,17 @@ def _detail(
     summary = _summary(decision_service.list_policies(session, runtime=decisions, at=at), key)
     versions = [v.version for v in summary.versions]
     current = summary.active_version or (versions[-1] if versions else "")
-    newest = versions[-1] if versions else ""
+    others = [v.version for v in summary.versions if v.version != current and v.created_at]
+    newest = others[-1] if others else current
     a = a or current
-    b = b or (newest if newest != a else (versions[0] if versions else ""))
+    b = b or newest
     shown = cases if cases in versions else current
     results, cases_problem = _cases(session, decisions, key, shown, at) if shown else ([], None)
     done = request.query_params.get("done")
     context = {
         "policy": summary,
         "versions": versions,
+        "newest": newest,
         "comparison": _compare(session, decisions, summary, a, b, at),
         "a": a,
         "b": b,

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from autolease.fraud.keys import KINDS
 from autolease.fraud.links import LinkRows
 from autolease.fraud.ringscore import Ring
 
@@ -27,10 +26,8 @@ def elements(ring: Ring, rows: LinkRows, known_bad: set[str]) -> dict[str, list[
         )
     edges: list[dict[str, Any]] = []
     for value in ring.shared:
-        kind_code = KINDS.index(value.kind) if value.kind in KINDS else -1
+        # a value's id is its key hash: one namespace (a phone as contact or applicant phone)
         carrying = np.isin(rows.app, members) & (rows.key == value.key)
-        if kind_code >= 0:
-            carrying &= rows.kind == kind_code
         holders = sorted({int(a) for a in rows.app[carrying]})
         if len(holders) < 2:
             continue
