@@ -26,7 +26,8 @@ def bars(
     if percent:
         value_axis["axisLabel"] = {"formatter": "{value}%"}
     labels: dict[str, Any] = {"interval": 0}
-    if len(categories) > 6 and not horizontal:
+    crowded = len(categories) > 6 or max((len(c) for c in categories), default=0) > 12
+    if crowded and not horizontal:
         labels["rotate"] = 40
     category_axis = {"type": "category", "data": list(categories), "axisLabel": labels}
     return {

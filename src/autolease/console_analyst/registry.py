@@ -46,15 +46,18 @@ def detail(
         "card": card,
         "metrics": _flat(manifest.metrics),
         "approvals": repository.approved_changes(session, name, version),
-        "importance_chart": _importance(card.get("importance") or []),
+        "importance_chart": _importance(
+            card.get("importance") or [], [f.name for f in manifest.features]
+        ),
         "calibration_chart": charts.table_chart((card.get("calibration") or {}).get("rows", [])),
         "stability_chart": charts.table_chart((card.get("stability") or {}).get("rows", [])),
     }
     return render(request, "console/model.html", context)
 
 
-def _importance(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Horizontal bars of the card's importance rows (``{"feature", <measure>}``)."""
+def _importance(rows: list[dict[str, Any]], inputs: list[str]) -> dict[str, Any] | None:
+    """Horizontal bars of the card's importance rows (``{"feature", <measure>}``); a
+    LightGBM column name ``f<i>`` is shown as the model's i-th input."""
     if not rows:
         return None
     measure = next((k for k in rows[0] if k != "feature"), None)
@@ -62,10 +65,17 @@ def _importance(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         return None
     top = list(reversed(rows[:20]))
     return charts.bars(
-        [str(r["feature"]) for r in top],
+        [_input_name(str(r["feature"]), inputs) for r in top],
         {measure: [r.get(measure) for r in top]},
         horizontal=True,
     )
+
+
+def _input_name(feature: str, inputs: list[str]) -> str:
+    index = feature[1:]
+    if feature.startswith("f") and index.isdigit() and int(index) < len(inputs):
+        return inputs[int(index)]
+    return feature
 
 
 def _flat(values: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
