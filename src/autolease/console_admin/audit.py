@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -27,7 +28,19 @@ def index(
 ) -> Response:
     rows = audit_service.events(session, entity_id=entity or None, limit=PAGE, before_seq=before)
     older = rows[-1].seq if len(rows) == PAGE else None
-    context = {"events": rows, "entity": entity or "", "older": older}
+    events = [
+        {
+            "seq": e.seq,
+            "at": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+            "actor": e.actor,
+            "action": e.action,
+            "entity_type": e.entity_type,
+            "entity_id": e.entity_id,
+            "details": json.dumps(e.payload, ensure_ascii=False, sort_keys=True),
+        }
+        for e in rows
+    ]
+    context = {"events": events, "entity": entity or "", "older": older}
     return render(request, "console/admin_audit.html", context)
 
 
