@@ -240,14 +240,25 @@ class Camera:
             context.close()
 
     def shot(
-        self, page: Any, path: str, name: str, *, wait: str | None = None, full: bool = False
+        self,
+        page: Any,
+        path: str,
+        name: str,
+        *,
+        wait: str | None = None,
+        full: bool = False,
+        at: str | None = None,
     ) -> bool:
+        """Open `path` (after `wait` appears, scrolled to `at`) and save it as `name`.png."""
         response = page.goto(path)
         if response is None or response.status != 200:
             print(f"skipped {name}: {path} answered {response.status if response else '-'}")
             return False
         if wait:
             page.wait_for_selector(wait, timeout=30_000)
+        if at:
+            page.locator(at).scroll_into_view_if_needed()
+            page.evaluate("window.scrollBy(0, -60)")
         page.wait_for_timeout(400)  # charts' and graphs' first frame
         page.screenshot(path=str(self.out / f"{name}.png"), full_page=full)
         self.saved.append(name)
@@ -259,7 +270,7 @@ def take(camera: Camera, made: dict[str, str]) -> None:
         camera.shot(page, "/console/", "home-analyst")
         camera.shot(page, "/console/policies", "policies")
         version = made["version"]
-        camera.shot(page, f"/console/policies/view/{POLICY}?b={version}", "policy-diff", full=True)
+        camera.shot(page, f"/console/policies/view/{POLICY}?b={version}", "policy-diff", at="#diff")
         camera.shot(page, "/console/backtests", "backtests")
         camera.shot(
             page,
