@@ -144,7 +144,56 @@ def build_store(runtime: Runtime, folder: Path) -> dict[str, str]:
         )
         run_id = run.id
     runs.execute(runtime, run_id, books)
-    return {"model": model.ref, "version": version, "backtest": str(run_id)}
+    referred = refer_applications(runtime)
+    return {
+        "model": model.ref,
+        "version": version,
+        "backtest": str(run_id),
+        "referred": referred[0] if referred else "",
+    }
+
+
+def refer_applications(runtime: Runtime, wanted: int = 8) -> list[str]:
+    """Submit demo applications through the API with a deciding runtime until `wanted` are
+    referred (no model is champion, so the credit stage refers), plus one sharing the first
+    referred applicant's phone (a neighbour in the case's graph). The referred ids."""
+    import copy
+    import random
+    import secrets
+
+    from fastapi.testclient import TestClient
+
+    from autolease.app import create_app
+    from autolease.auth import service as auth_service
+    from autolease.demo.samples import sample_application
+
+    today = runtime.clock.now().date()
+    deciding = build_runtime(runtime.settings)
+    referred: list[str] = []
+    try:
+        with deciding.sessions.begin() as session:
+            new, _ = auth_service.issue_api_key(
+                session, sp_code="SP-SH-001", label="screenshots", at=deciding.clock.now(),
+                token_hex=secrets.token_hex,
+            )  # fmt: skip
+        headers = {"Authorization": f"Bearer {new.plaintext}"}
+        first: dict[str, Any] | None = None
+        with TestClient(create_app(runtime=deciding)) as client:
+            for seed in range(2, 120):
+                body = sample_application(random.Random(seed), today, "clean")
+                made = client.post("/v1/applications", json=body, headers=headers)
+                if made.status_code == 201 and made.json()["decision"]["outcome"] == "refer":
+                    referred.append(str(made.json()["id"]))
+                    first = first or body
+                if len(referred) >= wanted:
+                    break
+            if first is not None:
+                twin = copy.deepcopy(sample_application(random.Random(999), today, "clean"))
+                twin["applicant"]["phone"] = first["applicant"]["phone"]
+                client.post("/v1/applications", json=twin, headers=headers)
+    finally:
+        deciding.close()
+    return referred
 
 
 def _second_version(session: Any, decisions: Any, actor: Actor) -> str:
@@ -257,8 +306,9 @@ class Camera:
         if wait:
             page.wait_for_selector(wait, timeout=30_000)
         if at:
-            page.locator(at).scroll_into_view_if_needed()
-            page.evaluate("window.scrollBy(0, -60)")
+            page.evaluate(
+                "s => { document.querySelector(s).scrollIntoView(); scrollBy(0, -16); }", at
+            )
         page.wait_for_timeout(400)  # charts' and graphs' first frame
         page.screenshot(path=str(self.out / f"{name}.png"), full_page=full)
         self.saved.append(name)
@@ -317,11 +367,14 @@ def take(camera: Camera, made: dict[str, str]) -> None:
             wait="#chart-approval-bad[data-drawn] canvas",
         )
     with camera.as_user("reviewer", PASSWORDS["reviewer"]) as page:  # the reviewer's pages
-        if camera.shot(page, "/console/queue", "queue", full=True):
-            case = page.locator("a[href^='/console/cases/']").first
-            href = case.get_attribute("href") if case.count() else None
-            if href:
-                camera.shot(page, href, "case-view", full=True)
+        if camera.shot(page, "/console/review/queue", "queue", full=True) and made["referred"]:
+            camera.shot(
+                page,
+                f"/console/review/cases/{made['referred']}",
+                "case-view",
+                wait="canvas",
+                full=True,
+            )
 
 
 def main() -> int:
