@@ -15,7 +15,13 @@ import sys
 
 from autolease.web import messages
 
-PACKAGES = ("autolease.web", "autolease.console", "autolease.h5")
+PACKAGES = (
+    "autolease.web",
+    "autolease.console",
+    "autolease.console_analyst",
+    "autolease.console_admin",
+    "autolease.h5",
+)
 
 
 def main() -> int:

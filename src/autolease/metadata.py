@@ -11,6 +11,7 @@ from sqlalchemy import MetaData
 
 from autolease.audit import models as _audit  # noqa: F401
 from autolease.auth import models as _auth  # noqa: F401
+from autolease.backtest import records as _backtest  # noqa: F401
 from autolease.channel import models as _channel  # noqa: F401
 from autolease.contract import models as _contract  # noqa: F401
 from autolease.db import Base

@@ -90,6 +90,35 @@ class TestActivate:
         assert response.json()["code"] == "self_approval_refused"
         assert response.json()["errors"][0]["message_zh"] == "提议人不能审批自己的变更"
 
+    def test_another_analyst_rejects_and_the_proposals_list_it(
+        self, runtime: Runtime, http: TestClient
+    ) -> None:
+        people(runtime, Role.RISK_ANALYST, Role.REVIEWER)
+        with runtime.sessions.begin() as session:
+            make_user(session, runtime, "checker", Role.RISK_ANALYST)
+        maker, checker = login(http, "risk_analyst"), login(http, "checker")
+        base = f"/v1/policies/{KEY}/versions/{VERSION}"
+        assert http.post(f"{base}/proposals", json={}, headers=maker).status_code == 201
+        own = http.post(f"{base}/reject", headers=maker)
+        assert (own.status_code, own.json()["code"]) == (403, "self_approval_refused")
+        pending = http.get("/v1/policies/proposals?status=pending", headers=maker).json()
+        assert [(p["key"], p["status"]) for p in pending] == [(KEY, "pending")]
+        rejected = http.post(f"{base}/reject", headers=checker)
+        assert rejected.status_code == 200, rejected.text
+        assert (rejected.json()["status"], rejected.json()["decided_by"]) == (
+            "rejected",
+            "user:checker",
+        )
+        assert http.get("/v1/policies/proposals?status=pending", headers=maker).json() == []
+        listed = http.get(f"/v1/policies/proposals?key={KEY}", headers=checker).json()
+        assert [p["status"] for p in listed] == ["rejected"]
+        again = http.post(f"{base}/reject", headers=checker)
+        assert (again.status_code, again.json()["code"]) == (404, "change_not_found")
+        reviewer = login(http, "reviewer")
+        assert http.get("/v1/policies/proposals", headers=reviewer).status_code == 403
+        bad = http.get("/v1/policies/proposals?status=maybe", headers=maker)
+        assert bad.status_code == 422
+
     def test_activation_needs_a_proposal(self, runtime: Runtime, http: TestClient) -> None:
         people(runtime, Role.RISK_ANALYST)
         path = f"/v1/policies/{KEY}/versions/{VERSION}/activate"

@@ -117,3 +117,9 @@ class TestRingsOnABook:
         purity = [pd.Series(truth["ring_id"].to_numpy()[list(r.members)]).value_counts(
             normalize=True).max() for r in report.rings if r.flagged]  # fmt: skip
         assert np.median(purity) >= 0.8
+
+
+def test_no_applications_give_no_rings_not_an_error() -> None:
+    report = detect_rings(make_rows([]))
+    assert report.rings == ()
+    assert report.stats.apps == 0

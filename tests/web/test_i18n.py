@@ -10,6 +10,12 @@ from autolease.runtime import Runtime
 from autolease.web import i18n, messages
 
 PACKAGES = ("autolease.web", "autolease.console", "autolease.h5")
+PACKAGES = (
+    "autolease.web",
+    "autolease.console",
+    "autolease.console_analyst",
+    "autolease.console_admin",
+)
 
 
 @pytest.mark.parametrize("package", PACKAGES)

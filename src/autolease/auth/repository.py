@@ -72,3 +72,8 @@ def clear_login_throttle(session: Session, key: ThrottleKey) -> None:
             LoginThrottle.scope == scope, LoginThrottle.key_hash == key_hash
         )
     )
+
+
+def all_users(session: Session) -> Sequence[StaffUser]:
+    """Every staff and SP user, by username."""
+    return session.scalars(select(StaffUser).order_by(StaffUser.username)).all()

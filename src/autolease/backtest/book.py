@@ -204,6 +204,12 @@ def read_scores(path: Path) -> pd.DataFrame:
     return scores[["application_id", *[c for c in SCORE_COLUMNS if c in scores.columns]]]
 
 
+def sp_codes(directory: Path) -> pd.DataFrame:
+    """``application_id`` and ``sp_code`` of every application (for figures by SP)."""
+    frame = _read(directory, "applications", ["application_id", "sp_code"])
+    return frame.astype({"sp_code": str})
+
+
 def _read(directory: Path, table: str, columns: Sequence[str]) -> pd.DataFrame:
     path = directory / f"{table}.parquet"
     if not path.exists():

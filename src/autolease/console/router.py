@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from autolease.auth.principal import STAFF_WIDE_ROLES, Role
+from autolease.console_admin.router import PART as ADMIN_PAGES
+from autolease.console_analyst.router import PART as ANALYST_PAGES
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.web import cookies
 from autolease.web.deps import CsrfDep, WebPrincipalDep, require_web_roles
@@ -93,4 +95,5 @@ SURFACE = Surface(
     login_path=PREFIX + "/login",
     roles=STAFF_WIDE_ROLES,
     router=router,
+    parts=(ANALYST_PAGES, ADMIN_PAGES),
 )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
-from autolease.auth.dependencies import ActorDep, StaffDep
+from autolease.auth.dependencies import ActorDep, AuditorDep, StaffDep
 from autolease.decision import service
 from autolease.decision.catalog import Activation
 from autolease.decision.dependencies import AnalystDep, DecisionsDep, ReviewerDep
@@ -57,6 +57,18 @@ def list_policies(
         )
         for s in summaries
     ]
+
+
+@router.get("/policies/proposals", response_model=list[ProposalRead], responses=ERRORS)
+def list_proposals(
+    session: SessionDep,
+    _: AuditorDep,
+    key: Annotated[str | None, Query(max_length=120)] = None,
+    status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
+) -> list[ProposalRead]:
+    """Activation proposals (maker-checker), newest first; of one policy or status if given."""
+    rows = governance_policies.proposals(session, key=key, status=status)
+    return [ProposalRead.model_validate(r, from_attributes=True) for r in rows]
 
 
 @router.post(
@@ -138,6 +150,24 @@ def activate(
     change = governance_models.pending_for(session, f"{key}@{version}", "policy")
     row = governance_policies.approve_activation(session, decisions, change.id, actor)
     return ActivationRead.model_validate(row, from_attributes=True)
+
+
+@router.post(
+    "/policies/{key:path}/versions/{version}/reject",
+    response_model=ProposalRead,
+    responses={
+        **ERRORS,
+        403: {"description": "not a risk analyst, or rejecting one's own proposal"},
+        404: {"description": "no pending proposal of this version"},
+    },
+)
+def reject(
+    key: str, version: str, session: SessionDep, _: AnalystDep, actor: ActorDep
+) -> ProposalRead:
+    """Reject the pending proposal of a version (a risk analyst other than its proposer)."""
+    change = governance_models.pending_for(session, f"{key}@{version}", "policy")
+    row = governance_policies.reject_activation(session, change.id, actor)
+    return ProposalRead.model_validate(row, from_attributes=True)
 
 
 @router.get("/decisions/{decision_id}/replay", response_model=ReplayRead, responses=ERRORS)

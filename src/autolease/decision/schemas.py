@@ -56,6 +56,8 @@ class ProposalRead(BaseModel):
     note: str | None
     proposed_by: str
     proposed_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
 
 
 class PolicyVersionCreate(Strict):

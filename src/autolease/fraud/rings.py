@@ -324,6 +324,8 @@ def detect_rings(
     sorted_labels = labels[order]
     bounds = np.flatnonzero(np.diff(sorted_labels)) + 1
     for chunk in np.split(order, bounds):
+        if not len(chunk):  # a store without applications: np.split gives one empty chunk
+            continue
         g = int(labels[chunk[0]])
         if g < 0 or len(chunk) < policy.min_size:
             continue

@@ -19,7 +19,7 @@ def install(app: FastAPI, runtime: Runtime, surfaces: tuple[Surface, ...]) -> We
     packages = ("autolease.web", *(s.package for s in surfaces if s.has_static))
     ui = WebUi(
         env=build_environment(surfaces),
-        catalogues=Catalogues.load(s.package for s in surfaces),
+        catalogues=Catalogues.load(p for s in surfaces for p in s.packages),
         assets=AssetUrls(packages),
         surfaces=surfaces,
         settings=runtime.settings.web,
@@ -30,6 +30,8 @@ def install(app: FastAPI, runtime: Runtime, surfaces: tuple[Surface, ...]) -> We
     app.include_router(web_router)
     for surface in surfaces:
         app.include_router(surface.router, include_in_schema=False)
+        for part in surface.parts:
+            app.include_router(part.router, include_in_schema=False)
     static = VersionedStatic(packages=[(p, "static") for p in packages])
     app.mount(STATIC_PREFIX, static, name="static")
     return ui

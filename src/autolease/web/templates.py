@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, PrefixLoader, StrictUndefined
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -22,8 +29,10 @@ from autolease.web.surface import Surface
 
 
 def build_environment(surfaces: tuple[Surface, ...]) -> Environment:
-    loaders = {"web": PackageLoader("autolease.web", "templates")}
-    loaders |= {s.name: PackageLoader(s.package, "templates") for s in surfaces}
+    loaders: dict[str, BaseLoader] = {"web": PackageLoader("autolease.web", "templates")}
+    loaders |= {
+        s.name: ChoiceLoader([PackageLoader(p, "templates") for p in s.packages]) for s in surfaces
+    }
     return Environment(
         loader=PrefixLoader(loaders, delimiter="/"),
         autoescape=True,

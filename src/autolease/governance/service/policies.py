@@ -18,8 +18,10 @@ from autolease.decision import repository as decision_repository
 from autolease.decision.models import PolicyActivation
 from autolease.decision.service import policies
 from autolease.decision.service.policies import DecisionRuntime
+from autolease.governance import repository
 from autolease.governance.exceptions import StageChangeInvalid
 from autolease.governance.models import ChangeRequest
+from autolease.governance.service import models as governance_models
 from autolease.governance.service.checks import refuse_self_approval
 from autolease.governance.service.models import pending_change
 
@@ -93,3 +95,17 @@ def _audit(session: Session, actor: Actor, action: str, change: ChangeRequest) -
             "proposed_by": change.proposed_by,
         },
     )
+
+
+def reject_activation(session: Session, change_id: int, actor: Actor) -> ChangeRequest:
+    """Reject a pending activation (anyone but its proposer may); audited
+    ``policy.change_rejected``."""
+    return governance_models.reject(session, change_id, "policy", actor)
+
+
+def proposals(
+    session: Session, *, key: str | None = None, status: str | None = None
+) -> list[ChangeRequest]:
+    """Policy activation proposals, newest first: of one policy and in one status if given."""
+    rows = repository.changes(session, subject="policy", status=status)
+    return sorted((r for r in rows if key is None or r.name == key), key=lambda r: -r.id)

@@ -1,0 +1,1 @@
+"""The admin's console pages: service providers, users, API keys and the audit trail."""
