@@ -17,6 +17,7 @@ from autolease.origination.router import router as origination_router
 from autolease.portfolio.router import router as portfolio_router
 from autolease.product.router import router as product_router
 from autolease.reasons.router import router as reasons_router
+from autolease.review.router import router as review_router
 from autolease.vehicle.router import router as vehicle_router
 from autolease.web.surface import Surface
 
@@ -30,6 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     contract_router,
     portfolio_router,
     decision_router,
+    review_router,
     fraud_router,
     product_router,
     vehicle_router,

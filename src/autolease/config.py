@@ -26,6 +26,7 @@ from autolease.fraud.settings import FraudSettings
 from autolease.identity.biometrics.settings import BiometricsSettings
 from autolease.identity.providers.settings import IdentityProviderSettings
 from autolease.portfolio.settings import PortfolioSettings
+from autolease.review.settings import ReviewSettings
 from autolease.vehicle.settings import VehicleSettings
 from autolease.web.settings import WebSettings
 
@@ -136,6 +137,7 @@ class Settings(BaseSettings):
     identity_providers: IdentityProviderSettings = Field(default_factory=IdentityProviderSettings)
     biometrics: BiometricsSettings = Field(default_factory=BiometricsSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
 
     @model_validator(mode="after")
     def _production_needs_explicit_keys(self) -> Settings:

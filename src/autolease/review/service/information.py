@@ -1,0 +1,82 @@
+"""The SP's answer to a request for information: a message and the ids of the documents it
+uploaded. The application goes back to the reviewers' queue, to the reviewer who asked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.orm import Session
+
+from autolease.audit import service as audit_service
+from autolease.audit.service import Actor
+from autolease.auth.principal import Principal
+from autolease.exceptions import Forbidden
+from autolease.origination.models import Application
+from autolease.origination.service.persist import transition
+from autolease.review import repository
+from autolease.review.exceptions import CaseNotOpen, invalid
+from autolease.review.models import InformationRequest
+from autolease.review.service.cases import ensure_case
+from autolease.review.vocabulary import CaseState
+
+DocumentCheck = Callable[[Session, Application, Sequence[str]], Sequence[str]]
+"""Given the application and the ids the SP sent, the ids that are *not* documents of this
+application and SP (empty when all are). Wired to the documents domain when it is present."""
+
+
+def accept_all(session: Session, app: Application, ids: Sequence[str]) -> Sequence[str]:
+    """The check used while no documents domain is wired: every id passes."""
+    return ()
+
+
+def answer(
+    session: Session,
+    *,
+    app: Application,
+    principal: Principal,
+    actor: Actor,
+    message: str,
+    document_ids: Sequence[str],
+    check: DocumentCheck = accept_all,
+) -> InformationRequest:
+    """Record the SP's answer and send the case back to the queue.
+
+    Raises
+    ------
+    Forbidden
+        A staff caller: only the application's SP answers.
+    CaseNotOpen
+        No request for information is open.
+    VerdictInvalid
+        A repeated document id, or one that is not this application's.
+    """
+    if principal.sp_id is None:
+        raise Forbidden("only the application's SP answers a request for information")
+    case = ensure_case(session, app)
+    request = repository.open_info_request(session, case.id)
+    if app.status != "info_requested" or request is None:
+        raise CaseNotOpen(f"no request for information is open on {app.id}")
+    if len(set(document_ids)) != len(document_ids):
+        raise invalid("document_ids", "unique", "a document id is listed twice", "文件编号重复")
+    unknown = list(check(session, app, document_ids))
+    if unknown:
+        raise invalid(
+            "document_ids",
+            "unknown_document",
+            f"{len(unknown)} id(s) are not documents of this application",
+            f"{len(unknown)} 个文件编号不属于该申请",
+        )
+    request.answered_at, request.answer_message = actor.at, message
+    request.document_ids = list(document_ids)
+    case.state = CaseState.OPEN.value
+    transition(session, app, "referred", actor, "information provided")
+    session.flush()
+    audit_service.log(
+        session,
+        actor,
+        "application.information_provided",
+        entity_type="application",
+        entity_id=app.id,
+        payload={"request_id": request.id, "document_ids": list(document_ids)},
+    )
+    return request
