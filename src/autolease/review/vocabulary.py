@@ -106,8 +106,8 @@ AMOUNT_BANDS_FEN: dict[AmountBand, tuple[int, int | None]] = {
 
 class AgeBand(StrEnum):
     FRESH = "fresh"  # younger than half the SLA
-    DUE = "due"  # between half the SLA and the SLA
-    OVERDUE = "overdue"  # older than the SLA
+    DUE = "due"  # at least half the SLA old, not yet the SLA
+    OVERDUE = "overdue"  # the SLA old or older
 
 
 def referred_between(
@@ -137,9 +137,9 @@ def age_band(referred_at: datetime, now: datetime, sla: timedelta) -> AgeBand:
     'overdue'
     """
     age = now - referred_at
-    if age > sla:
+    if age >= sla:
         return AgeBand.OVERDUE
-    return AgeBand.DUE if age > sla / 2 else AgeBand.FRESH
+    return AgeBand.DUE if age >= sla / 2 else AgeBand.FRESH
 
 
 def four_eyes_why(
