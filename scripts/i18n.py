@@ -15,7 +15,7 @@ import sys
 
 from autolease.web import messages
 
-PACKAGES = ("autolease.web", "autolease.console", "autolease.h5")
+PACKAGES = ("autolease.web", "autolease.console", "autolease.h5", "autolease.review.pages")
 
 
 def main() -> int:

@@ -17,6 +17,7 @@ from autolease.origination.router import router as origination_router
 from autolease.portfolio.router import router as portfolio_router
 from autolease.product.router import router as product_router
 from autolease.reasons.router import router as reasons_router
+from autolease.review.pages.router import SURFACE as REVIEW_PAGES
 from autolease.review.router import router as review_router
 from autolease.vehicle.router import router as vehicle_router
 from autolease.web.surface import Surface
@@ -41,9 +42,11 @@ ROUTERS: tuple[APIRouter, ...] = (
 )
 
 
-SURFACES: tuple[Surface, ...] = (CONSOLE,)
+SURFACES: tuple[Surface, ...] = (REVIEW_PAGES, CONSOLE)
 """The server-rendered surfaces (`autolease.web.surface.Surface`): each brings its router,
-templates and roles; `web.setup.install` adds them to the app, outside the OpenAPI document."""
+templates and roles; `web.setup.install` adds them to the app, outside the OpenAPI document.
+The review workbench (`/console/review`) comes before the console (`/console`): the first
+surface whose prefix owns a path is that path's surface."""
 
 
 def carries_samples(method: str, path: str) -> bool:

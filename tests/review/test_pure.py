@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import itertools
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
 
@@ -41,7 +42,7 @@ def test_age_bands_partition_time() -> None:
 def test_every_verdict_has_reason_codes_and_the_bands_do_not_overlap() -> None:
     assert set(vocabulary.REASON_CODES) == set(vocabulary.Verdict)
     bands = sorted(vocabulary.AMOUNT_BANDS_FEN.values())
-    for (_, high), (low, _) in zip(bands, bands[1:], strict=False):
+    for (_, high), (low, _) in itertools.pairwise(bands):
         assert high == low
 
 

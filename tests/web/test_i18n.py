@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from autolease.runtime import Runtime
 from autolease.web import i18n, messages
 
-PACKAGES = ("autolease.web", "autolease.console")
+PACKAGES = ("autolease.web", "autolease.console", "autolease.review.pages")
 
 
 @pytest.mark.parametrize("package", PACKAGES)
