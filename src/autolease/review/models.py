@@ -25,8 +25,9 @@ class ReviewCase(Base):
     decision_id: Mapped[str] = mapped_column(ForeignKey("decision.id"))
     sp_id: Mapped[int] = mapped_column()
     amount_fen: Mapped[int] = mapped_column(BigInteger)
-    # open | info_requested | awaiting_confirmation | closed
+    # open | info_requested | awaiting_confirmation | closed; set with `move`
     state: Mapped[str] = mapped_column(String(24))
+    waiting: Mapped[bool] = mapped_column()  # not closed: in the queue
     referred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     primary_reason: Mapped[str | None] = mapped_column(String(60))
     primary_stage: Mapped[str | None] = mapped_column(String(20))
@@ -39,9 +40,17 @@ class ReviewCase(Base):
     sp_message: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (
+        Index("ix_review_case_waiting_referred_at", "waiting", "referred_at", "application_id"),
         Index("ix_review_case_state_referred_at", "state", "referred_at", "application_id"),
         Index("ix_review_case_sp_state_referred_at", "sp_id", "state", "referred_at"),
+        Index("ix_review_case_decided_at", "decided_at"),
     )
+
+
+def move(case: ReviewCase, state: str) -> None:
+    """Set a case's state (and whether it waits in the queue)."""
+    case.state = state
+    case.waiting = state != "closed"
 
 
 class ReviewCaseReason(Base):

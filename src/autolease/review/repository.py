@@ -14,7 +14,7 @@ from autolease.review.models import InformationRequest, ReviewCase, ReviewCaseRe
 
 @dataclass(frozen=True)
 class QueueQuery:
-    states: tuple[str, ...]
+    state: str | None  # None: every case that waits (not closed)
     sp_id: int | None = None
     reason_code: str | None = None
     stage: str | None = None
@@ -30,7 +30,8 @@ class QueueQuery:
 def queue_page(session: Session, q: QueueQuery) -> Sequence[ReviewCase]:
     """One page of cases in sort order, keyset-paginated on (referred_at, application_id)."""
     c = ReviewCase
-    query = select(c).where(c.state.in_(q.states), *_filters(q))
+    waits = c.waiting.is_(True) if q.state is None else c.state == q.state
+    query = select(c).where(waits, *_filters(q))
     if q.after is not None:
         at, app_id = q.after
         if q.oldest_first:
@@ -111,7 +112,12 @@ def open_info_request(session: Session, case_id: int) -> InformationRequest | No
 
 
 def cases_by_state(session: Session) -> dict[str, int]:
-    query = select(ReviewCase.state, func.count()).group_by(ReviewCase.state)
+    """How many cases wait in each state."""
+    query = (
+        select(ReviewCase.state, func.count())
+        .where(ReviewCase.waiting.is_(True))
+        .group_by(ReviewCase.state)
+    )
     return {state: int(n) for state, n in session.execute(query)}
 
 
@@ -125,14 +131,15 @@ def closed_cases_since(session: Session, since: datetime) -> Sequence[ReviewCase
     return session.scalars(query).all()
 
 
-def oldest_waiting(session: Session, states: Sequence[str]) -> datetime | None:
-    query = select(func.min(ReviewCase.referred_at)).where(ReviewCase.state.in_(states))
+def oldest_waiting(session: Session) -> datetime | None:
+    query = select(func.min(ReviewCase.referred_at)).where(ReviewCase.waiting.is_(True))
     return session.scalar(query)
 
 
-def count_referred_before(session: Session, states: Sequence[str], before: datetime) -> int:
+def count_waiting_since_before(session: Session, before: datetime) -> int:
+    """Cases waiting that were referred before `before` (past the SLA when it is now - SLA)."""
     query = select(func.count()).where(
-        ReviewCase.state.in_(states), ReviewCase.referred_at < before
+        ReviewCase.waiting.is_(True), ReviewCase.referred_at < before
     )
     return int(session.scalar(query) or 0)
 

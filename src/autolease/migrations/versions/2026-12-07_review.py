@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("sp_id", sa.Integer(), nullable=False),
         sa.Column("amount_fen", sa.BigInteger(), nullable=False),
         sa.Column("state", sa.String(length=24), nullable=False),
+        sa.Column("waiting", sa.Boolean(), nullable=False),
         sa.Column("referred_at", TZ, nullable=False),
         sa.Column("primary_reason", sa.String(length=60), nullable=True),
         sa.Column("primary_stage", sa.String(length=20), nullable=True),
@@ -47,6 +48,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("application_id", name=op.f("uq_review_case_application_id")),
     )  # fmt: skip
     op.create_index(
+        "ix_review_case_waiting_referred_at",
+        "review_case",
+        ["waiting", "referred_at", "application_id"],
+    )
+    op.create_index(
         "ix_review_case_state_referred_at",
         "review_case",
         ["state", "referred_at", "application_id"],
@@ -54,6 +60,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_review_case_sp_state_referred_at", "review_case", ["sp_id", "state", "referred_at"]
     )
+    op.create_index("ix_review_case_decided_at", "review_case", ["decided_at"])
     op.create_table(
         "review_case_reason",
         sa.Column("id", sa.Integer(), nullable=False),

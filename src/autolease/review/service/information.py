@@ -15,7 +15,7 @@ from autolease.origination.models import Application
 from autolease.origination.service.persist import transition
 from autolease.review import repository
 from autolease.review.exceptions import CaseNotOpen, invalid
-from autolease.review.models import InformationRequest
+from autolease.review.models import InformationRequest, move
 from autolease.review.service.cases import ensure_case
 from autolease.review.vocabulary import CaseState
 
@@ -68,7 +68,7 @@ def answer(
         )
     request.answered_at, request.answer_message = actor.at, message
     request.document_ids = list(document_ids)
-    case.state = CaseState.OPEN.value
+    move(case, CaseState.OPEN.value)
     transition(session, app, "referred", actor, "information provided")
     session.flush()
     audit_service.log(

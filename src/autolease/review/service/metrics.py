@@ -44,8 +44,8 @@ def figures(
     sla = timedelta(hours=settings.sla_hours)
     waiting = repository.cases_by_state(session)
     states = [s.value for s in QUEUE_STATES]
-    oldest = repository.oldest_waiting(session, states)
-    overdue = repository.count_referred_before(session, states, now - sla)
+    oldest = repository.oldest_waiting(session)
+    overdue = repository.count_waiting_since_before(session, now - sla)
     closed = repository.closed_cases_since(session, since)
     hours = [(c.decided_at - c.referred_at).total_seconds() / 3600 for c in closed if c.decided_at]
     verdicts = repository.verdicts_since(session, since)

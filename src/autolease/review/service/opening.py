@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from autolease.db import insert_rows
-from autolease.review.models import ReviewCase, ReviewCaseReason
+from autolease.review.models import ReviewCase, ReviewCaseReason, move
 from autolease.review.vocabulary import CaseState
 
 
@@ -41,6 +41,7 @@ def case_row(
         sp_id=sp_id,
         amount_fen=amount_fen,
         state=CaseState.OPEN.value,
+        waiting=True,
         referred_at=referred_at,
         primary_reason=first[0],
         primary_stage=first[1],
@@ -82,5 +83,5 @@ def close_on_withdrawal(session: Session, application_id: str) -> None:
     """A withdrawn application leaves the queue (its case closes with no final outcome)."""
     case = case_of(session, application_id)
     if case is not None and case.state != CaseState.CLOSED:
-        case.state = CaseState.CLOSED.value
+        move(case, CaseState.CLOSED.value)
         case.claimed_by = case.claimed_at = None

@@ -20,7 +20,6 @@ from autolease.review.schemas import QueueItem, QueuePage
 from autolease.review.settings import ReviewSettings
 from autolease.review.vocabulary import (
     AMOUNT_BANDS_FEN,
-    QUEUE_STATES,
     AgeBand,
     AmountBand,
     CaseState,
@@ -87,9 +86,8 @@ def _query(session: Session, f: QueueFilters, now: datetime, sla: timedelta) -> 
             raise invalid(
                 "cursor", "unknown_cursor", "not a cursor this queue gave out", "无效的分页游标"
             ) from None
-    states = (f.state.value,) if f.state is not None else tuple(s.value for s in QUEUE_STATES)
     return QueueQuery(
-        states=states,
+        state=f.state.value if f.state is not None else None,
         sp_id=sp_id,
         reason_code=f.reason_code,
         stage=f.stage,

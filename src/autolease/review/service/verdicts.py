@@ -25,7 +25,7 @@ from autolease.review.exceptions import (
     SameReviewer,
     invalid,
 )
-from autolease.review.models import InformationRequest, ReviewCase, ReviewVerdict
+from autolease.review.models import InformationRequest, ReviewCase, ReviewVerdict, move
 from autolease.review.service.cases import ensure_case, hold_or_claim
 from autolease.review.settings import ReviewSettings
 from autolease.review.vocabulary import (
@@ -105,7 +105,7 @@ def give(
     session.add(row)
     session.flush()
     if why:
-        case.state = CaseState.AWAITING_CONFIRMATION.value
+        move(case, CaseState.AWAITING_CONFIRMATION.value)
         _log(session, actor, "review.verdict_proposed", row, extra={"four_eyes": why})
         return row
     _apply(
@@ -149,7 +149,7 @@ def confirm(
     row.confirmed_by, row.confirmed_at, row.confirm_note = actor.name, actor.at, note
     if not accept:
         row.status = "rejected"
-        case.state = CaseState.OPEN.value
+        move(case, CaseState.OPEN.value)
         session.flush()
         _log(session, actor, "review.verdict_rejected", row, extra={"note": note})
         return row
@@ -222,7 +222,7 @@ def _apply(
     transition(session, app, FINAL_STATUS[verdict], actor, note)
     case.sp_message = row.sp_message
     if verdict is Verdict.REQUEST_INFORMATION:
-        case.state = CaseState.INFO_REQUESTED.value
+        move(case, CaseState.INFO_REQUESTED.value)
         session.add(
             InformationRequest(
                 case_id=case.id,
@@ -234,7 +234,7 @@ def _apply(
         )
         session.flush()
         return
-    case.state = CaseState.CLOSED.value
+    move(case, CaseState.CLOSED.value)
     case.final_outcome = FINAL_OUTCOME[verdict]
     case.decided_by_role = role
     case.decided_at = actor.at
