@@ -11,6 +11,7 @@ from autolease.console.router import SURFACE as CONSOLE
 from autolease.contract.router import router as contract_router
 from autolease.dealer.router import router as dealer_router
 from autolease.decision.router import router as decision_router
+from autolease.documents.router import router as documents_router
 from autolease.fraud.router import router as fraud_router
 from autolease.identity.biometrics.router import router as biometrics_router
 from autolease.origination.router import router as origination_router
@@ -29,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     grades_router,
     partners_router,
     origination_router,
+    documents_router,
     contract_router,
     portfolio_router,
     decision_router,
@@ -55,3 +57,8 @@ def carries_samples(method: str, path: str) -> bool:
         "POST",
         origination_router.prefix,
     )
+
+
+def carries_documents(method: str, path: str) -> bool:
+    """Whether a document upload travels in this route's body (`documents.max_body_bytes`)."""
+    return (method, path) == ("POST", documents_router.prefix)

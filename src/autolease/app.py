@@ -15,7 +15,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from autolease import __version__, errors, openapi
-from autolease.api import ROUTERS, SURFACES, carries_samples
+from autolease.api import ROUTERS, SURFACES, carries_documents, carries_samples
 from autolease.config import ApiSettings, Settings, get_settings
 from autolease.cors import SpCors
 from autolease.request_guard import RequestGuard, RouteTable
@@ -46,17 +46,26 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__, "database": the_runtime.engine.dialect.name}
 
-    app.add_middleware(RequestGuard, table=route_table(app, the_runtime.settings.api))
+    app.add_middleware(
+        RequestGuard,
+        table=route_table(
+            app, the_runtime.settings.api, the_runtime.settings.documents.max_body_bytes
+        ),
+    )
     app.add_middleware(SpCors, runtime=the_runtime)  # outside the guard: preflights first
     app.add_middleware(AccessLog)
     openapi.install(app)
     return app
 
 
-def route_table(app: FastAPI, settings: ApiSettings) -> RouteTable:
+def route_table(
+    app: FastAPI, settings: ApiSettings, document_body_bytes: int | None = None
+) -> RouteTable:
     def limit_of(method: str, path: str) -> int:
         if carries_samples(method, path):
             return settings.max_sample_body_bytes
+        if document_body_bytes is not None and carries_documents(method, path):
+            return document_body_bytes
         return settings.max_body_bytes
 
     return RouteTable.of(app.routes, limit_of)

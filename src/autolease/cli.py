@@ -27,6 +27,7 @@ from autolease.credit.cli import app as credit_app
 from autolease.dealer.cli import app as sp_app
 from autolease.decision.cli import decision_app, policy_app
 from autolease.demo.cli import demo
+from autolease.documents.cli import app as documents_app
 from autolease.fraud.cli import app as fraud_app
 from autolease.governance.cli import app as model_app
 from autolease.identity.biometrics.cli import identity_app
@@ -54,6 +55,7 @@ app.add_typer(model_app, name="model")
 app.add_typer(identity_app, name="identity")
 app.add_typer(book_app, name="book")
 app.add_typer(portfolio_app, name="portfolio")
+app.add_typer(documents_app, name="documents")
 app.command()(backtest)
 app.command()(demo)
 

@@ -22,6 +22,7 @@ from autolease.contract.settings import ContractSettings
 from autolease.credit.settings import CreditSettings
 from autolease.dealer.origins import canonical_origin
 from autolease.decision.settings import DecisionSettings
+from autolease.documents.settings import DocumentSettings
 from autolease.fraud.settings import FraudSettings
 from autolease.identity.biometrics.settings import BiometricsSettings
 from autolease.identity.providers.settings import IdentityProviderSettings
@@ -138,6 +139,7 @@ class Settings(BaseSettings):
     biometrics: BiometricsSettings = Field(default_factory=BiometricsSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
 
     @model_validator(mode="after")
     def _production_needs_explicit_keys(self) -> Settings:

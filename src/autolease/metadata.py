@@ -16,6 +16,7 @@ from autolease.contract import models as _contract  # noqa: F401
 from autolease.db import Base
 from autolease.dealer import models as _dealer  # noqa: F401
 from autolease.decision import models as _decision  # noqa: F401
+from autolease.documents import models as _documents  # noqa: F401
 from autolease.fraud import models as _fraud  # noqa: F401
 from autolease.governance import models as _governance  # noqa: F401
 from autolease.identity.biometrics import models as _biometrics  # noqa: F401

@@ -2,6 +2,8 @@
 
 Ciphertext format: ``<key id>:<base64(nonce || ciphertext+tag)>``. The key id travels with the
 value so keys can rotate: new writes use the active key, old rows still decrypt.
+Files are sealed as bytes: ``<key id> 0x00 nonce || ciphertext+tag`` (`seal`/`unseal`), under the
+same keys and rotation.
 A blind index is ``HMAC(blind_key, kind || 0x00 || normalised value)``: equal values link,
 nothing can be read back, and the same phone under two kinds gives two unrelated indexes.
 """
@@ -56,6 +58,22 @@ class FieldCipher:
             return aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()).decode()
         except Exception as exc:  # binascii.Error for bad base64, InvalidTag for tampering
             raise DecryptionError("ciphertext failed authentication") from exc
+
+    def seal(self, data: bytes, *, context: str) -> bytes:
+        """Encrypt bytes (a file) under the active key; `context` is bound as associated data."""
+        nonce = self._nonce(NONCE_BYTES)
+        sealed = self._aead[self._active].encrypt(nonce, data, context.encode())
+        return self._active.encode() + b"\x00" + nonce + sealed
+
+    def unseal(self, blob: bytes, *, context: str) -> bytes:
+        kid, sep, raw = blob.partition(b"\x00")
+        aead = self._aead.get(kid.decode(errors="replace")) if sep else None
+        if aead is None:
+            raise DecryptionError("sealed data names no known key")
+        try:
+            return aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
+        except Exception as exc:  # InvalidTag for tampering, a wrong context or a short blob
+            raise DecryptionError("sealed data failed authentication") from exc
 
     def blind_index(self, kind: str, value: str) -> str:
         message = kind.encode() + b"\x00" + value.strip().upper().encode()

@@ -1,0 +1,1 @@
+"""Documents an SP uploads for an application: typed by content, encrypted at rest."""
