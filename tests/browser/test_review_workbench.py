@@ -19,6 +19,7 @@ from autolease.auth.principal import Role
 from autolease.demo.samples import sample_application
 from autolease.runtime import Runtime, build_runtime
 from tests.browser.conftest import log_in
+from tests.documents import samples
 from tests.factories import PASSWORD, TODAY
 
 SP = "SP-SH-001"
@@ -32,10 +33,13 @@ class Cases:
 
 
 @pytest.fixture(scope="module")
-def cases(browser_runtime: Runtime, live_server: str) -> Iterator[Cases]:
+def cases(
+    browser_runtime: Runtime, live_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cases]:
     """Referred applications decided by a pipeline runtime over the served store."""
     from autolease.app import create_app
 
+    browser_runtime.settings.documents.root = tmp_path_factory.mktemp("documents")
     deciding = build_runtime(browser_runtime.settings)
     try:
         with deciding.sessions.begin() as session:
@@ -144,9 +148,16 @@ def test_request_information_then_the_sp_answers(
     sp = sp_view(live_server, cases, app_id).json()
     assert sp["status"] == "info_requested"
     assert {i["kind"] for i in sp["information_request"]["items"]} == {"income_proof", "bank_card"}
+    uploaded = httpx.post(
+        f"{live_server}/v1/applications/{app_id}/documents",
+        data={"kind": "income_proof"},
+        files={"file": ("p.png", samples.png(), "image/png")},
+        headers=cases.sp_headers,
+    )
+    assert uploaded.status_code == 201, uploaded.text
     answered = httpx.post(
         f"{live_server}/v1/applications/{app_id}/information",
-        json={"message": "已上传流水", "document_ids": ["doc_a1"]},
+        json={"message": "已上传流水", "document_ids": [uploaded.json()["id"]]},
         headers=cases.sp_headers,
     )
     assert answered.status_code == 200, answered.text

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import login
+from autolease.runtime import Runtime
+from tests.documents import samples
+from tests.factories import Tenant, login
 from tests.review.conftest import World, refer
 
 CHECKLIST = [{"kind": "income_proof"}, {"kind": "other", "text": "工作证明（盖章）"}]
@@ -27,8 +31,25 @@ def answer(client: TestClient, app_id: str, headers: dict[str, str], **body: Any
     return client.post(f"/v1/applications/{app_id}/information", json=body, headers=headers)
 
 
+@pytest.fixture(autouse=True)
+def document_root(runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runtime.settings.documents, "root", tmp_path / "documents")
+
+
+def upload(client: TestClient, tenant: Tenant, app_id: str, kind: str = "income_proof") -> int:
+    response = client.post(
+        f"/v1/applications/{app_id}/documents",
+        data={"kind": kind},
+        files={"file": ("p.png", samples.png(seed=len(kind)), "image/png")},
+        headers=tenant.headers,
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
 def test_the_sp_sees_the_checklist_and_answers(client: TestClient, world: World) -> None:
     app_id = refer(client, world.sp_a, 2)
+    doc = upload(client, world.sp_a, app_id)
     assert ask(client, world, app_id).status_code == 200
     sp = client.get(f"/v1/applications/{app_id}", headers=world.sp_a.headers)
     assert "internal-only" not in sp.text
@@ -43,13 +64,13 @@ def test_the_sp_sees_the_checklist_and_answers(client: TestClient, world: World)
     assert body["information_request"]["message"] == "请补充收入证明"
     listed = client.get("/v1/applications?status=info_requested", headers=world.sp_a.headers)
     assert [i["id"] for i in listed.json()["items"]] == [app_id]
-    done = answer(client, app_id, world.sp_a.headers, message="已上传", document_ids=["doc_1"])
+    done = answer(client, app_id, world.sp_a.headers, message="已上传", document_ids=[doc])
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "referred"
     assert done.json()["information_request"]["answered_at"] is not None
     staff = client.get(f"/v1/review/cases/{app_id}", headers=world.reviewer).json()
     request = staff["review"]["information_requests"][0]
-    assert (request["answer_message"], request["document_ids"]) == ("已上传", ["doc_1"])
+    assert (request["answer_message"], request["document_ids"]) == ("已上传", [doc])
     assert staff["review"]["state"] == "open"
     assert staff["review"]["claimed_by"] == "user:reviewer"  # back to the one who asked
     again = answer(client, app_id, world.sp_a.headers, message="again")
@@ -76,14 +97,16 @@ def test_bad_answers_are_refused_whole(client: TestClient, world: World) -> None
         {},
         {"message": ""},
         {"message": "x", "document_ids": ["../etc/passwd"]},
-        {"message": "x", "document_ids": "doc_1"},
-        {"message": "x", "document_ids": [f"doc_{i}" for i in range(21)]},
+        {"message": "x", "document_ids": 1},
+        {"message": "x", "document_ids": [0]},
+        {"message": "x", "document_ids": ["1"]},
+        {"message": "x", "document_ids": list(range(1, 22))},
         {"message": "x", "extra": 1},
     ]
     for body in bodies:
         response = answer(client, app_id, world.sp_a.headers, **body)
         assert response.status_code == 422, (body, response.text)
-    twice = answer(client, app_id, world.sp_a.headers, message="x", document_ids=["d1", "d1"])
+    twice = answer(client, app_id, world.sp_a.headers, message="x", document_ids=[5, 5])
     assert twice.status_code == 422
     assert twice.json()["errors"][0] == {
         "field": "document_ids",
@@ -96,16 +119,20 @@ def test_bad_answers_are_refused_whole(client: TestClient, world: World) -> None
     assert sp["information_request"]["answered_at"] is None
 
 
-def test_the_document_check_is_applied(client: TestClient, world: World, monkeypatch: Any) -> None:
-    from autolease.review import router
-
-    monkeypatch.setattr(
-        router, "document_check", lambda session, app, ids: [i for i in ids if i != "doc_ok"]
-    )
+def test_documents_must_be_this_applications_and_sps(client: TestClient, world: World) -> None:
     app_id = refer(client, world.sp_a, 2)
+    other_app = refer(client, world.sp_a, 4)
+    b_app = refer(client, world.sp_b, 10)
+    mine = upload(client, world.sp_a, app_id, "bank_card")
+    elsewhere = upload(client, world.sp_a, other_app)
+    b_doc = upload(client, world.sp_b, b_app)
     assert ask(client, world, app_id).status_code == 200
-    bad = answer(client, app_id, world.sp_a.headers, message="x", document_ids=["doc_ok", "x"])
-    assert bad.status_code == 422
-    assert bad.json()["errors"][0]["rule"] == "unknown_document"
-    good = answer(client, app_id, world.sp_a.headers, message="x", document_ids=["doc_ok"])
-    assert good.status_code == 200
+    for bad in ([elsewhere], [b_doc], [mine, 999_999]):
+        response = answer(client, app_id, world.sp_a.headers, message="x", document_ids=bad)
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "documents_unknown"
+        assert response.json()["errors"][0]["rule"] == "unknown_document"
+    sp = client.get(f"/v1/applications/{app_id}", headers=world.sp_a.headers).json()
+    assert sp["status"] == "info_requested"  # nothing half-written
+    good = answer(client, app_id, world.sp_a.headers, message="x", document_ids=[mine])
+    assert good.status_code == 200, good.text

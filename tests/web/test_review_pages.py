@@ -7,6 +7,7 @@ import random
 import re
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from autolease.auth import service as auth_service
 from autolease.auth.principal import Role
 from autolease.demo.samples import sample_application
 from autolease.runtime import Runtime
+from tests.documents import samples
 from tests.factories import TODAY, make_user
 from tests.web.conftest import PASSWORDS
 
@@ -134,8 +136,14 @@ def test_bad_verdict_forms_are_422_pages_and_change_nothing(
 
 
 def test_request_information_then_four_eyes(
-    client: TestClient, login: Callable[[str], str], sp_key: dict[str, str]
+    client: TestClient,
+    login: Callable[[str], str],
+    sp_key: dict[str, str],
+    seeded: Runtime,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(seeded.settings.documents, "root", tmp_path / "documents")
     app_id = referred(client, sp_key)
     token = login("reviewer")
     url = f"/console/review/cases/{app_id}"
@@ -158,9 +166,16 @@ def test_request_information_then_four_eyes(
         "bank_card",
         "other",
     ]
+    uploaded = client.post(
+        f"/v1/applications/{app_id}/documents",
+        data={"kind": "income_proof"},
+        files={"file": ("p.png", samples.png(), "image/png")},
+        headers=sp_key,
+    )
+    assert uploaded.status_code == 201, uploaded.text
     answered = client.post(
         f"/v1/applications/{app_id}/information",
-        json={"message": "已上传", "document_ids": ["doc_9"]},
+        json={"message": "已上传", "document_ids": [uploaded.json()["id"]]},
         headers=sp_key,
     )
     assert answered.status_code == 200, answered.text

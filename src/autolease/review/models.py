@@ -107,4 +107,4 @@ class InformationRequest(Base):
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     answer_message: Mapped[str | None] = mapped_column(String(2000))
-    document_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    document_ids: Mapped[list[int] | None] = mapped_column(JSON)

@@ -50,8 +50,8 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 }
 CodeQuery = Annotated[str | None, Query(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_]+$")]
 
-document_check: information.DocumentCheck = information.accept_all
-"""How the SP's document ids are checked; the documents domain replaces it when wired."""
+document_check: information.DocumentCheck = information.documents_of_application
+"""How the SP's document ids are checked (the documents domain; tests may replace it)."""
 
 
 @router.get("/review/queue", response_model=QueuePage, responses=ERRORS)
@@ -245,7 +245,11 @@ def replay_case(
 @router.post(
     "/applications/{application_id}/information",
     response_model=ApplicationRead,
-    responses={**ERRORS, 409: {"description": "no request for information is open"}},
+    responses={
+        **ERRORS,
+        409: {"description": "no request for information is open"},
+        422: {"description": "a document id twice, or one not of this application and SP"},
+    },
 )
 def answer_information_request(
     body: InformationAnswer,
@@ -256,7 +260,7 @@ def answer_information_request(
     actor: ActorDep,
 ) -> ApplicationRead:
     """The SP answers a request for information with a message and the ids of the
-    documents it uploaded; the application goes back to the reviewer."""
+    documents it uploaded for this application; the application goes back to the reviewer."""
     information.answer(
         session,
         app=app,

@@ -13,7 +13,7 @@ from autolease.review.vocabulary import AgeBand, AmountBand, CaseState, Verdict
 
 Note = Annotated[str, Field(min_length=1, max_length=2000)]
 SpMessage = Annotated[str, Field(min_length=1, max_length=500)]
-DocumentId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+DocumentId = Annotated[Integer, Field(ge=1, le=2**53)]
 
 
 class Strict(BaseModel):
@@ -120,9 +120,7 @@ class InformationAnswer(Strict):
     """The SP's answer to an information request: a message and the uploaded documents."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "example": {"message": "已上传收入证明", "document_ids": ["doc_01a2b3c4"]}
-        }
+        json_schema_extra={"example": {"message": "已上传收入证明", "document_ids": [101, 102]}}
     )
 
     message: str = Field(
@@ -131,7 +129,8 @@ class InformationAnswer(Strict):
     document_ids: list[DocumentId] = Field(
         default_factory=list,
         max_length=20,
-        description="Ids of documents the SP uploaded for this application.",
+        description="Ids of documents the SP uploaded for this application"
+        " (POST /v1/applications/{application_id}/documents).",
     )
 
 
@@ -187,7 +186,7 @@ class InfoRequestRead(BaseModel):
     requested_at: datetime
     answered_at: datetime | None
     answer_message: str | None
-    document_ids: list[str] | None
+    document_ids: list[int] | None
 
 
 class CaseRead(BaseModel):

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from autolease.audit import service as audit_service
 from autolease.audit.service import Actor
 from autolease.auth.principal import Principal
+from autolease.dealer import service as dealer_service
+from autolease.documents import service as documents_service
 from autolease.exceptions import Forbidden
 from autolease.origination.models import Application
 from autolease.origination.service.persist import transition
@@ -19,14 +21,18 @@ from autolease.review.models import InformationRequest, move
 from autolease.review.service.cases import ensure_case
 from autolease.review.vocabulary import CaseState
 
-DocumentCheck = Callable[[Session, Application, Sequence[str]], Sequence[str]]
-"""Given the application and the ids the SP sent, the ids that are *not* documents of this
-application and SP (empty when all are). Wired to the documents domain when it is present."""
+DocumentCheck = Callable[[Session, Application, Sequence[int]], None]
+"""Raises when an id is not a document of this application and its SP."""
 
 
-def accept_all(session: Session, app: Application, ids: Sequence[str]) -> Sequence[str]:
-    """The check used while no documents domain is wired: every id passes."""
-    return ()
+def documents_of_application(session: Session, app: Application, ids: Sequence[int]) -> None:
+    """Every id names a document of this application uploaded by its SP (the documents
+    domain's `require_for_application`; `DocumentsUnknown` names each bad position)."""
+    if ids:
+        sp = dealer_service.get(session, sp_id=app.sp_id)
+        documents_service.require_for_application(
+            session, sp_code=sp.code, application_id=app.id, document_ids=ids
+        )
 
 
 def answer(
@@ -36,8 +42,8 @@ def answer(
     principal: Principal,
     actor: Actor,
     message: str,
-    document_ids: Sequence[str],
-    check: DocumentCheck = accept_all,
+    document_ids: Sequence[int],
+    check: DocumentCheck = documents_of_application,
 ) -> InformationRequest:
     """Record the SP's answer and send the case back to the queue.
 
@@ -48,7 +54,9 @@ def answer(
     CaseNotOpen
         No request for information is open.
     VerdictInvalid
-        A repeated document id, or one that is not this application's.
+        A repeated document id.
+    DocumentsUnknown
+        An id that is not a document of this application and SP.
     """
     if principal.sp_id is None:
         raise Forbidden("only the application's SP answers a request for information")
@@ -58,14 +66,7 @@ def answer(
         raise CaseNotOpen(f"no request for information is open on {app.id}")
     if len(set(document_ids)) != len(document_ids):
         raise invalid("document_ids", "unique", "a document id is listed twice", "文件编号重复")
-    unknown = list(check(session, app, document_ids))
-    if unknown:
-        raise invalid(
-            "document_ids",
-            "unknown_document",
-            f"{len(unknown)} id(s) are not documents of this application",
-            f"{len(unknown)} 个文件编号不属于该申请",
-        )
+    check(session, app, document_ids)
     request.answered_at, request.answer_message = actor.at, message
     request.document_ids = list(document_ids)
     move(case, CaseState.OPEN.value)
