@@ -248,3 +248,16 @@ def test_the_pages_in_english(
     assert "转人工队列" not in queue.text
     case = client.get(f"/console/review/cases/{app_id}")
     assert "Relationship graph (two hops)" in case.text
+
+
+def test_the_figures_fragment(
+    client: TestClient, login: Callable[[str], str], sp_key: dict[str, str]
+) -> None:
+    referred(client, sp_key)
+    login("reviewer")
+    queue = client.get("/console/review/queue").text
+    assert 'hx-get="/console/review/figures"' in queue
+    figures = client.get("/console/review/figures", headers={"HX-Request": "true"})
+    assert figures.status_code == 200
+    assert "<html" not in figures.text
+    assert "<strong>1</strong>" in figures.text  # one case waits

@@ -102,18 +102,26 @@ def queue_page(
     context = {"page": page, "query": query, "me": principal.principal.actor}
     if request.headers.get("hx-request") == "true":
         return render(request, "review/_rows.html", context)
-    figures = metrics.figures(session, now=runtime.clock.now(), window_days=7, settings=settings)
     return render(
         request,
         "review/queue.html",
         {
             **context,
-            "figures": figures,
             "amount_bands": list(AmountBand),
             "age_bands": list(AgeBand),
             "states": list(CaseState),
         },
     )
+
+
+@router.get("/figures")
+def figures_fragment(
+    request: Request, session: SessionDep, runtime: RuntimeDep, _: ReviewPage
+) -> Response:
+    """The queue's figures (loaded by the queue page after it is shown)."""
+    settings = review_settings(runtime.settings)
+    figures = metrics.figures(session, now=runtime.clock.now(), window_days=7, settings=settings)
+    return render(request, "review/_figures.html", {"figures": figures})
 
 
 @router.get("/cases/{application_id}")
