@@ -22,6 +22,7 @@ PACKAGES = (
     "autolease.console_admin",
     "autolease.h5",
 )
+PACKAGES = ("autolease.web", "autolease.console", "autolease.h5", "autolease.review.pages")
 
 
 def main() -> int:

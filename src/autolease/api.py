@@ -20,6 +20,8 @@ from autolease.origination.router import router as origination_router
 from autolease.portfolio.router import router as portfolio_router
 from autolease.product.router import router as product_router
 from autolease.reasons.router import router as reasons_router
+from autolease.review.pages.router import SURFACE as REVIEW_PAGES
+from autolease.review.router import router as review_router
 from autolease.vehicle.router import router as vehicle_router
 from autolease.web.surface import Surface
 from autolease.webhooks.router import router as webhooks_router
@@ -35,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     contract_router,
     portfolio_router,
     decision_router,
+    review_router,
     fraud_router,
     product_router,
     vehicle_router,
@@ -50,8 +53,11 @@ H5_SUBMIT = "/h5/api/applications"
 """The H5 page's submission carries the samples too."""
 
 SURFACES: tuple[Surface, ...] = (CONSOLE, H5)
+SURFACES: tuple[Surface, ...] = (REVIEW_PAGES, CONSOLE)
 """The server-rendered surfaces (`autolease.web.surface.Surface`): each brings its router,
-templates and roles; `web.setup.install` adds them to the app, outside the OpenAPI document."""
+templates and roles; `web.setup.install` adds them to the app, outside the OpenAPI document.
+The review workbench (`/console/review`) comes before the console (`/console`): the first
+surface whose prefix owns a path is that path's surface."""
 
 
 def carries_samples(method: str, path: str) -> bool:

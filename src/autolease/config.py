@@ -27,6 +27,7 @@ from autolease.fraud.settings import FraudSettings
 from autolease.identity.biometrics.settings import BiometricsSettings
 from autolease.identity.providers.settings import IdentityProviderSettings
 from autolease.portfolio.settings import PortfolioSettings
+from autolease.review.settings import ReviewSettings
 from autolease.vehicle.settings import VehicleSettings
 from autolease.web.settings import WebSettings
 from autolease.webhooks.settings import WebhookSettings
@@ -138,6 +139,7 @@ class Settings(BaseSettings):
     identity_providers: IdentityProviderSettings = Field(default_factory=IdentityProviderSettings)
     biometrics: BiometricsSettings = Field(default_factory=BiometricsSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
     documents: DocumentSettings = Field(default_factory=DocumentSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 

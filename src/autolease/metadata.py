@@ -24,6 +24,7 @@ from autolease.h5 import models as _h5  # noqa: F401
 from autolease.identity.biometrics import models as _biometrics  # noqa: F401
 from autolease.origination import models as _origination  # noqa: F401
 from autolease.product import models as _product  # noqa: F401
+from autolease.review import models as _review  # noqa: F401
 from autolease.web import models as _web  # noqa: F401
 from autolease.webhooks import models as _webhooks  # noqa: F401
 

@@ -16,6 +16,7 @@ PACKAGES = (
     "autolease.console_analyst",
     "autolease.console_admin",
 )
+PACKAGES = ("autolease.web", "autolease.console", "autolease.review.pages")
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 
 from autolease.auth.dependencies import ActorDep, AuditorDep, StaffDep
+from autolease.auth.dependencies import ActorDep, StaffDep
+from autolease.auth.principal import Role
 from autolease.decision import service
 from autolease.decision.catalog import Activation
 from autolease.decision.dependencies import AnalystDep, DecisionsDep, ReviewerDep
@@ -27,6 +29,7 @@ from autolease.governance.service import models as governance_models
 from autolease.governance.service import policies as governance_policies
 from autolease.kit.ids import id_pattern
 from autolease.origination.dependencies import ApplicationDep
+from autolease.review.settings import review_settings
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 
@@ -190,12 +193,22 @@ def review_application(
     body: ReviewRequest,
     app: ApplicationDep,
     session: SessionDep,
-    _: ReviewerDep,
+    runtime: RuntimeDep,
+    principal: ReviewerDep,
     actor: ActorDep,
 ) -> ReviewRead:
-    """A reviewer approves or declines a referred application, with a note (audited)."""
+    """A reviewer approves or declines a referred application, with a note (audited).
+
+    The review workbench's `POST /v1/review/cases/{application_id}/verdict` takes a review
+    reason code, a message to the SP, information requests and changed structures."""
     row = service.review(
-        session, app=app, verdict=service.Verdict(body.decision), note=body.note, actor=actor
+        session,
+        app=app,
+        verdict=service.Verdict(body.decision),
+        note=body.note,
+        actor=actor,
+        role="reviewer" if principal.role is Role.REVIEWER else "staff",
+        settings=review_settings(runtime.settings),
     )
     return ReviewRead(
         application_id=row.application_id,

@@ -74,6 +74,7 @@ class ApplicationStatus(StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REFERRED = "referred"
+    INFO_REQUESTED = "info_requested"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     CONTRACTED = "contracted"
@@ -393,6 +394,35 @@ class StaffStatusEventRead(BaseModel):
     note: str | None
 
 
+class FinalOutcome(StrEnum):
+    APPROVE = "approve"
+    DECLINE = "decline"
+
+
+class DecidedBy(StrEnum):
+    """Who gave the final outcome, as a role: never a staff username."""
+
+    SYSTEM = "system"
+    REVIEWER = "reviewer"
+    STAFF = "staff"
+
+
+class ChecklistItemRead(BaseModel):
+    kind: str
+    text: str | None = None
+
+
+class InformationRequestRead(BaseModel):
+    """What a reviewer asked the SP to provide (the SP answers it with documents)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[ChecklistItemRead]
+    message: str | None
+    requested_at: datetime
+    answered_at: datetime | None
+
+
 class ApplicationCore(BaseModel):
     id: ApplicationId
     sp_code: str
@@ -403,6 +433,26 @@ class ApplicationCore(BaseModel):
     vehicle: VehicleRead
     financing: FinancingRead
     decision: DecisionRead | None
+    final_outcome: FinalOutcome | None = Field(
+        default=None,
+        description="The outcome in force: the policy's own approve or decline, or the"
+        " reviewer's verdict on a referred application (`decision.outcome` keeps the"
+        " policy's outcome). None while the application waits for a reviewer.",
+    )
+    decided_by_role: DecidedBy | None = Field(
+        default=None, description="Who gave the final outcome, as a role."
+    )
+    final_decided_at: datetime | None = None
+    approved_offer: dict[str, Any] | None = Field(
+        default=None,
+        description="The offer a reviewer approved on a changed structure (else None).",
+    )
+    review_message: str | None = Field(
+        default=None, description="The reviewer's message to the SP, if any."
+    )
+    information_request: InformationRequestRead | None = Field(
+        default=None, description="The open or last request for information, if any."
+    )
 
 
 class ApplicationRead(ApplicationCore):
@@ -427,6 +477,8 @@ class ApplicationSummary(BaseModel):
     vin: str
     amount: Decimal
     outcome: str | None
+    final_outcome: FinalOutcome | None = None
+    decided_by_role: DecidedBy | None = None
 
 
 class ApplicationPage(BaseModel):

@@ -14,9 +14,10 @@ from autolease.origination.exceptions import ApplicationNotFound, InvalidTransit
 from autolease.origination.models import Application, Decision
 from autolease.origination.schemas import ApplicationPage
 from autolease.origination.service.persist import transition
-from autolease.origination.service.views import summary
+from autolease.origination.service.views import finals_of, summary
+from autolease.review.service.opening import close_on_withdrawal
 
-WITHDRAWABLE = frozenset({"submitted", "approved", "referred"})
+WITHDRAWABLE = frozenset({"submitted", "approved", "referred", "info_requested"})
 
 
 def get_visible(session: Session, *, application_id: str, principal: Principal) -> Application:
@@ -43,8 +44,11 @@ def page(
     items = list(rows[:limit])
     outcomes = repository.latest_outcomes(session, [a.id for a in items])
     codes = {sp.id: sp.code for sp in dealer_service.list_all(session)}
+    finals = finals_of(session, items, outcomes)
     return ApplicationPage(
-        items=[summary(session, a, codes[a.sp_id], outcomes.get(a.id)) for a in items],
+        items=[
+            summary(session, a, codes[a.sp_id], outcomes.get(a.id), finals[a.id]) for a in items
+        ],
         next_cursor=items[-1].id if len(rows) > limit else None,
     )
 
@@ -57,6 +61,7 @@ def withdraw(
     if app.status not in WITHDRAWABLE:
         raise InvalidTransition(f"an application that is {app.status} cannot be withdrawn")
     transition(session, app, "withdrawn", actor, note or "withdrawn by SP")
+    close_on_withdrawal(session, app.id)
     audit_service.log(
         session,
         actor,

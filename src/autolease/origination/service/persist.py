@@ -36,6 +36,7 @@ from autolease.origination.schemas import (
     VehicleIn,
 )
 from autolease.webhooks import outbox
+from autolease.review.service.opening import open_case
 
 OUTCOME_STATUS = {
     Outcome.APPROVE: "approved",
@@ -250,6 +251,8 @@ def write_rows(session: Session, stored: StoredApplication, links: tuple[LinkKey
     outbox.publish(session, app, stored.events)
     if stored.decision is not None:
         insert_rows(session, [stored.decision])
+        if stored.decision.outcome == "refer":
+            _open_review_case(session, app, stored.decision)
     if links:
         session.connection().execute(
             insert(table_of(ApplicationLink)),
@@ -264,6 +267,19 @@ def write_rows(session: Session, stored: StoredApplication, links: tuple[LinkKey
                 for link in links
             ],
         )
+
+
+def _open_review_case(session: Session, app: Application, decision: Decision) -> None:
+    """A referred application goes to the reviewers' queue (`review.service.opening`)."""
+    open_case(
+        session,
+        application_id=app.id,
+        decision_id=decision.id,
+        sp_id=app.sp_id,
+        amount_fen=app.amount_fen,
+        referred_at=decision.decided_at,
+        reasons=decision.reasons,
+    )
 
 
 def append_audit(session: Session, stored: StoredApplication, actor: Actor) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from autolease.auth import repository as auth_repository
@@ -25,9 +26,11 @@ from autolease.origination.schemas import (
     ApplicationRead,
     ApplicationStaffRead,
     ApplicationSummary,
+    ChecklistItemRead,
     DecisionDetailRead,
     DecisionRead,
     FinancingRead,
+    InformationRequestRead,
     PolicyRead,
     ReasonRead,
     SpActor,
@@ -37,6 +40,10 @@ from autolease.origination.schemas import (
 )
 from autolease.origination.service.audience import sp_reasons
 from autolease.origination.service.persist import StoredApplication
+from autolease.review.models import InformationRequest, ReviewCase
+
+AUTOMATIC = frozenset({"approve", "decline"})
+"""Policy outcomes that are final without a reviewer."""
 
 
 def to_read(
@@ -124,8 +131,73 @@ def _core(
             monthly_budget=from_fen(app.monthly_budget_fen) if app.monthly_budget_fen else None,
         ),
         "decision": decision_read(decision, staff=staff) if decision else None,
+        **final_fields(session, app, decision, fresh=written is not None),
     }
     return core, events
+
+
+def final_fields(
+    session: Session, app: Application, decision: Decision | None, *, fresh: bool = False
+) -> dict[str, Any]:
+    """The final outcome and the role that gave it, apart from the policy's outcome: the
+    policy's own approve or decline (``system``), or a reviewer's verdict on a referred
+    application (its review case). ``fresh``: just decided at intake, no case verdict yet."""
+    case = (
+        None
+        if fresh
+        else session.scalars(select(ReviewCase).where(ReviewCase.application_id == app.id)).first()
+    )
+    out: dict[str, Any] = {}
+    if case is not None and case.final_outcome is not None:
+        out = {
+            "final_outcome": case.final_outcome,
+            "decided_by_role": case.decided_by_role,
+            "final_decided_at": case.decided_at,
+            "approved_offer": case.approved_offer,
+        }
+    elif decision is not None and decision.outcome in AUTOMATIC:
+        out = {
+            "final_outcome": decision.outcome,
+            "decided_by_role": "system",
+            "final_decided_at": decision.decided_at,
+        }
+    if case is not None:
+        out["review_message"] = case.sp_message
+        request = session.scalars(
+            select(InformationRequest)
+            .where(InformationRequest.application_id == app.id)
+            .order_by(InformationRequest.id.desc())
+        ).first()
+        if request is not None:
+            out["information_request"] = InformationRequestRead(
+                items=[ChecklistItemRead.model_validate(i) for i in request.items],
+                message=request.sp_message,
+                requested_at=request.requested_at,
+                answered_at=request.answered_at,
+            )
+    return out
+
+
+def finals_of(
+    session: Session, apps: Sequence[Application], outcomes: Mapping[str, str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """Per application of a page: (final outcome, decided-by role)."""
+    ids = [a.id for a in apps]
+    if not ids:
+        return {}
+    query = select(
+        ReviewCase.application_id, ReviewCase.final_outcome, ReviewCase.decided_by_role
+    ).where(ReviewCase.application_id.in_(ids), ReviewCase.final_outcome.is_not(None))
+    reviewed = {app_id: (final, role) for app_id, final, role in session.execute(query)}
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for app_id in ids:
+        if app_id in reviewed:
+            out[app_id] = reviewed[app_id]
+        elif outcomes.get(app_id) in AUTOMATIC:
+            out[app_id] = (outcomes[app_id], "system")
+        else:
+            out[app_id] = (None, None)
+    return out
 
 
 def _applicant_read(a: Applicant) -> ApplicantRead:
@@ -176,7 +248,11 @@ def decision_detail(d: Decision) -> DecisionDetailRead:
 
 
 def summary(
-    session: Session, app: Application, sp_code: str, outcome: str | None
+    session: Session,
+    app: Application,
+    sp_code: str,
+    outcome: str | None,
+    final: tuple[str | None, str | None] = (None, None),
 ) -> ApplicationSummary:
     applicant = session.get(Applicant, app.applicant_id)
     vehicle = session.get(Vehicle, app.vehicle_id)
@@ -191,4 +267,6 @@ def summary(
         vin=vehicle.vin,
         amount=from_fen(app.amount_fen),
         outcome=outcome,
+        final_outcome=final[0],
+        decided_by_role=final[1],
     )
