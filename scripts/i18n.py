@@ -21,8 +21,8 @@ PACKAGES = (
     "autolease.console_analyst",
     "autolease.console_admin",
     "autolease.h5",
+    "autolease.review.pages",
 )
-PACKAGES = ("autolease.web", "autolease.console", "autolease.h5", "autolease.review.pages")
 
 
 def main() -> int:

@@ -52,8 +52,7 @@ ROUTERS: tuple[APIRouter, ...] = (
 H5_SUBMIT = "/h5/api/applications"
 """The H5 page's submission carries the samples too."""
 
-SURFACES: tuple[Surface, ...] = (CONSOLE, H5)
-SURFACES: tuple[Surface, ...] = (REVIEW_PAGES, CONSOLE)
+SURFACES: tuple[Surface, ...] = (REVIEW_PAGES, CONSOLE, H5)
 """The server-rendered surfaces (`autolease.web.surface.Surface`): each brings its router,
 templates and roles; `web.setup.install` adds them to the app, outside the OpenAPI document.
 The review workbench (`/console/review`) comes before the console (`/console`): the first

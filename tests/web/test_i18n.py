@@ -9,14 +9,14 @@ from fastapi.testclient import TestClient
 from autolease.runtime import Runtime
 from autolease.web import i18n, messages
 
-PACKAGES = ("autolease.web", "autolease.console", "autolease.h5")
 PACKAGES = (
     "autolease.web",
     "autolease.console",
     "autolease.console_analyst",
     "autolease.console_admin",
+    "autolease.h5",
+    "autolease.review.pages",
 )
-PACKAGES = ("autolease.web", "autolease.console", "autolease.review.pages")
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 
 from autolease.auth.dependencies import ActorDep, AuditorDep, StaffDep
-from autolease.auth.dependencies import ActorDep, StaffDep
 from autolease.auth.principal import Role
 from autolease.decision import service
 from autolease.decision.catalog import Activation

@@ -35,8 +35,8 @@ from autolease.origination.schemas import (
     IndividualApplicant,
     VehicleIn,
 )
-from autolease.webhooks import outbox
 from autolease.review.service.opening import open_case
+from autolease.webhooks import outbox
 
 OUTCOME_STATUS = {
     Outcome.APPROVE: "approved",
