@@ -32,6 +32,8 @@ class Approvals:
     decided: npt.NDArray[np.int64]
     approved: npt.NDArray[np.int64]
     referred: npt.NDArray[np.int64]
+    document_defects: npt.NDArray[np.int64] | None = None
+    """Applications on which a reviewer asked for a document (missing or unfit)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ def policy_inputs(
     columns["approval_ratio"] = (
         None if approvals is None else shrunk_ratio(approvals.approved, approvals.decided, k)
     )
+    defects = None if approvals is None else approvals.document_defects
+    columns["document_defect_ratio"] = (
+        None
+        if defects is None or approvals is None
+        else shrunk_ratio(defects, approvals.decided, k)
+    )
     rows = []
     for i in range(len(figures.volume)):
         row: dict[str, Any] = {
@@ -82,6 +90,7 @@ def policy_inputs(
         row["contracts"] = int(figures.contracts[i])
         row["volume"] = int(figures.volume[i])
         row["volume_ratio"] = _volume_ratio(figures, i)
+        row["document_defect_share"] = _document_defect_share(approvals, i)
         rows.append(row)
     _add_collusion(rows, collusion, k)
     return rows
@@ -116,6 +125,13 @@ def _add_collusion(
         row["staff_link_ratio"] = None if staff is None else round(float(staff[i]), 4)
         row["confirmed_fraud"] = int(counts["confirmed_fraud"][i])
         row["confirmed_fraud_share"] = share("confirmed_fraud")
+
+
+def _document_defect_share(approvals: Approvals | None, i: int) -> float | None:
+    """Share of the SP's decided applications on which a reviewer asked for a document."""
+    if approvals is None or approvals.document_defects is None or approvals.decided[i] == 0:
+        return None
+    return round(int(approvals.document_defects[i]) / int(approvals.decided[i]), 4)
 
 
 def _volume_ratio(figures: MonthFigures, i: int) -> float | None:

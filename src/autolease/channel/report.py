@@ -132,7 +132,13 @@ def render(sp: dict[str, Any], history: Sequence[dict[str, Any]]) -> str:
     )
     shares = {
         name: _column(history, name)
-        for name in ("cross_sp_share", "ring_share", "staff_link_share", "confirmed_fraud_share")
+        for name in (
+            "cross_sp_share",
+            "ring_share",
+            "staff_link_share",
+            "confirmed_fraud_share",
+            "document_defect_share",
+        )
     }
     parts.append(
         line_chart(

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,6 +36,8 @@ from autolease.decision.engine import PolicyEngine
 from autolease.decision.jdm import PolicyDocument
 from autolease.kit.clock import CHINA_TZ
 from autolease.origination.models import Application, Decision
+from autolease.review.models import InformationRequest
+from autolease.review.vocabulary import DOCUMENT_KINDS
 
 
 def propose(
@@ -127,7 +130,31 @@ def _approvals(session: Session, sp_ids: Sequence[int], month: str, months: int)
         counts["all"][i] += n
         if outcome in counts:
             counts[outcome][i] += n
-    return Approvals(counts["all"], counts["approve"], counts["refer"])
+    defects = _document_defects(session, position, since, until)
+    return Approvals(counts["all"], counts["approve"], counts["refer"], defects)
+
+
+def _document_defects(
+    session: Session, position: dict[int, int], since: datetime, until: datetime
+) -> npt.NDArray[np.int64]:
+    """Per SP: applications on which a reviewer asked, in the window, for a document kind
+    (a missing or unfit document; a free-text need is not a document defect)."""
+    query = (
+        select(Application.sp_id, InformationRequest.application_id, InformationRequest.items)
+        .join(Application, Application.id == InformationRequest.application_id)
+        .where(
+            InformationRequest.requested_at > since.astimezone(UTC),
+            InformationRequest.requested_at <= until.astimezone(UTC),
+        )
+    )
+    seen: set[str] = set()
+    out = np.zeros(len(position), dtype=np.int64)
+    for sp_id, application_id, items in session.execute(query):
+        names_document = any(item.get("kind") in DOCUMENT_KINDS for item in items or ())
+        if names_document and application_id not in seen and sp_id in position:
+            seen.add(application_id)
+            out[position[sp_id]] += 1
+    return out
 
 
 def decide(
