@@ -6,8 +6,9 @@ Usage:
 
 A synthetic book (`autolease synth`) is seeded into the store the way `bench_fraud_online`
 does it (`fraud.service.seeding`: minimal application rows and the blind-indexed link rows
-the API writes); then `--referred` of its applications become referred: status, a decision
-with refer reasons, a review case and its reason rows, referred within the last three days.
+the API writes); then `--referred` applications become referred (the book's newest half, and
+bare applications without links for the rest): status, a decision with refer reasons, a review
+case and its reason rows, referred within the last three days.
 Timed in-process through the app (TestClient: routing, the session cookie or token, the
 handler, the template; no network), after a warm-up:
 
@@ -84,8 +85,8 @@ def seed(runtime: Runtime, book: Path, referred: int, rng: random.Random) -> dic
     seeded = time.perf_counter()
     ids = [app_id(a) for a in links.rows.app_ids]
     newest = sorted(range(len(ids)), key=lambda i: -int(links.rows.app_time[i]))
-    recent = [ids[i] for i in newest[: max(referred * 2, referred)]]
-    chosen = rng.sample(recent, min(referred, len(recent)))
+    chosen = [ids[i] for i in newest[: min(referred, len(ids) // 2)]]
+    chosen += bare_applications(runtime, referred - len(chosen))
     refer(runtime, chosen, rng)
     with runtime.sessions.begin() as session:
         auth_service.create_user(
@@ -102,6 +103,29 @@ def seed(runtime: Runtime, book: Path, referred: int, rng: random.Random) -> dic
         "seed_links_s": round(seeded - began, 1),
         "seed_cases_s": round(time.perf_counter() - seeded, 1),
     }
+
+
+def bare_applications(runtime: Runtime, n: int) -> list[str]:
+    """`n` more applications without link rows (the queue's rows need none), on the seeding's
+    placeholder applicant and vehicle."""
+    if n <= 0:
+        return []
+    now = runtime.clock.now()
+    with runtime.engine.begin() as conn:
+        applicant = conn.execute(text("SELECT min(id) FROM applicant")).scalar_one()
+        vehicle = conn.execute(text("SELECT min(id) FROM vehicle")).scalar_one()
+        sp_ids = [r[0] for r in conn.execute(text("SELECT id FROM service_provider"))]
+        ids = [f"app_bare{i:012d}" for i in range(n)]
+        rows = [
+            {"id": aid, "sp_id": sp_ids[i % len(sp_ids)], "applicant_id": applicant,
+             "vehicle_id": vehicle, "lead_source": "sp", "product_type": "any",
+             "amount_fen": 1, "term_months": 12, "down_payment_fen": 0, "device": {},
+             "status": "submitted", "submitted_at": now, "updated_at": now}
+            for i, aid in enumerate(ids)
+        ]  # fmt: skip
+        for part in chunks(rows):
+            conn.execute(insert(Application), part)
+    return ids
 
 
 def refer(runtime: Runtime, chosen: list[str], rng: random.Random) -> None:
@@ -245,7 +269,7 @@ def log_in(client: Any) -> dict[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--applications", type=int, default=1_000_000)
+    parser.add_argument("--applications", type=int, default=1_000_000, help="book size")
     parser.add_argument("--referred", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--db-url", default=None)
@@ -279,16 +303,18 @@ def main() -> None:
             n_apps = session.scalar(text("SELECT count(*) FROM application"))
             n_open = session.scalar(text("SELECT count(*) FROM review_case WHERE state='open'"))
         backend = runtime.engine.dialect.name
+        common = {"backend": backend, "store_applications": n_apps, "referred_open": n_open}
         with TestClient(create_app(runtime=runtime)) as client:
             token = log_in(client)
             queue = time_queue(client, token, args.samples, args.warmup)
+            emit("review_queue_page", **common, **queue["page"], target_p99_ms=150,
+                 load=load_average())  # fmt: skip
+            emit("review_queue_api", **common, **queue["api"])
             cases = time_cases(runtime, client, token, args.samples, args.warmup)
+            emit("review_case_api", **common, **cases["api"], target_p99_ms=200,
+                 load=load_average())  # fmt: skip
+            emit("review_case_page", **common, **cases["page"])
         runtime.close()
-    common = {"backend": backend, "store_applications": n_apps, "referred_open": n_open}
-    emit("review_queue_page", **common, **queue["page"], target_p99_ms=150)
-    emit("review_queue_api", **common, **queue["api"])
-    emit("review_case_api", **common, **cases["api"], target_p99_ms=200)
-    emit("review_case_page", **common, **cases["page"])
     emit("review_case_graph", **cases["graph"], load=load_average(), peak_rss_mb=peak_rss_mb(),
          **machine())  # fmt: skip
 
