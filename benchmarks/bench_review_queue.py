@@ -6,8 +6,9 @@ Usage:
 
 A synthetic book (`autolease synth`) is seeded into the store the way `bench_fraud_online`
 does it (`fraud.service.seeding`: minimal application rows and the blind-indexed link rows
-the API writes); then `--referred` of its applications become referred: status, a decision
-with refer reasons, a review case and its reason rows, referred within the last three days.
+the API writes); then `--referred` applications become referred (the book's newest half, and
+bare applications without links for the rest): status, a decision with refer reasons, a review
+case and its reason rows, referred within the last three days.
 Timed in-process through the app (TestClient: routing, the session cookie or token, the
 handler, the template; no network), after a warm-up:
 
@@ -84,8 +85,8 @@ def seed(runtime: Runtime, book: Path, referred: int, rng: random.Random) -> dic
     seeded = time.perf_counter()
     ids = [app_id(a) for a in links.rows.app_ids]
     newest = sorted(range(len(ids)), key=lambda i: -int(links.rows.app_time[i]))
-    recent = [ids[i] for i in newest[: max(referred * 2, referred)]]
-    chosen = rng.sample(recent, min(referred, len(recent)))
+    chosen = [ids[i] for i in newest[: min(referred, len(ids) // 2)]]
+    chosen += bare_applications(runtime, referred - len(chosen))
     refer(runtime, chosen, rng)
     with runtime.sessions.begin() as session:
         auth_service.create_user(
@@ -104,6 +105,29 @@ def seed(runtime: Runtime, book: Path, referred: int, rng: random.Random) -> dic
     }
 
 
+def bare_applications(runtime: Runtime, n: int) -> list[str]:
+    """`n` more applications without link rows (the queue's rows need none), on the seeding's
+    placeholder applicant and vehicle."""
+    if n <= 0:
+        return []
+    now = runtime.clock.now()
+    with runtime.engine.begin() as conn:
+        applicant = conn.execute(text("SELECT min(id) FROM applicant")).scalar_one()
+        vehicle = conn.execute(text("SELECT min(id) FROM vehicle")).scalar_one()
+        sp_ids = [r[0] for r in conn.execute(text("SELECT id FROM service_provider"))]
+        ids = [f"app_bare{i:012d}" for i in range(n)]
+        rows = [
+            {"id": aid, "sp_id": sp_ids[i % len(sp_ids)], "applicant_id": applicant,
+             "vehicle_id": vehicle, "lead_source": "sp", "product_type": "any",
+             "amount_fen": 1, "term_months": 12, "down_payment_fen": 0, "device": {},
+             "status": "submitted", "submitted_at": now, "updated_at": now}
+            for i, aid in enumerate(ids)
+        ]  # fmt: skip
+        for part in chunks(rows):
+            conn.execute(insert(Application), part)
+    return ids
+
+
 def refer(runtime: Runtime, chosen: list[str], rng: random.Random) -> None:
     now = runtime.clock.now()
     with runtime.engine.begin() as conn:
@@ -112,7 +136,8 @@ def refer(runtime: Runtime, chosen: list[str], rng: random.Random) -> None:
             conn.execute(
                 update(Application).where(Application.id.in_(part)).values(status="referred")
             )
-        decisions, cases = [], []
+        decisions: list[dict[str, Any]] = []
+        cases: list[dict[str, Any]] = []
         for n, aid in enumerate(chosen):
             pairs = rng.sample(REFER_REASONS, rng.randint(1, 3))
             reasons = [{"code": c, "stage": s, "severity": "refer", "message_en": c,
@@ -198,7 +223,7 @@ def time_cases(
             .scalars()
             .all()
         )
-        counts = dict(
+        counts: dict[str, int] = dict(
             session.execute(
                 select(ApplicationLink.application_id, text("count(*)"))
                 .where(ApplicationLink.application_id.in_(linked))
@@ -206,7 +231,7 @@ def time_cases(
             ).all()
         )
     ids = [a for a in linked if counts.get(a, 0)][: samples + warmup]
-    out: dict[str, list[float]] = {"api": [], "page": []}
+    out: dict[str, list[float]] = {"api": [], "page": [], "api_with_neighbours": []}
     nodes: list[int] = []
     for n, aid in enumerate(ids):
         t0 = time.perf_counter()
@@ -221,7 +246,9 @@ def time_cases(
             out["page"].append(t2 - t1)
             apps = [x for x in data.json()["graph"]["nodes"] if x["data"]["type"] == "application"]
             nodes.append(len(apps))
-    result: dict[str, Any] = {k: percentiles_ms(v) for k, v in out.items()}
+            if len(apps) > 1:
+                out["api_with_neighbours"].append(t1 - t0)
+    result: dict[str, Any] = {k: percentiles_ms(v) for k, v in out.items() if v}
     with_neighbours = [c for c in nodes if c > 1]
     result["graph"] = {
         "cases": len(nodes),
@@ -245,7 +272,7 @@ def log_in(client: Any) -> dict[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--applications", type=int, default=1_000_000)
+    parser.add_argument("--applications", type=int, default=1_000_000, help="book size")
     parser.add_argument("--referred", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--db-url", default=None)
@@ -279,16 +306,20 @@ def main() -> None:
             n_apps = session.scalar(text("SELECT count(*) FROM application"))
             n_open = session.scalar(text("SELECT count(*) FROM review_case WHERE state='open'"))
         backend = runtime.engine.dialect.name
+        common = {"backend": backend, "store_applications": n_apps, "referred_open": n_open}
         with TestClient(create_app(runtime=runtime)) as client:
             token = log_in(client)
             queue = time_queue(client, token, args.samples, args.warmup)
+            emit("review_queue_page", **common, **queue["page"], target_p99_ms=150,
+                 load=load_average())  # fmt: skip
+            emit("review_queue_api", **common, **queue["api"])
             cases = time_cases(runtime, client, token, args.samples, args.warmup)
+            emit("review_case_api", **common, **cases["api"], target_p99_ms=200,
+                 load=load_average())  # fmt: skip
+            emit("review_case_page", **common, **cases["page"])
+            if "api_with_neighbours" in cases:
+                emit("review_case_api_with_neighbours", **common, **cases["api_with_neighbours"])
         runtime.close()
-    common = {"backend": backend, "store_applications": n_apps, "referred_open": n_open}
-    emit("review_queue_page", **common, **queue["page"], target_p99_ms=150)
-    emit("review_queue_api", **common, **queue["api"])
-    emit("review_case_api", **common, **cases["api"], target_p99_ms=200)
-    emit("review_case_page", **common, **cases["page"])
     emit("review_case_graph", **cases["graph"], load=load_average(), peak_rss_mb=peak_rss_mb(),
          **machine())  # fmt: skip
 

@@ -4,10 +4,12 @@ answered by the SP, four-eyes, CSRF, roles and English."""
 from __future__ import annotations
 
 import copy
+import os
 import random
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -73,6 +75,13 @@ def cases(
         deciding.close()
 
 
+def screenshot(page: Any, name: str) -> None:
+    """With AUTOLEASE_SCREENSHOTS=<folder>, save the page (how docs/images/ is refreshed)."""
+    folder = os.environ.get("AUTOLEASE_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
+
+
 def open_case(page: Any, app_id: str) -> None:
     page.goto(f"/console/review/cases/{app_id}")
     assert page.locator("#case-head").is_visible()
@@ -102,13 +111,18 @@ def test_claim_and_the_graph_draws_the_neighbours(
     page_as: Callable[[str], Any], cases: Cases
 ) -> None:
     page = page_as("reviewer")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/console/review/queue")
+    page.wait_for_selector("#figures div")
+    screenshot(page, "review-queue")
     first = cases.referred[0]
     page.click(f"a[href='/console/review/cases/{first}']")
     page.wait_for_url(f"**/cases/{first}")
     claim(page)
     page.wait_for_function("Number(document.getElementById('graph').dataset.drawn) >= 3")
     assert page.locator("#graph canvas").count() > 0
+    page.locator("#fraud").scroll_into_view_if_needed()
+    screenshot(page, "review-case-graph")
     ids = page.evaluate("window.reviewGraph.nodes().map(n => n.id())")
     assert cases.neighbour in ids
     assert any(i.startswith("phone:") for i in ids)
