@@ -8,7 +8,7 @@ folder and prints the sections, optionally writing them to a file.
 Usage (from the repository root):
     python -m benchmarks.bench_model_honesty [--data-root DIR] [--only credit,fraud,vehicle]
         [--quick] [--out FILE]
-The data root defaults to ``../shared/data`` beside the repository.
+The data root defaults to ``shared/data`` in the repository's parent folder.
 """
 
 from __future__ import annotations

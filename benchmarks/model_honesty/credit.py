@@ -1,7 +1,8 @@
 """Credit section: in-sample against held-out figures and a default baseline on the same split.
 
-For every credit set in ``<data root>/credit`` (the folders' SOURCE.md name the file and the
-target; folders not listed in ``KNOWN`` are read the same way from their SOURCE.md) and for
+For every credit set in ``<data root>/credit`` (each folder's source note,
+``<folder>/SOURCE.md``, names the file and the target; a folder not listed in ``KNOWN`` is
+read by the target its note names, from its largest table) and for
 a generated table with planted high-cardinality trap columns (`autolease.credit.trap`):
 
 - one stratified 70/30 split (seed 0); the schema is inferred from the training part only, so
@@ -138,7 +139,7 @@ def _load(folder: Path) -> tuple[pd.DataFrame, str, str | None] | str:
         return "no data file"
     frame = read_table(path, target=target, bad_value=bad_value)
     if not target:
-        return "SOURCE.md names no target column"
+        return "its source note names no target column"
     try:
         resolve_column(frame, target)
     except ValueError as exc:
@@ -156,9 +157,9 @@ def _largest_table(folder: Path) -> Path | None:
 
 
 def _source_target(folder: Path) -> str:
-    """The first `backticked` name in SOURCE.md's target section."""
-    source = folder / "SOURCE.md"
-    if not source.is_file():
+    """The first `backticked` name in the target section of the folder's source note."""
+    source = next(iter(sorted(folder.glob("SOURCE.*"))), None)
+    if source is None:
         return ""
     text = source.read_text(encoding="utf-8")
     section = text.split("## Target", 1)[-1].split("\n## ", 1)[0]
