@@ -1,8 +1,8 @@
 """Credit section: in-sample against held-out figures and a default baseline on the same split.
 
-For every credit set in ``<data root>/credit`` (each folder's source note,
-``<folder>/SOURCE.md``, names the file and the target; a folder not listed in ``KNOWN`` is
-read by the target its note names, from its largest table) and for
+For every credit set in ``<data root>/credit`` (each folder's source note, the ``SOURCE``
+Markdown file in the folder, names the file and the target; a folder not listed in ``KNOWN``
+is read by the target its note names, from its largest table) and for
 a generated table with planted high-cardinality trap columns (`autolease.credit.trap`):
 
 - one stratified 70/30 split (seed 0); the schema is inferred from the training part only, so
