@@ -51,6 +51,8 @@ ROUTERS: tuple[APIRouter, ...] = (
 
 H5_SUBMIT = "/h5/api/applications"
 """The H5 page's submission carries the samples too."""
+H5_ANSWER = "/h5/applications/{application_id}/information"
+"""The H5 page's answer to a request for information carries document uploads."""
 
 SURFACES: tuple[Surface, ...] = (REVIEW_PAGES, CONSOLE, H5)
 """The server-rendered surfaces (`autolease.web.surface.Surface`): each brings its router,
@@ -61,16 +63,12 @@ surface whose prefix owns a path is that path's surface."""
 
 def carries_samples(method: str, path: str) -> bool:
     """Whether biometric samples travel in this route's body (it gets the larger limit)."""
-    return path.startswith(biometrics_router.prefix + "/") or (method, path) == (
-        "POST",
-        origination_router.prefix,
-    )
-
-
-def carries_documents(method: str, path: str) -> bool:
-    """Whether a document upload travels in this route's body (`documents.max_body_bytes`)."""
-    return (method, path) == ("POST", documents_router.prefix)
     return path.startswith(biometrics_router.prefix + "/") or (method, path) in {
         ("POST", origination_router.prefix),
         ("POST", H5_SUBMIT),
     }
+
+
+def carries_documents(method: str, path: str) -> bool:
+    """Whether a document upload travels in this route's body (`documents.max_body_bytes`)."""
+    return (method, path) in {("POST", documents_router.prefix), ("POST", H5_ANSWER)}

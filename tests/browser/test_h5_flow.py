@@ -8,6 +8,7 @@ application. Nothing personal is left in the browser's storage afterwards."""
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 
 from autolease import store
 from autolease.audit.service import Actor
+from autolease.auth import service as auth_service
 from autolease.h5.models import ApplicationConsent
 from autolease.identity.providers.service import build_identity_prefetcher
 from autolease.origination.models import Application
@@ -38,7 +40,9 @@ SUBMIT_MS = 300_000
 def h5_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     """A store seeded like the demo, the full pipeline, and the sandbox identity providers."""
     path = tmp_path_factory.mktemp("h5browser") / "autolease.db"
-    runtime = build_runtime(make_settings(f"sqlite:///{path}"))
+    settings = make_settings(f"sqlite:///{path}")
+    settings.documents.root = path.parent / "documents"
+    runtime = build_runtime(settings)
     store.upgrade(runtime.engine)
     with runtime.sessions() as session, session.begin():
         seed_demo(session, actor=Actor(runtime.audit_key, "test", runtime.clock.now()))
@@ -398,3 +402,59 @@ def fill_all(page: Any, body: dict[str, Any]) -> None:
     field(page, "financing.down_payment").fill(f["down_payment"])
     page.click("#next")
     page.locator("#step-consent").wait_for()
+
+
+def referred_and_asked(base: str, runtime: Runtime) -> str:
+    """An application of the SP user's SP that the policy refers, and a request for income
+    proof by the reviewer (through the API, as the console would)."""
+    import httpx
+
+    with runtime.sessions() as session, session.begin():
+        new, _ = auth_service.issue_api_key(
+            session,
+            sp_code="SP-SH-001",
+            label="browser",
+            at=runtime.clock.now(),
+            token_hex=secrets.token_hex,
+        )
+    sp = {"Authorization": f"Bearer {new.plaintext}", "Idempotency-Key": secrets.token_hex(8)}
+    created = httpx.post(f"{base}/v1/applications", json=example(), headers=sp, timeout=300)
+    assert created.status_code == 201, created.text
+    app_id = str(created.json()["id"])
+    token = httpx.post(
+        f"{base}/v1/auth/token",
+        json={"username": "reviewer", "password": PASSWORDS["reviewer"]},
+    ).json()["access_token"]
+    verdict = {
+        "verdict": "request_information",
+        "reason_code": "income_proof_needed",
+        "internal_note": "收入存疑",
+        "sp_message": "请补充收入证明",
+        "checklist": [{"kind": "income_proof"}],
+    }
+    asked = httpx.post(
+        f"{base}/v1/review/cases/{app_id}/verdict",
+        json=verdict,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert asked.status_code == 200, asked.text
+    return app_id
+
+
+def test_an_information_request_is_answered_with_a_document_upload(
+    phone: tuple[Any, list[str]], h5_server: str, h5_runtime: Runtime, tmp_path: Path
+) -> None:
+    page, hosts = phone
+    app_id = referred_and_asked(h5_server, h5_runtime)
+    log_in(page)
+    page.select_option("#status-filter", "info_requested")
+    page.click(f'li[data-id="{app_id}"] a')
+    page.locator("#information-request").wait_for()
+    assert "请补充收入证明" in page.locator("#information-request").inner_text()
+    page.select_option("select[name=kind_0]", "income_proof")
+    page.set_input_files("input[name=file_0]", str(write_png(tmp_path / "income.png")))
+    page.fill("textarea[name=message]", "已上传收入证明")
+    page.click("#send-answer")
+    page.locator("#information-answered").wait_for()
+    assert page.locator("#status").get_attribute("class").endswith("status-referred")
+    assert set(hosts) == {"127.0.0.1"}

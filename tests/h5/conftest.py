@@ -55,8 +55,12 @@ def tenants(runtime: Runtime) -> tuple[Tenant, Tenant]:
 
 @pytest.fixture
 def client(
-    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, tenants: tuple[Tenant, Tenant]
+    runtime: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
+    tenants: tuple[Tenant, Tenant],
+    tmp_path: Path,
 ) -> Iterator[TestClient]:
+    monkeypatch.chdir(tmp_path)  # the local document store's default folder is relative
     checks = build_identity_prefetcher(SANDBOX, runtime.clock)
     assert checks is not None
     monkeypatch.setattr(runtime, "prefetchers", (*runtime.prefetchers, checks))

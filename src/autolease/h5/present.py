@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from autolease.documents.kinds import LABELS
 from autolease.h5.schemas import ResultRead
 from autolease.reasons import catalogue
 from autolease.synth.calibration import CATALOG
@@ -99,3 +100,10 @@ def vin_view(decoded: VinDecoded) -> dict[str, Any]:
         "suggestions": models_for(decoded.wmi, zh),
         "warnings": list(decoded.warnings),
     }
+
+
+def document_kinds(lang: str) -> dict[str, Any]:
+    """The kinds of document an SP can upload, named in the page's language."""
+    index = 1 if lang == "en" else 0
+    names = {kind.value: label[index] for kind, label in LABELS.items()}
+    return {"kinds": list(names.items()), "kind_names": names}

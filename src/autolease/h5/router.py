@@ -13,8 +13,9 @@ from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.exceptions import NotFound
 from autolease.h5 import service
 from autolease.h5.exceptions import LinkNotFound
-from autolease.h5.present import result_of
+from autolease.h5.present import document_kinds, result_of
 from autolease.h5.router_api import router as api_router
+from autolease.h5.router_portal import router as portal_router
 from autolease.origination import service as origination
 from autolease.origination.schemas import ApplicationStatus
 from autolease.web import cookies
@@ -23,7 +24,7 @@ from autolease.web.errors import PageError
 from autolease.web.login import log_in, log_out, login_csrf_ok, login_form_tokens, safe_next
 from autolease.web.sessions import WebPrincipal
 from autolease.web.surface import Surface
-from autolease.web.templates import render
+from autolease.web.templates import lang_of, render
 
 PREFIX = "/h5"
 HOME = PREFIX + "/"
@@ -146,11 +147,13 @@ def application_page(
         "app": body,
         "result": result_of(body),
         "consent": service.consent_of(session, app.id),
+        **document_kinds(lang_of(request)),
     }
     return render(request, "h5/application.html", context)
 
 
 router.include_router(api_router)
+router.include_router(portal_router)
 
 SURFACE = Surface(
     name="h5",

@@ -1,0 +1,128 @@
+"""The SP's portal pages beyond the list: answering a reviewer's request for information
+with documents, and the webhook settings (endpoints, the secret shown once, deliveries)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from pydantic import ValidationError
+from starlette.responses import RedirectResponse, Response
+
+from autolease.audit import service as audit_service
+from autolease.audit.service import Actor
+from autolease.dependencies import RuntimeDep, SessionDep
+from autolease.documents.kinds import DocumentKind
+from autolease.errors import field_errors
+from autolease.exceptions import AutoleaseError, NotFound
+from autolease.h5 import portal
+from autolease.origination import service as origination
+from autolease.web.deps import CsrfDep, WebPrincipalDep
+from autolease.web.errors import PageError
+from autolease.web.templates import render
+from autolease.webhooks import service as webhooks
+from autolease.webhooks.events import EVENT_TYPES
+from autolease.webhooks.schemas import EndpointCreate
+
+router = APIRouter()
+AppId = Annotated[str, Path(max_length=40)]
+Upload = Annotated[UploadFile | None, File()]
+Kind = Annotated[DocumentKind | None, Form()]
+
+
+def _actor(runtime: Any, name: str) -> Actor:
+    return Actor(runtime.audit_key, name, runtime.clock.now())
+
+
+@router.post("/applications/{application_id}/information")
+def answer_information(
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    principal: CsrfDep,
+    application_id: AppId,
+    message: Annotated[str, Form(min_length=1, max_length=2000)],
+    kind_0: Kind = None,
+    file_0: Upload = None,
+    kind_1: Kind = None,
+    file_1: Upload = None,
+) -> Response:
+    """Upload the documents asked for and answer the request; back to the application."""
+    try:
+        app = origination.get_visible(
+            session, application_id=application_id, principal=principal.principal
+        )
+    except NotFound:
+        raise PageError(404, "not_found", "no such application") from None
+    files = [
+        (k, f) for k, f in ((kind_0, file_0), (kind_1, file_1)) if f is not None and f.filename
+    ]
+    try:
+        portal.answer_information(
+            session,
+            runtime,
+            app=app,
+            principal=principal.principal,
+            message=message,
+            uploads=[(k, f.file.read(runtime.settings.documents.max_bytes + 1)) for k, f in files],
+        )
+    except AutoleaseError as exc:
+        session.rollback()
+        error = exc.errors[0].message_zh if exc.errors else exc.detail
+        raise PageError(exc.status_code, exc.code, error) from None
+    return RedirectResponse(f"/h5/applications/{app.id}?answered=1", status_code=303)
+
+
+@router.get("/webhooks")
+def webhook_settings(request: Request, session: SessionDep, principal: WebPrincipalDep) -> Response:
+    """The SP's webhook endpoints and its latest deliveries."""
+    return render(request, "h5/webhooks.html", portal.webhook_context(session, principal.principal))
+
+
+@router.post("/webhooks")
+def add_webhook(
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    principal: CsrfDep,
+    url: Annotated[str, Form(min_length=1, max_length=2000)],
+    event_types: Annotated[list[str], Form()],
+    description: Annotated[str | None, Form(max_length=200)] = None,
+) -> Response:
+    """Register an endpoint; the page shows its signing secret this once."""
+    try:
+        data = EndpointCreate(url=url, event_types=event_types, description=description or None)
+    except ValidationError as exc:
+        errors = field_errors(exc.errors())
+        raise PageError(
+            422, "validation_error", "; ".join(f"{e.field}: {e.message_zh}" for e in errors)
+        ) from None
+    actor = _actor(runtime, principal.principal.actor)
+    try:
+        endpoint, secret = webhooks.create_endpoint(
+            session,
+            principal=principal.principal,
+            data=data,
+            cipher=runtime.cipher,
+            settings=runtime.settings.webhooks,
+            production=runtime.settings.environment == "production",
+            at=actor.at,
+        )
+    except AutoleaseError as exc:
+        session.rollback()
+        error = exc.errors[0].message_zh if exc.errors else exc.detail
+        raise PageError(exc.status_code, exc.code, error) from None
+    audit_service.log(
+        session,
+        actor,
+        "webhook.endpoint_created",
+        entity_type="webhook_endpoint",
+        entity_id=str(endpoint.id),
+        payload={"sp_id": endpoint.sp_id, "event_types": endpoint.event_types},
+    )
+    context = portal.webhook_context(session, principal.principal)
+    context["secret"] = secret
+    return render(request, "h5/webhooks.html", context, status=201)
+
+
+EVENT_CHOICES = EVENT_TYPES
