@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from autolease.audit.models import AuditEvent
 from autolease.auth import service as auth_service
 from autolease.auth.principal import Role
 from autolease.demo.samples import sample_application
@@ -261,3 +263,44 @@ def test_the_figures_fragment(
     assert figures.status_code == 200
     assert "<html" not in figures.text
     assert "<strong>1</strong>" in figures.text  # one case waits
+
+
+def test_the_case_shows_its_documents_and_opens_them_audited(
+    client: TestClient,
+    login: Callable[[str], str],
+    sp_key: dict[str, str],
+    seeded: Runtime,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(seeded.settings.documents, "root", tmp_path / "documents")
+    app_id = referred(client, sp_key)
+    url = f"/console/review/cases/{app_id}"
+    login("reviewer")
+    assert "服务商尚未上传材料" in client.get(url).text
+    png = samples.png()
+    uploaded = client.post(
+        f"/v1/applications/{app_id}/documents",
+        data={"kind": "vehicle_licence"},
+        files={"file": ("x.png", png, "image/png")},
+        headers=sp_key,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    doc_id = uploaded.json()["id"]
+    page = client.get(url).text
+    assert "行驶证" in page
+    assert f"{url}/documents/{doc_id}" in page
+    opened = client.get(f"{url}/documents/{doc_id}")
+    assert opened.status_code == 200
+    assert opened.content == png
+    assert opened.headers["content-type"] == "image/png"
+    assert opened.headers["cache-control"] == "no-store"
+    assert client.get(f"{url}/documents/999999").status_code == 404
+    assert client.get(f"{url}/documents/0").status_code in (404, 422)
+    login("analyst")
+    assert client.get(f"{url}/documents/{doc_id}").status_code == 403
+    with seeded.sessions.begin() as session:
+        reads = session.scalars(
+            select(AuditEvent.entity_id).where(AuditEvent.action == "document.read")
+        ).all()
+    assert reads == [str(doc_id)]  # the reviewer's one opening; the refused ones read nothing

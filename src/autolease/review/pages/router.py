@@ -6,19 +6,24 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from autolease.audit import service as audit_service
 from autolease.audit.service import Actor
 from autolease.auth.dependencies import actor_of
 from autolease.auth.principal import Role
 from autolease.decision import service as decision_service
 from autolease.decision.dependencies import decisions_of
 from autolease.dependencies import RuntimeDep, SessionDep
+from autolease.documents import service as documents_service
+from autolease.documents.dependencies import DocumentStoreDep
+from autolease.documents.schemas import DocumentRead
 from autolease.exceptions import AutoleaseError
 from autolease.fraud.service.scoring import link_policy
+from autolease.kit.ids import MAX_ID
 from autolease.origination import service as origination_service
 from autolease.origination.models import Application
 from autolease.review.schemas import VerdictRequest
@@ -158,6 +163,43 @@ def case_page(
             "verdicts": [v.value for v in Verdict],
             "graph_json": json.dumps(data["graph"], ensure_ascii=False).replace("</", "<\\/"),
             "case_base": PREFIX + "/cases/",
+            "documents": [
+                DocumentRead.of(doc)
+                for doc in documents_service.list_for_application(session, application_id=app.id)
+            ],
+        },
+    )
+
+
+@router.get("/cases/{application_id}/documents/{document_id}")
+def document_content(
+    application_id: str,
+    document_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+    store: DocumentStoreDep,
+    principal: ReviewPage,
+) -> Response:
+    """One of the case's documents, shown in the browser (every read is audited)."""
+    app = _app(session, principal, application_id)
+    doc = documents_service.get(session, application_id=app.id, document_id=document_id)
+    data = documents_service.read_content(store, runtime.cipher, doc)
+    audit_service.log(
+        session,
+        _actor(runtime, principal),
+        "document.read",
+        entity_type="document",
+        entity_id=str(doc.id),
+        payload={"application_id": app.id},
+    )
+    return Response(
+        content=data,
+        media_type=doc.content_type,
+        headers={
+            "Content-Disposition": "inline",
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
         },
     )
 
