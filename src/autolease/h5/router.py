@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from starlette.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import Response
 
 from autolease.auth.principal import Role
 from autolease.dependencies import RuntimeDep, SessionDep
@@ -18,69 +18,29 @@ from autolease.h5.router_api import router as api_router
 from autolease.h5.router_portal import router as portal_router
 from autolease.origination import service as origination
 from autolease.origination.schemas import ApplicationStatus
-from autolease.web import cookies
-from autolease.web.deps import CsrfDep, require_web_roles
+from autolease.web.deps import require_web_roles
 from autolease.web.errors import PageError
-from autolease.web.login import log_in, log_out, login_csrf_ok, login_form_tokens, safe_next
+from autolease.web.login_routes import add_login_routes
 from autolease.web.sessions import WebPrincipal
 from autolease.web.surface import Surface
 from autolease.web.templates import lang_of, render
 
 PREFIX = "/h5"
-HOME = PREFIX + "/"
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
-Username = Annotated[str, Form(min_length=1, max_length=64)]
-Password = Annotated[str, Form(min_length=1, max_length=200)]
-CsrfField = Annotated[str, Form(max_length=100)]
-NextField = Annotated[str, Form(max_length=500)]
 SpPage = Annotated[WebPrincipal, Depends(require_web_roles(Role.SP_USER))]
 STATUSES = tuple(s.value for s in ApplicationStatus)
 
-
-def _login_page(
-    request: Request, *, next_path: str, error: str | None = None, status: int = 200
-) -> Response:
-    token, cookie_value = login_form_tokens(request)
-    context = {"csrf_token": token, "next": next_path, "error": error}
-    response = render(request, "h5/login.html", context, status=status)
-    cookies.set_login_csrf(request, response, cookie_value)
-    return response
-
-
-@router.get("/login")
-def login_form(request: Request, next: Annotated[str, Query(max_length=500)] = HOME) -> Response:
-    return _login_page(request, next_path=safe_next(next, HOME))
-
-
-@router.post("/login")
-def login_submit(
-    request: Request,
-    runtime: RuntimeDep,
-    username: Username,
-    password: Password,
-    csrf_token: CsrfField = "",
-    next: NextField = HOME,
-) -> Response:
-    target = safe_next(next, HOME)
-    if not target.startswith(PREFIX):
-        target = HOME
-    if not login_csrf_ok(request, csrf_token):
-        return _login_page(request, next_path=target, error="csrf", status=403)
-    outcome = log_in(request, runtime, SURFACE, username=username, password=password)
-    if outcome.cookie_value is None:
-        return _login_page(request, next_path=target, error=outcome.error, status=outcome.status)
-    response = RedirectResponse(target, status_code=303)
-    cookies.set_session(request, response, outcome.cookie_value)
-    return response
-
-
-@router.post("/logout")
-def logout(request: Request, session: SessionDep, runtime: RuntimeDep, _: CsrfDep) -> Response:
-    log_out(session, request, runtime, SURFACE)
-    response = RedirectResponse(PREFIX + "/login", status_code=303)
-    cookies.clear_session(request, response)
-    return response
+SURFACE = Surface(
+    name="h5",
+    package="autolease.h5",
+    prefix=PREFIX,
+    login_path=PREFIX + "/login",
+    roles=frozenset({Role.SP_USER}),
+    router=router,
+    has_static=True,
+)
+add_login_routes(router, SURFACE)
 
 
 @router.get("/")
@@ -154,13 +114,3 @@ def application_page(
 
 router.include_router(api_router)
 router.include_router(portal_router)
-
-SURFACE = Surface(
-    name="h5",
-    package="autolease.h5",
-    prefix=PREFIX,
-    login_path=PREFIX + "/login",
-    roles=frozenset({Role.SP_USER}),
-    router=router,
-    has_static=True,
-)
