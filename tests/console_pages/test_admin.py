@@ -20,7 +20,11 @@ PAGES = ["/console/admin/sps", "/console/admin/users", "/console/admin/api-keys"
 
 def _actions(runtime: Runtime, action: str) -> list[AuditEvent]:
     with runtime.sessions() as session:
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+        return list(
+            session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
+            )
+        )
 
 
 def _sp(runtime: Runtime) -> ServiceProvider:

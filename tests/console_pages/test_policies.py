@@ -32,7 +32,9 @@ def _changes(runtime: Runtime) -> list[ChangeRequest]:
 
 def _actions(runtime: Runtime, prefix: str) -> list[tuple[str, str]]:
     with runtime.sessions() as session:
-        rows = session.scalars(select(AuditEvent).where(AuditEvent.action.like(prefix + "%")))
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.action.like(prefix + "%")).order_by(AuditEvent.seq)
+        )
         return [(r.action, r.actor) for r in rows]
 
 
