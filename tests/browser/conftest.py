@@ -98,13 +98,19 @@ def browser_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtim
 @pytest.fixture(scope="session")
 def live_server(chromium_path: str, browser_runtime: Runtime) -> Iterator[str]:
     """The base URL of the real app served by uvicorn in a background thread."""
+    yield from serve(browser_runtime)
+
+
+def serve(runtime: Runtime) -> Iterator[str]:
+    """Serve the app over `runtime` with uvicorn in a background thread; yield its base URL,
+    then stop it (the body of the live-server fixtures)."""
     import uvicorn
 
     from autolease.app import create_app
     from autolease.serving import uvicorn_config
 
     port = _free_port()
-    app = create_app(runtime=browser_runtime)
+    app = create_app(runtime=runtime)
     server = uvicorn.Server(uvicorn_config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from autolease.identity.providers.service import build_identity_prefetcher
 from autolease.origination.models import Application
 from autolease.runtime import Runtime, build_runtime
 from autolease.seeding import seed_demo
-from tests.browser.conftest import CHROMIUM_ARGS, PASSWORDS, _free_port
+from tests.browser.conftest import CHROMIUM_ARGS, PASSWORDS, serve
 from tests.browser.media import write_png, write_wav, write_y4m
 from tests.conftest import make_settings
 from tests.h5.conftest import SANDBOX, example, with_checks
@@ -56,24 +54,7 @@ def h5_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
 
 @pytest.fixture(scope="module")
 def h5_server(chromium_path: str, h5_runtime: Runtime) -> Iterator[str]:
-    import uvicorn
-
-    from autolease.app import create_app
-    from autolease.serving import uvicorn_config
-
-    port = _free_port()
-    app = create_app(runtime=h5_runtime)
-    server = uvicorn.Server(uvicorn_config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from serve(h5_runtime)
 
 
 @pytest.fixture(scope="module")
