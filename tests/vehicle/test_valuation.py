@@ -48,7 +48,7 @@ class TestTraining:
     def test_files_are_native_text_and_json(self, trained: TrainedModel) -> None:
         assert set(trained.files) == {*BOOSTER_FILES.values(), ENCODING_FILE}
         assert trained.files["p50.txt"].startswith(b"tree\nversion=")
-        assert json.loads(trained.files[ENCODING_FILE])["format"] == "autolease.valuation/2"
+        assert json.loads(trained.files[ENCODING_FILE])["format"] == "autolease.valuation/3"
 
     def test_p50_is_monotone_decreasing_in_age_and_mileage(self, trained: TrainedModel) -> None:
         assert trained.params["boosters"]["p50"]["monotone_constraints"] == [

@@ -10,12 +10,18 @@ not explain, so that path is calibrated by leaving each training brand out in tu
 * each training brand's rows are valued by a brand-agnostic booster (no brand or model)
   fitted on the other brands only; the log misses of a brand are its **level** (median:
   how much the transferable facts over- or under-value it);
-* the mean level over brands (each brand weighing the same) is the **prior correction**
+* a **level model** (``vehicle.brand_level``) predicts an unseen brand's level from facts
+  its cars carry too — engine size, power, market tier and the brand-agnostic log price (the
+  price band) — by a ridge regression shrunk to the mean level over brands (each brand
+  weighing the same), its penalty chosen by leaving each training brand out again; it stays
+  the mean level unless it predicts the left-out brands' levels clearly better. The level is
   added to every unseen brand's P50, so that unseen brands are neither systematically over-
   nor under-valued;
-* P10 / P90 of an unseen brand are P50 shifted by the 10th / 90th percentile of the
-  corrected misses, rows weighted so that every held-out brand counts the same — the band
-  covers about 80 % of an unseen brand's cars when brands vary as the training brands do.
+* P10 / P90 of an unseen brand are P50 shifted by the 10th / 90th percentile of every
+  brand's misses less the level predicted *without* that brand (so the band carries the
+  level model's own error), rows weighted so that every held-out brand counts the same, and
+  scaled so that the median training brand's coverage is 80 %: the band fits a typical
+  brand; a brand whose level is far from every other's is still under-covered.
 
 With fewer than ``min_brands`` brands there is nothing to learn across brands and the
 model keeps its own band for unknown brands.
@@ -31,30 +37,32 @@ import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 
+from autolease.vehicle.brand_level import (
+    PENALTIES,
+    LevelModel,
+    band_shifts,
+    brand_coverage,
+    fit_level_model,
+    weighted_quantile,
+)
+
+__all__ = ["UnseenBrandPrior", "fit_unseen_prior", "weighted_quantile"]
+
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
 class UnseenBrandPrior:
-    """The prior correction and shifts, and each training brand's level and coverage."""
+    """The level model and shifts, and each training brand's level and coverage."""
 
     level: float
     shift_lo: float
     shift_hi: float
     brand_levels: dict[str, float] = field(default_factory=dict)
     coverage_by_brand: dict[str, float] = field(default_factory=dict)
-
-
-def weighted_quantile(values: F64, weights: F64, q: float) -> float:
-    """The `q` quantile of `values` with row `weights` (the smallest value reaching it).
-
-    >>> weighted_quantile(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 2.0]), 0.5)
-    2.0
-    """
-    order = np.argsort(values, kind="mergesort")
-    cum = np.cumsum(weights[order]) / weights.sum()
-    return float(values[order][min(int(np.searchsorted(cum, q - 1e-12)), len(values) - 1)])
+    level_model: LevelModel | None = None
+    band_scale: float = 1.0
 
 
 def _fit(x: F64, y: F64, params: dict[str, Any], rounds: int, cats: Sequence[int]) -> Any:
@@ -84,6 +92,8 @@ def fit_unseen_prior(
     held_out_rounds: int = 100,
     min_brand_rows: int = 30,
     max_brands: int = 20,
+    fact_columns: Sequence[int] = (),
+    penalties: Sequence[float] = PENALTIES,
 ) -> UnseenBrandPrior | None:
     """The unseen-brand prior, by leaving each training brand out in turn.
 
@@ -97,6 +107,9 @@ def fit_unseen_prior(
     params, rounds : LightGBM parameters and tree count of the brand-agnostic boosters (at
         most `held_out_rounds` trees at a rate of at least 0.2, on at most `max_train_rows`
         rows, valuing at most `max_brand_rows` rows of their brand)
+    fact_columns : matrix columns of the brand facts the level model reads (beside the
+        brand-agnostic log price, always the last fact; ``vehicle.brand_level``)
+    penalties : the level model's ridge penalties to try (none: the mean level alone)
 
     Only brands with at least `min_brand_rows` rows are left out in turn (a brand of a few
     cars gives a level of noise, yet would weigh as much as any other), the `max_brands`
@@ -113,28 +126,22 @@ def fit_unseen_prior(
     rng = np.random.RandomState(seed)
     keep = list(columns)
     quick = {**params, "learning_rate": max(float(params.get("learning_rate", 0.1)), 0.2)}
-    misses, weights, levels, held_codes = [], [], {}, []
+    misses, facts, levels, held_codes = [], [], {}, []
     for code in codes.tolist():
         own = np.flatnonzero(brands == code)
         others = _sample(np.flatnonzero(known & (brands != code)), max_train_rows, rng)
         held = _sample(own, max_brand_rows, rng)
         booster = _fit(x[others][:, keep], y[others], quick, min(rounds, held_out_rounds),
                        categorical)  # fmt: skip
-        miss = y[held] - np.asarray(booster.predict(x[held][:, keep]), dtype=np.float64)
-        misses.append(miss)
-        weights.append(np.full(len(miss), 1.0 / len(miss)))
-        levels[names.get(int(code), str(code))] = round(float(np.median(miss)), 4)
+        guess = np.asarray(booster.predict(x[held][:, keep]), dtype=np.float64)
+        misses.append(y[held] - guess)
+        facts.append(np.column_stack([x[held][:, list(fact_columns)], guess]))
+        levels[names.get(int(code), str(code))] = round(float(np.median(misses[-1])), 4)
         held_codes.append(code)
-    level = float(np.mean(list(levels.values())))
-    corrected = np.concatenate(misses) - level
-    weight = np.concatenate(weights)
-    tail = (1 - coverage) / 2
-    shift_lo = -weighted_quantile(corrected, weight, tail)
-    shift_hi = weighted_quantile(corrected, weight, 1 - tail)
-    covered = {
-        names.get(int(code), str(code)): round(
-            float(np.mean((m - level >= -shift_lo) & (m - level <= shift_hi))), 4
-        )
-        for code, m in zip(held_codes, misses, strict=True)
+    model, residuals = fit_level_model(facts, misses, penalties)
+    shift_lo, shift_hi, scale = band_shifts(residuals, coverage)
+    covered = brand_coverage(residuals, shift_lo, shift_hi)
+    by_brand = {
+        names.get(int(c), str(c)): round(v, 4) for c, v in zip(held_codes, covered, strict=True)
     }
-    return UnseenBrandPrior(level, shift_lo, shift_hi, levels, covered)
+    return UnseenBrandPrior(model.intercept, shift_lo, shift_hi, levels, by_brand, model, scale)

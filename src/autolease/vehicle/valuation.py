@@ -37,6 +37,7 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from autolease.ml.registry import Feature
+from autolease.vehicle.brand_level import PENALTIES, LevelModel
 from autolease.vehicle.card import valuation_card
 from autolease.vehicle.features import (
     CATEGORICAL,
@@ -57,8 +58,10 @@ F64 = npt.NDArray[np.float64]
 UNSEEN_BLANKED = ("brand", "model", "brand_origin")
 ENCODING_FILE = "encoding.json"
 BOOSTER_FILES = {"p10": "p10.txt", "p50": "p50.txt", "p90": "p90.txt"}
-FORMAT = "autolease.valuation/2"
-READABLE = ("autolease.valuation/1", FORMAT)
+FORMAT = "autolease.valuation/3"
+READABLE = ("autolease.valuation/1", "autolease.valuation/2", FORMAT)
+LEVEL_FACTS = ("engine_l", "power", "brand_tier")
+"""Facts of a row the unseen-brand level model reads, beside the brand-agnostic log P50."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,11 @@ class TrainConfig:
     (was 0.2) with light category smoothing (``cat_smooth`` 1, ``cat_l2`` 1,
     ``min_data_per_group`` 5; were 10 / 5 / 20) — Ford R² 0.9387 → 0.9409, better on every
     fold; six brands MAPE 6.92 → 6.87 % — within the same 200-tree cap.
+
+    ``unseen_level_model`` (off): predict an unseen brand's level from `LEVEL_FACTS` and its
+    price band (``vehicle.brand_level``) instead of the mean level. Off because, leaving one
+    brand out on the developer tables, it never helped: chosen in 1 of 21 trainings, it moved
+    that brand further off (docs/vehicle.md).
     """
 
     seed: int = 42
@@ -93,6 +101,7 @@ class TrainConfig:
     unknown_brand_share: float = 0.3
     unknown_brand_weight: float = 0.1
     spread_min_brands: int = 3
+    unseen_level_model: bool = False
     refit: bool = True
     exclude: tuple[str, ...] = ()
 
@@ -116,6 +125,7 @@ class Encoding:
     unseen_shift_lo: float = 0.0
     unseen_shift_hi: float = 0.0
     brand_levels: dict[str, float] = field(default_factory=dict)
+    unseen_level_model: dict[str, Any] = field(default_factory=dict)
     format: str = FORMAT
 
     def to_json(self) -> bytes:
@@ -461,20 +471,26 @@ def _unseen_brand_prior(
         params["monotone_constraints_method"] = "intermediate"
     names = {code: name for name, code in encoding.vocab.get("brand", {}).items()}
     brands = x[rows, encoding.features.index("brand")]
+    facts = [f for f in LEVEL_FACTS if f in encoding.features]
     prior = fit_unseen_prior(
         x[rows], y[rows], brands, names, columns=keep, categorical=cats, params=params,
         rounds=config.p50_rounds, coverage=config.coverage, min_brands=config.spread_min_brands,
-        seed=config.seed,
+        seed=config.seed, fact_columns=[encoding.features.index(f) for f in facts],
+        penalties=PENALTIES if config.unseen_level_model else (),
     )  # fmt: skip
-    if prior is None:
+    if prior is None or prior.level_model is None:
         return None
+    stored = {"facts": [*facts, "log_p50"], **asdict(prior.level_model)}
     return replace(
         encoding, unseen_prior=True, unseen_level=prior.level,
         unseen_shift_lo=prior.shift_lo, unseen_shift_hi=prior.shift_hi,
-        brand_levels=prior.brand_levels,
+        brand_levels=prior.brand_levels, unseen_level_model=stored,
     ), {"sample": "leave one training brand out (brand-agnostic booster of the other brands)",
         "prior_correction": round(prior.level, 4), "shift_lo": round(prior.shift_lo, 4),
-        "shift_hi": round(prior.shift_hi, 4), "brand_levels": prior.brand_levels,
+        "shift_hi": round(prior.shift_hi, 4), "band_scale": prior.band_scale,
+        "level_model": {"facts": stored["facts"], "penalty": stored["penalty"],
+                        "coef": [round(c, 4) for c in stored["coef"]]},
+        "brand_levels": prior.brand_levels,
         "coverage_p10_p90_by_brand": prior.coverage_by_brand}  # fmt: skip
 
 
@@ -633,10 +649,22 @@ class LgbmValuer:
         if not unseen.any():
             return
         enc = self.encoding
-        log_mid = np.log(mid[unseen]) + enc.unseen_level
+        log_mid = np.log(mid[unseen])
+        log_mid += self._unseen_level(x[unseen], log_mid)
         mid[unseen] = np.exp(log_mid)
         lo[unseen] = np.exp(log_mid - enc.unseen_shift_lo)
         hi[unseen] = np.exp(log_mid + enc.unseen_shift_hi)
+
+    def _unseen_level(self, x: F64, log_mid: F64) -> F64:
+        """The level correction of unseen-brand rows: the level model of their facts (format
+        3), else the one mean level (format 2)."""
+        stored = self.encoding.unseen_level_model
+        if not stored or not stored.get("coef"):
+            return np.full(len(x), self.encoding.unseen_level)
+        model = LevelModel(stored["intercept"], tuple(stored["mean"]), tuple(stored["scale"]),
+                           tuple(stored["coef"]))  # fmt: skip
+        columns = [self.encoding.features.index(f) for f in stored["facts"][:-1]]
+        return model.predict(np.column_stack([x[:, columns], log_mid]))
 
     def _widen_unseen_brands(self, x: F64, lo: F64, mid: F64, hi: F64) -> tuple[F64, F64]:
         """Add the brand-level spread in quadrature (log space) where the brand is unknown."""
