@@ -20,7 +20,7 @@ Model
 
 Artifact (``autolease.ml.registry``): ``p10.txt``, ``p50.txt``, ``p90.txt`` (LightGBM's native
 text format) and ``encoding.json`` (feature order, vocabularies, calibration shifts, training
-ranges). No pickle.
+ranges; format 3 adds the unseen-brand level model, formats 1 and 2 still load). No pickle.
 """
 
 from __future__ import annotations
