@@ -264,7 +264,7 @@ class ScorecardPD:
         if self.interactions == 0:
             return []
         numeric = sorted(
-            (j for j, b in enumerate(binned) if b.kind == "numeric" and b.iv >= self.min_iv),
+            (j for j, b in enumerate(binned) if b.kind == "numeric"),
             key=lambda j: -binned[j].iv,
         )
         candidates = two_d.candidate_pairs(
