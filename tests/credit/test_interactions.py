@@ -158,3 +158,10 @@ def _inside(lower: float | None, upper: float | None) -> float:
     lo = -1.0 if lower is None else lower
     hi = 1.0 if upper is None else upper
     return (max(lo, -1.0) + min(hi, 1.0)) / 2
+
+
+def test_the_cli_setting_turns_them_off() -> None:
+    from autolease.credit.cli import _options
+
+    assert _options("scorecard", 0, 600.0, 50.0, 20.0, None, 0).scorecard == {"interactions": 0}
+    assert _options("scorecard", 0, 600.0, 50.0, 20.0, None).scorecard == {}
