@@ -128,6 +128,17 @@ class TestTable:
         assert table.variables[0].columns == ()
         assert table.variables[0].inputs == ("a",)
 
+    def test_a_stored_model_with_a_pair_scores_and_explains_the_same(
+        self, planted: tuple[ScorecardPD, ScorecardPD, float, float]
+    ) -> None:
+        model = _model(planted[0])
+        files = model.to_files()
+        assert "a × b" in files["points.csv"].decode("utf-8")
+        again = CreditModel.from_files(files)
+        x = encode(interaction_frame(200, seed=4), model.schema)
+        np.testing.assert_allclose(again.score_matrix(x), model.score_matrix(x))
+        np.testing.assert_allclose(again.adverse_points(x), model.adverse_points(x))
+
 
 class TestReasons:
     def test_the_points_a_cell_loses_are_shared_by_both_inputs(
@@ -135,13 +146,7 @@ class TestReasons:
     ) -> None:
         card = planted[0]
         schema = card.compiled_.schema
-        model = CreditModel(
-            kind="scorecard",
-            schema=schema,
-            scaling=card.scaling,
-            grades=GradeScale(),
-            scorecard=card.table_,
-        )
+        model = _model(card)
         pair = next(v for v in card.table_.variables if v.columns)
         worst = min(pair.bins[:-1], key=lambda b: b.points)
         row = {"a": _inside(worst.lower, worst.upper), "b": _inside(worst.lower_2, worst.upper_2)}
@@ -152,6 +157,16 @@ class TestReasons:
         assert lost[names.index("b")] >= share - 1e-9
         named = {f.feature for f in model.assess(row, top=3).factors}
         assert {"a", "b"} <= named
+
+
+def _model(card: ScorecardPD) -> CreditModel:
+    return CreditModel(
+        kind="scorecard",
+        schema=card.compiled_.schema,
+        scaling=card.scaling,
+        grades=GradeScale(),
+        scorecard=card.table_,
+    )
 
 
 def _inside(lower: float | None, upper: float | None) -> float:
