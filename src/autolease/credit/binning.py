@@ -27,6 +27,15 @@ level any unseen value scores in. It is binned like any level; when training has
 it, it gets a bin of its own with WOE 0 (the average), never the missing bin. Bins of a
 categorical input hold at least ``min_category_share`` of the rows.
 
+Interactions (``interactions`` > 0): after the form is chosen, pairs of numeric inputs
+proposed by `interactions.propose` are tried one at a time as 2-D characteristics (cells of
+an `OptimalBinning2D` fit, refitted on each inner training part like the 1-D bins); the pair
+that lowers the out-of-fold log-loss of the chosen form most is added if the gain is clear
+(`interactions.clear_gain`: at least ``MIN_GAIN_Z`` standard errors), and the search repeats
+with the pairs added so far, up to ``interactions`` pairs. A 2-D characteristic then goes
+through the same screen and regression as any input (one coefficient on its WOE, or one per
+cell). With no clear gain the card has no pair, exactly as before.
+
 What is kept is a `scorecard.PointsTable` either way; optbinning is never needed to score.
 """
 
@@ -43,6 +52,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from autolease.credit import interactions as two_d
 from autolease.credit import metrics
 from autolease.credit.encoding import OTHER_LABEL, ColumnKind, ColumnSpec, InputSchema
 from autolease.credit.scaling import ScoreScaling
@@ -52,6 +62,7 @@ from autolease.credit.scorecard import (
     PointsTable,
     ScorecardBin,
     ScorecardVariable,
+    box_index,
 )
 from autolease.kit.extras import require
 
@@ -75,6 +86,18 @@ class _Binned:
     status: str = "selected"
     splits: list[Any] = field(default_factory=list)
     held_out_iv: float | None = None
+    columns: tuple[str, ...] = ()  # the two inputs of a 2-D characteristic
+
+
+@dataclass(frozen=True)
+class _Fold:
+    """One inner fold: its rows, the 1-D bins fitted on its training part, and where the
+    rows left out fall in them."""
+
+    train: I64
+    valid: I64
+    fitted: list[_Binned]
+    left_out: dict[str, I64]
 
 
 @dataclass
@@ -105,6 +128,13 @@ class ScorecardPD:
         Of two inputs whose WOE correlate more than this, the lower-IV one is left out.
     c : float
         Inverse L2 strength of the logistic regression.
+    interactions : int
+        At most this many 2-D characteristics (pairs of numeric inputs), each added only if
+        it clearly lowers the inner cross-validated log-loss; 0 turns them off.
+    interaction_inputs : int
+        Pairs are proposed among this many numeric inputs of highest IV.
+    interaction_candidates : int
+        This many proposed pairs are tried out of fold.
     scaling : ScoreScaling
     point_decimals : int
         Points are rounded to this many decimals in the table.
@@ -121,6 +151,9 @@ class ScorecardPD:
     min_iv_bins: float = 0.005
     max_correlation: float = 0.9
     c: float = 0.1
+    interactions: int = 3
+    interaction_inputs: int = 8
+    interaction_candidates: int = 6
     regression: str = "auto"
     scaling: ScoreScaling = field(default_factory=ScoreScaling)
     point_decimals: int = 2
@@ -130,6 +163,7 @@ class ScorecardPD:
     regression_: str = field(init=False, repr=False, compare=False)
     inner_auc_: dict[str, float] = field(init=False, repr=False, compare=False)
     oof_logit_: F64 = field(init=False, repr=False, compare=False)
+    interactions_: list[dict[str, Any]] = field(init=False, repr=False, compare=False)
 
     def _check_parameters(self) -> None:
         if not 0 < self.max_correlation <= 1:
@@ -138,6 +172,8 @@ class ScorecardPD:
             raise ValueError("c must be positive; min_iv and point_decimals non-negative")
         if self.regression not in ("auto", *FORMS):
             raise ValueError(f"regression must be auto, woe or bins, not {self.regression!r}")
+        if min(self.interactions, self.interaction_inputs, self.interaction_candidates) < 0:
+            raise ValueError("interactions, interaction_inputs and _candidates must be >= 0")
 
     def fit(self, x: F64, y: Any, schema: InputSchema) -> ScorecardPD:
         """Bin every input, select, regress and scale.
@@ -159,7 +195,7 @@ class ScorecardPD:
         target = np.asarray(y, dtype=np.int64)
         binned = [self._bin(x[:, j], target, spec) for j, spec in enumerate(schema.columns)]
         forms = FORMS if self.regression == "auto" else (self.regression,)
-        held_iv, self.inner_auc_, oof = self._cross_validate(x, target, schema, forms)
+        held_iv, self.inner_auc_, oof, folds = self._cross_validate(x, target, schema, forms)
         for b in binned:
             if b.kind == "categorical":
                 b.held_out_iv = held_iv[b.name]
@@ -168,6 +204,7 @@ class ScorecardPD:
         else:
             self.regression_ = self.regression
         self.oof_logit_ = oof[self.regression_]
+        binned += self._add_interactions(x, target, schema, binned, folds)
         chosen = _select(binned, self._screen(self.regression_), self.max_correlation, self.min_iv)
         if self.regression_ == "bins":
             bin_points, intercept = self._regress_bins(chosen, target)
@@ -184,8 +221,9 @@ class ScorecardPD:
 
     def _cross_validate(
         self, x: F64, y: I64, schema: InputSchema, forms: Sequence[str]
-    ) -> tuple[dict[str, float], dict[str, float], dict[str, F64]]:
-        """Held-out IV of every input, and the mean AUC and out-of-fold log-odds of each form.
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, F64], list[_Fold]]:
+        """Held-out IV of every input, the mean AUC and out-of-fold log-odds of each form,
+        and the folds (for the interaction search).
 
         On each inner training part the bins are refitted from scratch; the part left out
         is only scored.
@@ -196,6 +234,7 @@ class ScorecardPD:
         ivs: dict[str, list[float]] = {spec.name: [] for spec in schema.columns}
         aucs: dict[str, list[float]] = {form: [] for form in forms}
         oof = {form: np.zeros(len(y)) for form in forms}
+        kept: list[_Fold] = []
         for train, valid in folds.split(np.zeros(len(y)), y):
             fitted = [
                 self._bin(x[train, j], y[train], spec) for j, spec in enumerate(schema.columns)
@@ -209,8 +248,111 @@ class ScorecardPD:
             for form in forms:
                 oof[form][valid] = self._fold_logit(form, fitted, left_out, y[train], len(valid))
                 aucs[form].append(metrics.auc(y[valid], oof[form][valid]))
+            kept.append(_Fold(train, valid, fitted, left_out))
         held_iv = {name: float(np.mean(v)) for name, v in ivs.items()}
-        return held_iv, {form: float(np.mean(v)) for form, v in aucs.items()}, oof
+        return held_iv, {form: float(np.mean(v)) for form, v in aucs.items()}, oof, kept
+
+    def _add_interactions(
+        self, x: F64, y: I64, schema: InputSchema, binned: list[_Binned], folds: list[_Fold]
+    ) -> list[_Binned]:
+        """The 2-D characteristics that clearly lower the out-of-fold log-loss (greedy).
+
+        Sets ``interactions_`` (every pair tried, its gain and whether it was added) and,
+        when a pair is added, ``oof_logit_`` (the card's out-of-fold log-odds with it).
+        """
+        self.interactions_ = []
+        if self.interactions == 0:
+            return []
+        numeric = sorted(
+            (j for j, b in enumerate(binned) if b.kind == "numeric"),
+            key=lambda j: -binned[j].iv,
+        )
+        candidates = two_d.candidate_pairs(
+            [schema.columns[j].name for j in numeric], numeric, self.interaction_inputs
+        )
+        proposed = two_d.propose(
+            x, y, candidates, self.oof_logit_, dict(self.monotone), self.interaction_candidates
+        )
+        trials = {p.name: [self._fold_pair(x, y, p, f) for f in folds] for p, _, _ in proposed}
+        added: list[str] = []
+        while len(added) < min(self.interactions, len(trials)):
+            best = self._greedy_step(added, trials, folds, y)
+            if best is None:
+                break
+            added.append(best)
+        chosen = [self._bin_pair(x, y, p, boxes) for p, boxes, _ in proposed if p.name in added]
+        for b in chosen:
+            step = next(t for t in self.interactions_ if t["pair"] == b.name and t["added"])
+            b.status = (
+                f"selected: 2-D characteristic, out-of-fold log-loss gain"
+                f" {step['log_loss_gain']:.5f} (z {step['z']:.1f})"
+            )
+        return chosen
+
+    def _greedy_step(
+        self,
+        added: list[str],
+        trials: Mapping[str, list[tuple[_Binned, I64]]],
+        folds: list[_Fold],
+        y: I64,
+    ) -> str | None:
+        """Try each pair not yet added on top of `added`; the best one if its gain is clear.
+
+        Every pair tried is logged in ``interactions_``; ``oof_logit_`` moves to the card
+        with the pair added.
+        """
+        loss = two_d.row_log_loss(y, self.oof_logit_)
+        tried: dict[str, tuple[float, float, F64]] = {}
+        for name in trials:
+            if name not in added:
+                logit = self._oof_with([*added, name], trials, folds, y)
+                tried[name] = (*two_d.clear_gain(loss, two_d.row_log_loss(y, logit)), logit)
+        best = max(tried, key=lambda name: tried[name][0])
+        clear = tried[best][1] >= two_d.MIN_GAIN_Z
+        for name, (gain, z, _) in tried.items():
+            self.interactions_.append({"pair": name, "step": len(added) + 1,
+                                       "log_loss_gain": round(gain, 6), "z": round(z, 2),
+                                       "added": clear and name == best})  # fmt: skip
+        if not clear:
+            return None
+        self.oof_logit_ = tried[best][2]
+        return best
+
+    def _fold_pair(self, x: F64, y: I64, pair: two_d.Pair, fold: _Fold) -> tuple[_Binned, I64]:
+        """The pair's cells fitted on the fold's training part, and its left-out rows' cells."""
+        fitted = self._bin_pair(x[fold.train], y[fold.train], pair)
+        valid = x[fold.valid]
+        boxes = np.asarray(fitted.splits, dtype=np.float64)
+        return fitted, box_index(valid[:, pair.first], valid[:, pair.second], boxes)
+
+    def _oof_with(
+        self,
+        names: list[str],
+        trials: Mapping[str, list[tuple[_Binned, I64]]],
+        folds: list[_Fold],
+        y: I64,
+    ) -> F64:
+        """Out-of-fold log-odds of the chosen form with the 2-D characteristics `names`."""
+        oof = np.zeros(len(y))
+        for k, fold in enumerate(folds):
+            pairs = [trials[name][k] for name in names]
+            left_out = {**fold.left_out, **{b.name: index for b, index in pairs}}
+            fitted = [dataclasses.replace(b) for b in fold.fitted] + [b for b, _ in pairs]
+            oof[fold.valid] = self._fold_logit(
+                self.regression_, fitted, left_out, y[fold.train], len(fold.valid)
+            )
+        return oof
+
+    def _bin_pair(self, x: F64, y: I64, pair: two_d.Pair, boxes: F64 | None = None) -> _Binned:
+        """A 2-D characteristic of `pair` on these rows (its cells fitted here unless given)."""
+        a, b = x[:, pair.first], x[:, pair.second]
+        if boxes is None:
+            dirs = (self.monotone.get(pair.names[0], 0), self.monotone.get(pair.names[1], 0))
+            boxes = two_d.fit_boxes(a, b, y, dirs)
+        index = box_index(a, b, boxes)
+        binned = _pair_binned(pair, boxes, index, y)
+        binned.splits = boxes.tolist()
+        return binned
 
     def _fold_logit(
         self,
@@ -316,10 +458,12 @@ class ScorecardPD:
                 upper=bin_.upper,
                 categories=bin_.categories,
                 missing=bin_.missing,
+                lower_2=bin_.lower_2,
+                upper_2=bin_.upper_2,
             )
             for bin_, w, raw in zip(b.bins, b.woe, points, strict=True)
         )
-        return ScorecardVariable(b.name, b.kind, round(b.iv, 6), slope, bins)
+        return ScorecardVariable(b.name, b.kind, round(b.iv, 6), slope, bins, b.columns)
 
     def _points_table(
         self, variables: tuple[ScorecardVariable, ...], intercept: float
@@ -475,6 +619,26 @@ def _binned(
     return _Binned(name, kind, bins, index, woe, iv)
 
 
+def _pair_binned(pair: two_d.Pair, boxes: F64, index: I64, y: I64) -> _Binned:
+    """A 2-D characteristic: one bin per box of `boxes`, then the missing cell."""
+    n_bins = len(boxes) + 1
+    counts, bads, woe, iv = _woe_iv(index, y, n_bins)
+    labels = [*two_d.box_labels(pair.names, boxes), MISSING_LABEL]
+    bins = []
+    for i, label in enumerate(labels):
+        lo, hi, lo_2, hi_2 = boxes[i] if i < len(boxes) else (math.nan,) * 4
+        bins.append(
+            ScorecardBin(label, 0.0, float(woe[i]), int(counts[i]), int(bads[i]),
+                         _finite(lo), _finite(hi), missing=i == len(boxes),
+                         lower_2=_finite(lo_2), upper_2=_finite(hi_2))
+        )  # fmt: skip
+    return _Binned(pair.name, "numeric", bins, index, woe, iv, columns=pair.names)
+
+
+def _finite(value: float) -> float | None:
+    return None if not math.isfinite(value) else float(value)
+
+
 def _woe_iv(index: I64, y: I64, n_bins: int) -> tuple[I64, I64, F64, float]:
     """Counts, bads, WOE (smoothed by half a count; 0 for empty bins) and IV of each bin."""
     counts = np.bincount(index, minlength=n_bins)
@@ -548,6 +712,7 @@ def _report_row(b: _Binned) -> dict[str, Any]:
     return {
         "variable": b.name,
         "kind": b.kind,
+        **({"columns": list(b.columns)} if b.columns else {}),
         "iv": round(b.iv, 6),
         **({} if b.held_out_iv is None else {"held_out_iv": round(b.held_out_iv, 6)}),
         "bins": len(b.bins) - 1,

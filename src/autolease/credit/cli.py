@@ -70,7 +70,13 @@ def _default_root() -> Path:
 
 
 def _options(
-    kind: str, seed: int, base_score: float, base_odds: float, pdo: float, grades: str | None
+    kind: str,
+    seed: int,
+    base_score: float,
+    base_odds: float,
+    pdo: float,
+    grades: str | None,
+    interactions: int | None = None,
 ) -> TrainOptions:
     from autolease.credit.scaling import GradeScale, ScoreScaling
     from autolease.credit.training import TrainOptions
@@ -88,6 +94,7 @@ def _options(
         scaling=ScoreScaling(base_score, base_odds, pdo),
         grades=GradeScale(cutoffs),
         seed=seed,
+        scorecard={} if interactions is None else {"interactions": interactions},
     )
 
 
@@ -145,6 +152,13 @@ def train(
     base_odds: float = typer.Option(50.0, help="Good:bad odds at the base score"),
     pdo: float = typer.Option(20.0, help="Points to double the odds"),
     grades: str | None = typer.Option(None, help="PD upper bounds of A,B,C,D"),
+    interactions: int | None = typer.Option(
+        None,
+        "--interactions",
+        min=0,
+        help="Scorecard: at most this many 2-D characteristics, each kept only if it lowers"
+        " the inner cross-validated log-loss (default 3; 0 = none)",
+    ),
     time_column: str | None = typer.Option(
         None,
         "--time-column",
@@ -161,7 +175,7 @@ def train(
     from autolease.credit import service
 
     with _errors(), progress_steps() as steps:
-        options = _options(model, seed, base_score, base_odds, pdo, grades)
+        options = _options(model, seed, base_score, base_odds, pdo, grades, interactions)
         if test_from is not None and time_column is None:
             raise CreditDataInvalid("--test-from needs --time-column")
         steps.step(f"training a {model} credit model on {data.name}")

@@ -7,6 +7,13 @@ categories, the bin holding the "rare or unseen" level for a level training did 
 when the column has one, the missing bin for anything absent) and the points are summed. The
 score is ``base_points + Σ points``; the PD follows from the score scale, so the table alone
 reproduces every figure. Training is in `credit.binning`.
+
+A variable may be a **2-D characteristic** (an interaction of two numeric inputs, `columns`
+names both): its bins are cells, each a box ``lower <= first < upper`` and
+``lower_2 <= second < upper_2``, and its missing cell holds the rows where either input is
+missing. A row scores the points of its cell; the points it loses there are shared equally
+by the two inputs, so a reason names both. A table with such a variable is written as
+format ``autolease.scorecard/2``; one without stays ``/1`` (older readers still read it).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from autolease.credit.scaling import ScoreScaling
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 FORMAT = "autolease.scorecard/1"
+FORMAT_2D = "autolease.scorecard/2"
 MISSING_LABEL = "Missing or unseen"
 
 
@@ -42,6 +50,8 @@ class ScorecardBin:
     upper: float | None = None
     categories: tuple[str, ...] = ()
     missing: bool = False
+    lower_2: float | None = None
+    upper_2: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -57,6 +67,8 @@ class ScorecardBin:
             data["categories"] = list(self.categories)
         else:
             data["lower"], data["upper"] = self.lower, self.upper
+        if not self.missing and (self.lower_2, self.upper_2) != (None, None):
+            data["lower_2"], data["upper_2"] = self.lower_2, self.upper_2
         return data
 
     @classmethod
@@ -71,6 +83,8 @@ class ScorecardBin:
             upper=_opt_float(data.get("upper")),
             categories=tuple(str(c) for c in data.get("categories", ())),
             missing=bool(data.get("missing", False)),
+            lower_2=_opt_float(data.get("lower_2")),
+            upper_2=_opt_float(data.get("upper_2")),
         )
 
 
@@ -80,17 +94,29 @@ def _opt_float(value: Any) -> float | None:
 
 @dataclass(frozen=True)
 class ScorecardVariable:
-    """One input of the scorecard: its bins (the missing bin last) and coefficient."""
+    """One characteristic of the scorecard: its bins (the missing bin last) and coefficient.
+
+    ``columns`` is empty for a characteristic of one input (the input is ``name``) and names
+    both inputs of a 2-D characteristic, whose bins are boxes (see the module note).
+    """
 
     name: str
     kind: ColumnKind
     iv: float
     coefficient: float
     bins: tuple[ScorecardBin, ...]
+    columns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.bins or not self.bins[-1].missing:
             raise ValueError(f"variable {self.name!r}: the last bin must be the missing bin")
+        if self.columns and (len(self.columns) != 2 or self.kind != "numeric"):
+            raise ValueError(f"variable {self.name!r}: a 2-D characteristic of two numbers")
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The model inputs this characteristic reads."""
+        return self.columns or (self.name,)
 
     @property
     def splits(self) -> tuple[float, ...]:
@@ -102,13 +128,16 @@ class ScorecardVariable:
         return max(b.points for b in self.bins)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
             "iv": self.iv,
             "coefficient": self.coefficient,
             "bins": [b.to_json() for b in self.bins],
         }
+        if self.columns:
+            data["columns"] = list(self.columns)
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ScorecardVariable:
@@ -121,6 +150,7 @@ class ScorecardVariable:
             iv=float(data["iv"]),
             coefficient=float(data["coefficient"]),
             bins=tuple(ScorecardBin.from_json(b) for b in data["bins"]),
+            columns=tuple(str(c) for c in data.get("columns", ())),
         )
 
 
@@ -134,8 +164,9 @@ class PointsTable:
     variables: tuple[ScorecardVariable, ...]
 
     def to_json(self) -> dict[str, Any]:
+        two_d = any(v.columns for v in self.variables)
         return {
-            "format": FORMAT,
+            "format": FORMAT_2D if two_d else FORMAT,
             "scaling": self.scaling.to_json(),
             "intercept": self.intercept,
             "base_points": self.base_points,
@@ -144,8 +175,8 @@ class PointsTable:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PointsTable:
-        if data.get("format") != FORMAT:
-            raise ValueError(f"not a points table of format {FORMAT}")
+        if data.get("format") not in (FORMAT, FORMAT_2D):
+            raise ValueError(f"not a points table of format {FORMAT} or {FORMAT_2D}")
         return cls(
             scaling=ScoreScaling.from_json(data["scaling"]),
             intercept=float(data["intercept"]),
@@ -191,6 +222,8 @@ class _Compiled:
     lookup: I64
     points: F64
     missing_bin: int
+    column_2: int = -1  # the second input of a 2-D characteristic
+    boxes: F64 | None = None  # its cells: rows of (lower, upper, lower_2, upper_2)
 
 
 class CompiledScorecard:
@@ -202,9 +235,15 @@ class CompiledScorecard:
         position = {name: j for j, name in enumerate(schema.names)}
         compiled = []
         for var in table.variables:
-            if var.name not in position:
-                raise ValueError(f"scorecard variable {var.name!r} is not a model input")
-            compiled.append(_compile(var, position[var.name], schema))
+            absent = [name for name in var.inputs if name not in position]
+            if absent:
+                raise ValueError(f"scorecard variable {absent[0]!r} is not a model input")
+            if var.columns:
+                compiled.append(
+                    _compile_2d(var, position[var.columns[0]], position[var.columns[1]])
+                )
+            else:
+                compiled.append(_compile(var, position[var.name], schema))
         self._vars = tuple(compiled)
 
     def bin_index(self, x: F64) -> I64:
@@ -223,6 +262,9 @@ class CompiledScorecard:
         for k, var in enumerate(self._vars):
             col = x[:, var.column]
             missing = np.isnan(col)
+            if var.boxes is not None:
+                out[:, k] = box_index(col, x[:, var.column_2], var.boxes)
+                continue
             if var.numeric:
                 idx = np.searchsorted(var.splits, col, side="right")
             else:
@@ -275,11 +317,50 @@ class CompiledScorecard:
         return self.lost_from_points(self.points(x), x.shape[1])
 
     def lost_from_points(self, pts: F64, width: int) -> F64:
-        """`points_lost` from an already computed `points` matrix."""
+        """`points_lost` from an already computed `points` matrix.
+
+        A 2-D characteristic's lost points are shared equally by its two inputs; an input in
+        several characteristics adds up what it loses in each.
+        """
         out = np.zeros((pts.shape[0], width), dtype=np.float64)
         for k, var in enumerate(self._vars):
-            out[:, var.column] = var.points.max() - pts[:, k]
+            lost = var.points.max() - pts[:, k]
+            if var.column_2 < 0:
+                out[:, var.column] += lost
+            else:
+                out[:, var.column] += lost / 2
+                out[:, var.column_2] += lost / 2
         return out
+
+
+def box_index(first: F64, second: F64, boxes: F64) -> I64:
+    """The cell of every row among `boxes` (lower, upper, lower_2, upper_2; bounds inclusive
+    below, exclusive above); rows with either value missing, or in no box, get the missing
+    cell ``len(boxes)``."""
+    out = np.full(len(first), len(boxes), dtype=np.int64)
+    for cell in range(len(boxes) - 1, -1, -1):  # the first box holding a row wins
+        lo, hi, lo_2, hi_2 = boxes[cell]
+        inside = (first >= lo) & (first < hi) & (second >= lo_2) & (second < hi_2)
+        out[inside] = cell
+    return out
+
+
+def _compile_2d(var: ScorecardVariable, column: int, column_2: int) -> _Compiled:
+    regular = var.bins[:-1]
+    boxes = np.array(
+        [[_bound(b.lower, -np.inf), _bound(b.upper, np.inf),
+          _bound(b.lower_2, -np.inf), _bound(b.upper_2, np.inf)] for b in regular],
+        dtype=np.float64,
+    ).reshape(len(regular), 4)  # fmt: skip
+    points = np.array([b.points for b in var.bins], dtype=np.float64)
+    empty = np.zeros(0)
+    return _Compiled(
+        column, True, empty, np.zeros(1, np.int64), points, len(regular), column_2, boxes
+    )
+
+
+def _bound(value: float | None, default: float) -> float:
+    return default if value is None else value
 
 
 def _compile(var: ScorecardVariable, column: int, schema: InputSchema) -> _Compiled:
