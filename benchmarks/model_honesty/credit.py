@@ -15,6 +15,9 @@ a generated table with planted high-cardinality trap columns (`autolease.credit.
 - the paired bootstrap standard error of the AUC difference (test rows resampled), and
   whether the model matches or beats the baseline within one SE.
 
+Beside them, a diagnostic: the same baseline with its trees cut to depth 1, 2 and 3 (an
+additive model, two-input interactions, three), against which the scorecard's reach is read.
+
 For the trap table, also the test AUC of each model trained without the trap columns: the
 right answer is known (they carry nothing), so the two must be within 0.02.
 """
@@ -54,6 +57,15 @@ TEST_SHARE = 0.3
 QUICK_ROWS = 6000
 TRAP_ROWS = (10_000, 5_000)  # full, quick
 TRAP_TOLERANCE = 0.02
+CEILING_DEPTHS = (1, 2, 3)
+CEILING_HEAD = [
+    "How far an additive card can reach (diagnostic): the scorecard's held-out AUC beside the"
+    " baseline with its trees cut to depth 1 (additive, as a scorecard), 2 (interactions of"
+    " two inputs, as a card with 2-D characteristics) and 3, and the default baseline.",
+    "",
+    "| set | scorecard | trees of depth 1 | depth 2 | depth 3 | baseline (default) |",
+    "|---|---|---|---|---|---|",
+]
 _DATA_SUFFIXES = (".csv", ".tsv", ".data", ".txt")
 
 
@@ -103,6 +115,7 @@ def run(data_root: Path, *, quick: bool) -> str:
     ]
     notes: list[str] = []
     unseen_notes: list[str] = []
+    ceiling: list[str] = []
     for folder in sorted(p for p in (data_root / "credit").iterdir() if p.is_dir()):
         loaded = _load(folder)
         if isinstance(loaded, str):
@@ -111,9 +124,10 @@ def run(data_root: Path, *, quick: bool) -> str:
         frame, target, bad = loaded
         print(f"credit: {folder.name} ({len(frame)} rows)", file=sys.stderr, flush=True)
         split = _split(frame, target, bad, quick)
-        rows = _table_rows(folder.name, split, quick)
+        rows, fitted_rows = _table_rows(folder.name, split, quick)
         print("\n".join(rows), file=sys.stderr, flush=True)  # kept if a later set fails
         lines.extend(rows)
+        ceiling.append(_ceiling_line(folder.name, split, fitted_rows))
         worst = max(split.unseen.items(), key=lambda kv: kv[1], default=None)
         if worst is not None and worst[1] > 0:
             unseen_notes.append(f"{folder.name}: {worst[1]:.1%} of test rows in {worst[0]}")
@@ -124,6 +138,7 @@ def run(data_root: Path, *, quick: bool) -> str:
         lines += ["", "Largest share of test rows with a level unseen in training: "
                   + "; ".join(unseen_notes) + "."]  # fmt: skip
     lines += ["", *trap_lines[1]]
+    lines += ["", *CEILING_HEAD, *ceiling]
     lines += ["", f"Section run time {time.perf_counter() - started:.0f} s."]
     return "\n".join(lines)
 
@@ -199,13 +214,13 @@ def _fit_all(data: PreparedData, quick: bool) -> dict[str, tuple[CreditModel, fl
     }
 
 
-def baseline_pd(split: Split) -> Any:
-    """PDs of a default HistGradientBoostingClassifier on the split's test rows."""
+def baseline_pd(split: Split, **params: Any) -> Any:
+    """PDs of a default HistGradientBoostingClassifier (`params` changed) on the test rows."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     data = split.data
     mask = [c.kind == "categorical" and len(c.categories) + 1 <= 255 for c in data.schema.columns]
-    model = HistGradientBoostingClassifier(random_state=0, categorical_features=mask)
+    model = HistGradientBoostingClassifier(random_state=0, categorical_features=mask, **params)
     model.fit(data.x, data.y)
     return model.predict_proba(split.x_test)[:, 1]
 
@@ -255,10 +270,11 @@ def _table_rows(
     split: Split,
     quick: bool,
     fitted: dict[str, tuple[CreditModel, float]] | None = None,
-) -> list[str]:
+) -> tuple[list[str], list[Row]]:
     constant = _constant_log_loss(split.data.y, split.y_test)
     lines = []
-    for row in _rows(split, quick, fitted or _fit_all(split.data, quick)):
+    rows = _rows(split, quick, fitted or _fit_all(split.data, quick))
+    for row in rows:
         b = row.baseline
         lines.append(
             f"| {name} | {row.model} | {row.train_rows} / {row.test_rows}"
@@ -269,7 +285,20 @@ def _table_rows(
             f" | {row.diff:+.4f} ± {row.se:.4f} | {'yes' if row.within_one_se else '**no**'}"
             f" | {row.seconds:.1f} |"
         )
-    return lines
+    return lines, rows
+
+
+def _ceiling_line(name: str, split: Split, rows: list[Row]) -> str:
+    """The scorecard beside the baseline with its trees cut to depth 1, 2 and 3.
+
+    Depth-1 trees add up to an additive model (as a scorecard is), depth 2 carries
+    interactions of two inputs (as a card's 2-D characteristics do): a diagnostic of how
+    much of the baseline's lead needs deeper interactions. Nothing is chosen from it.
+    """
+    aucs = [metrics.auc(split.y_test, baseline_pd(split, max_depth=d)) for d in CEILING_DEPTHS]
+    card = next(r.held_out.auc for r in rows if r.model == "scorecard")
+    cells = " | ".join(f"{a:.4f}" for a in aucs)
+    return f"| {name} | {card:.4f} | {cells} | {rows[0].baseline.auc:.4f} |"
 
 
 def _constant_log_loss(y_train: Any, y_test: Any) -> float:
@@ -283,7 +312,7 @@ def _trap(quick: bool) -> tuple[list[str], list[str]]:
     with_trap = _split(frame, TRAP_TARGET, "1", quick=False)
     without = _split(frame.drop(columns=list(TRAP_COLUMNS)), TRAP_TARGET, "1", quick=False)
     fitted_with = _fit_all(with_trap.data, quick)
-    rows = _table_rows("generated trap", with_trap, quick, fitted_with)
+    rows, _ = _table_rows("generated trap", with_trap, quick, fitted_with)
     fitted_without = _fit_all(without.data, quick)
     table = [
         f"Planted trap ({len(frame)} generated rows; `city` has {frame['city'].nunique()} levels"
