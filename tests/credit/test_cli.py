@@ -12,6 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from autolease.credit import cli
+from autolease.credit.training import TrainOptions
 from autolease.kit.clock import FixedClock
 
 root = typer.Typer()
@@ -201,3 +202,27 @@ class TestMissingMarkers:
         code, custom, err = invoke(*common, "--model", "gbm", "--na-values", "none,?")
         assert code == 0, err
         assert custom["dropped_columns"]["channel"] == "empty"
+
+
+class TestTrainBookInteractions:
+    def test_the_setting_reaches_the_training_options(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        from autolease.credit import service
+
+        seen: dict[str, TrainOptions] = {}
+
+        def fake_train_book(book: Path, options: TrainOptions, **_: object) -> None:
+            seen["options"] = options
+            raise cli.CreditDataInvalid("stop here")
+
+        monkeypatch.setattr(service, "train_book", fake_train_book)
+        code, _, _ = invoke("train-book", "--book", str(tmp_path), "--model", "scorecard",
+                            "--interactions", "0")  # fmt: skip
+        assert code != 0
+        assert seen["options"].scorecard == {"interactions": 0}
+
+    def test_a_negative_count_is_refused(self, tmp_path: Path) -> None:
+        code, _, err = invoke("train-book", "--book", str(tmp_path), "--interactions", "-1")
+        assert code == 2
+        assert "--interactions" in err

@@ -217,12 +217,18 @@ def train_book(
     name: str | None = typer.Option(None, help="Model name (default credit_<model>)"),
     version: str | None = typer.Option(None, help="Version (default: next number)"),
     seed: int = typer.Option(0, help="Random seed"),
+    interactions: int | None = typer.Option(
+        None,
+        "--interactions",
+        min=0,
+        help="Scorecard: at most this many 2-D characteristics (default 3; 0 = none)",
+    ),
 ) -> None:
     """Train the origination credit model on a book with the declared features."""
     from autolease.credit import service
 
     with _errors(), progress_steps() as steps:
-        options = _options(model, seed, 600.0, 50.0, 20.0, None)
+        options = _options(model, seed, 600.0, 50.0, 20.0, None, interactions)
         steps.step(f"training a {model} credit model on the book {book.name}")
         reg = service.train_book(
             book,
