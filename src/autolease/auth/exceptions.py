@@ -1,4 +1,10 @@
-from autolease.exceptions import Conflict, Forbidden, TooManyRequests, Unauthenticated
+from autolease.exceptions import (
+    BusinessRuleViolation,
+    Conflict,
+    Forbidden,
+    TooManyRequests,
+    Unauthenticated,
+)
 
 
 class InvalidCredentials(Unauthenticated):
@@ -25,3 +31,9 @@ class LoginThrottled(TooManyRequests):
 
 class KeyRateLimited(TooManyRequests):
     code = "rate_limited"
+
+
+class SelfDisableRefused(BusinessRuleViolation):
+    """An admin tried to disable their own account (no one would be left to undo it)."""
+
+    code = "cannot_disable_self"

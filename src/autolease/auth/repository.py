@@ -3,12 +3,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from autolease.auth.models import AccessToken, ApiKey, LoginThrottle, StaffUser
 from autolease.dealer.models import ServiceProvider
+from autolease.web.models import WebSession
 
 
 def user_by_username(session: Session, username: str) -> StaffUser | None:
@@ -39,6 +40,19 @@ def api_key_with_sp(session: Session, prefix: str) -> tuple[ApiKey, ServiceProvi
 
 def api_keys_of(session: Session, sp_id: int) -> Sequence[ApiKey]:
     return session.scalars(select(ApiKey).where(ApiKey.sp_id == sp_id).order_by(ApiKey.id)).all()
+
+
+def revoke_logins_of(session: Session, user_id: int, at: datetime) -> int:
+    """Revoke every live access token and browser session of a user; how many."""
+    revoked = 0
+    for model in (AccessToken, WebSession):
+        result = session.execute(
+            update(model)
+            .where(model.user_id == user_id, model.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        revoked += int(getattr(result, "rowcount", 0) or 0)
+    return revoked
 
 
 def token_by_hash(session: Session, token_hash: str) -> AccessToken | None:

@@ -4,11 +4,13 @@ import secrets
 from datetime import timedelta
 
 from fastapi import APIRouter, Request, status
+from sqlalchemy.orm import Session
 
 from autolease.audit import service as audit_service
 from autolease.auth import service
 from autolease.auth.dependencies import ActorDep, AdminDep, PrincipalDep
 from autolease.auth.exceptions import InvalidCredentials
+from autolease.auth.models import StaffUser
 from autolease.auth.principal import Role
 from autolease.auth.schemas import (
     ApiKeyCreate,
@@ -19,8 +21,10 @@ from autolease.auth.schemas import (
     TokenRequest,
     UserCreate,
     UserRead,
+    UserStatusChange,
 )
 from autolease.db import session_scope
+from autolease.dealer import service as dealer_service
 from autolease.dependencies import RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/v1", tags=["auth"])
@@ -91,7 +95,43 @@ def create_user(body: UserCreate, session: SessionDep, _: AdminDep, actor: Actor
         payload={"role": user.role, "sp_code": body.sp_code},
     )
     return UserRead(
-        username=user.username, display_name=user.display_name, role=body.role, sp_code=body.sp_code
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=body.role,
+        sp_code=body.sp_code,
+        active=user.active,
+    )
+
+
+@router.post(
+    "/users/{user_id}/status",
+    response_model=UserRead,
+    responses={
+        404: {"description": "no such user"},
+        422: {"description": "an admin may not disable their own account"},
+    },
+)
+def set_user_status(
+    user_id: int, body: UserStatusChange, session: SessionDep, admin: AdminDep, actor: ActorDep
+) -> UserRead:
+    """Disable (or re-enable) a user, audited. A disabled user cannot log in, and their live
+    access tokens and browser sessions are refused from the next request."""
+    user = service.set_user_active(
+        session, user_id=user_id, active=body.active, acting_user_id=admin.user_id, actor=actor
+    )
+    return _user_read(session, user)
+
+
+def _user_read(session: Session, user: StaffUser) -> UserRead:
+    sp_code = dealer_service.get(session, sp_id=user.sp_id).code if user.sp_id else None
+    return UserRead(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        sp_code=sp_code,
+        active=user.active,
     )
 
 

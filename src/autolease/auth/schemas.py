@@ -38,10 +38,21 @@ class UserCreate(BaseModel):
 
 
 class UserRead(BaseModel):
+    id: int
     username: str
     display_name: str
     role: Role
     sp_code: str | None
+    active: bool
+
+
+class UserStatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"active": False}]})
+
+    active: bool = Field(
+        description="false disables the user at once (no login; live tokens and browser "
+        "sessions are revoked); true enables it again"
+    )
 
 
 class PrincipalRead(BaseModel):

@@ -8,10 +8,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from autolease.audit import service as audit_service
+from autolease.audit.service import Actor
 from autolease.auth import repository, secrets, throttle
 from autolease.auth.exceptions import (
     InvalidCredentials,
     LoginThrottled,
+    SelfDisableRefused,
     SpNotActive,
     UsernameTaken,
 )
@@ -21,7 +24,7 @@ from autolease.config import LoginThrottleSettings
 from autolease.dealer import service as dealer_service
 from autolease.dealer.models import ServiceProvider
 from autolease.dealer.schemas import SpStatus
-from autolease.exceptions import NotFound
+from autolease.exceptions import FieldError, NotFound
 
 
 def create_user(
@@ -49,6 +52,52 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def set_user_active(
+    session: Session, *, user_id: int, active: bool, acting_user_id: int | None, actor: Actor
+) -> StaffUser:
+    """Disable or re-enable a user, audited `user.disabled` or `user.enabled`; no change, no
+    event.
+
+    A disabled user cannot log in (`check_login`) and every request of a live token or browser
+    session is refused (`principal_of_user`); the live ones are revoked as well, so that
+    re-enabling the user does not bring them back.
+
+    Raises
+    ------
+    NotFound
+        No user has this id.
+    SelfDisableRefused
+        The acting admin is the user to disable.
+    """
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    if not active and user.id == acting_user_id:
+        raise SelfDisableRefused("you cannot disable your own account", errors=[_NOT_SELF])
+    if user.active == active:
+        return user
+    user.active = active
+    revoked = 0 if active else repository.revoke_logins_of(session, user.id, actor.at)
+    session.flush()
+    audit_service.log(
+        session,
+        actor,
+        "user.enabled" if active else "user.disabled",
+        entity_type="staff_user",
+        entity_id=user.username,
+        payload={"user_id": user.id, "logins_revoked": revoked},
+    )
+    return user
+
+
+_NOT_SELF = FieldError(
+    field="user_id",
+    rule="not_self",
+    message_en="an administrator cannot disable their own account; ask another administrator",
+    message_zh="管理员不能停用自己的账号，请由另一位管理员操作",
+)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Users: every staff and SP user; create one (as `POST /v1/users`, audited `user.created`)."""
+"""Users: every staff and SP user; create one (as `POST /v1/users`, audited `user.created`),
+disable or re-enable one (as `POST /v1/users/{id}/status`, audited `user.disabled` or
+`user.enabled`)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from autolease.web.deps import CsrfDep
 from autolease.web.templates import lang_of, render
 
 router = APIRouter(prefix="/console/admin/users", include_in_schema=False)
+DONE = frozenset({"created", "disabled", "enabled"})
 
 
 def _page(
@@ -31,11 +34,14 @@ def _page(
     *,
     errors: list[str] | None = None,
     form: dict[str, str] | None = None,
+    failed: str = "create",
     status: int = 200,
 ) -> Response:
     sps = {sp.id: sp.code for sp in dealer_service.list_all(session)}
+    done = request.query_params.get("done")
     users = [
         {
+            "id": u.id,
             "username": u.username,
             "display_name": u.display_name,
             "role": u.role,
@@ -51,7 +57,8 @@ def _page(
         "sp_codes": sorted(sps.values()),
         "errors": errors or [],
         "form": form or {},
-        "done": request.query_params.get("done") == "created",
+        "failed": failed,
+        "done": done if done in DONE else None,
     }
     return render(request, "console/admin_users.html", context, status=status)
 
@@ -102,6 +109,33 @@ def create(
         payload={"role": user.role, "sp_code": body.sp_code},
     )
     return RedirectResponse("/console/admin/users?done=created", status_code=303)
+
+
+@router.post("/{user_id}/status")
+def set_status(
+    request: Request,
+    user_id: int,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    principal: AdminPage,
+    _: CsrfDep,
+    active: Annotated[bool, Form()],
+) -> Response:
+    """Disable or re-enable a user through the API's use case (not one's own account)."""
+    try:
+        auth_service.set_user_active(
+            session,
+            user_id=user_id,
+            active=active,
+            acting_user_id=principal.principal.user_id,
+            actor=web_actor(runtime, principal),
+        )
+    except AutoleaseError as exc:
+        session.rollback()
+        errors = problems(exc, lang_of(request))
+        return _page(request, session, errors=errors, failed="status", status=exc.status_code)
+    done = "enabled" if active else "disabled"
+    return RedirectResponse(f"/console/admin/users?done={done}", status_code=303)
 
 
 def _body(username: str, display_name: str, role: str, password: str, sp_code: str) -> UserCreate:

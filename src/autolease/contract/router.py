@@ -21,7 +21,7 @@ from autolease.contract.schemas import (
 from autolease.contract.service.views import event_read
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.kit.clock import business_date
-from autolease.origination.dependencies import ApplicationDep
+from autolease.origination.dependencies import ApplicationDep, mark_replayed
 
 router = APIRouter(tags=["contracts"])
 
@@ -70,7 +70,7 @@ def accept_offer(
     )
     if replayed:
         response.status_code = 200
-        response.headers["Idempotent-Replayed"] = "true"
+        mark_replayed(response)
     return service.to_read(session, contract, today=business_date(actor.at), settings=settings)
 
 
@@ -136,7 +136,7 @@ def record_event(
     )
     if replayed:
         response.status_code = 200
-        response.headers["Idempotent-Replayed"] = "true"
+        mark_replayed(response)
     today = business_date(actor.at)
     return RecordedEvent(
         event=event_read(row),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Header, Path, Response
 
 from autolease.auth.dependencies import PrincipalDep
 from autolease.dependencies import SessionDep
@@ -21,3 +21,12 @@ def get_application(
 
 
 ApplicationDep = Annotated[Application, Depends(get_application)]
+
+IdempotencyKey = Annotated[str | None, Header(max_length=200, alias="Idempotency-Key")]
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def mark_replayed(response: Response) -> None:
+    """Tell the client that this answer replays an earlier request's (the same
+    `Idempotency-Key`, a resent servicing event, the same offer accepted again)."""
+    response.headers[REPLAYED_HEADER] = "true"

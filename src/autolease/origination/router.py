@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from autolease.auth.dependencies import (
     ActorDep,
@@ -16,7 +16,7 @@ from autolease.auth.principal import Principal
 from autolease.db import session_scope
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.origination import service
-from autolease.origination.dependencies import ApplicationDep
+from autolease.origination.dependencies import ApplicationDep, IdempotencyKey, mark_replayed
 from autolease.origination.schemas import (
     ApplicationCreate,
     ApplicationPage,
@@ -36,7 +36,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "missing or invalid credentials"},
     404: {"description": "no such application for this caller"},
 }
-IdempotencyKey = Annotated[str | None, Header(max_length=200, alias="Idempotency-Key")]
 
 
 async def _submitter(
@@ -86,7 +85,7 @@ async def submit_application(
         )
     response.status_code = result.status_code
     if result.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
+        mark_replayed(response)
     return result.body
 
 
