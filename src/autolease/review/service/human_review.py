@@ -20,7 +20,7 @@ from autolease.review import repository
 from autolease.review.exceptions import CaseNotFound, HumanReviewNotAllowed
 from autolease.review.models import HumanReviewRequest, ReviewCase, ReviewCaseReason, move
 from autolease.review.service.cases import ensure_case
-from autolease.review.service.opening import open_case
+from autolease.review.service.opening import case_of, open_case
 from autolease.review.vocabulary import HUMAN_REVIEW_REASON, HUMAN_REVIEW_STAGE, CaseState
 
 REQUESTABLE_STATUSES = frozenset({"declined", "referred"})
@@ -39,8 +39,8 @@ def is_open(case: ReviewCase) -> bool:
 
 
 def open_request(session: Session, application_id: str) -> HumanReviewRequest | None:
-    """The application's open request for a human review, if any."""
-    case = repository.case_for_update(session, application_id)
+    """The application's open request for a human review, if any (a read: no lock)."""
+    case = case_of(session, application_id)
     if case is None or not is_open(case):
         return None
     return repository.latest_human_request(session, case.id)
