@@ -60,6 +60,9 @@ def request_review(
     """
     if principal.sp_id is None:
         raise Forbidden("only the application's SP asks for a human review")
+    # Two requests at once for an application with no case would both open one: the row lock
+    # (PostgreSQL; SQLite serialises writers) makes the second see the first's open request.
+    session.refresh(app, with_for_update=True)
     case = repository.case_for_update(session, app.id)
     if case is not None and is_open(case):
         existing = repository.latest_human_request(session, case.id)
