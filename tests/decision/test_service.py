@@ -29,6 +29,7 @@ from autolease.decision.settings import DecisionSettings
 from autolease.kit.clock import FixedClock
 from autolease.origination.models import Application
 from autolease.origination.repository import latest_decision
+from autolease.review.models import ReviewVerdict
 from autolease.runtime import Runtime
 from tests.decision.conftest import graph
 from tests.decision.wiring import app_with_decisions, wire
@@ -249,15 +250,17 @@ class TestReview:
         with runtime.sessions.begin() as session:
             app = session.get(Application, app_id)
             assert app is not None
-            row = service.review(
+            reviewed = service.review(
                 session, app=app, verdict=service.Verdict.APPROVE, note="checked in person",
                 actor=actor(runtime, "user:reviewer"),
             )  # fmt: skip
             assert app.status == "approved"
-        assert (row.verdict, row.reviewer) == ("approve", "user:reviewer")
+        assert (reviewed.verdict.verdict, reviewed.verdict.reviewer) == ("approve", "user:reviewer")
         assert actions(runtime)[-1] == "application.reviewed"
-        with runtime.sessions() as session:
-            assert session.scalars(select(DecisionReview)).one().note == "checked in person"
+        with runtime.sessions() as session:  # one record: the workbench's, none of its own
+            only = session.scalars(select(ReviewVerdict)).one()
+            assert (only.internal_note, only.reason_code) == ("checked in person", "unspecified")
+            assert session.scalars(select(DecisionReview)).all() == []
 
     def test_only_referred_applications_can_be_reviewed(
         self, runtime: Runtime, http: TestClient, monkeypatch: pytest.MonkeyPatch

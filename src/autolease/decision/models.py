@@ -69,6 +69,11 @@ class DecisionEvaluation(Base):
 
 
 class DecisionReview(Base):
+    """Verdicts the older review endpoint recorded before the review workbench existed.
+
+    Kept for its history only: nothing writes or reads it now. A verdict's one record is the
+    workbench's `review_verdict` row (`autolease.review.models.ReviewVerdict`)."""
+
     __tablename__ = "decision_review"
 
     id: Mapped[int] = mapped_column(primary_key=True)

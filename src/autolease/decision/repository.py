@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from autolease.decision.models import (
     DecisionEvaluation,
-    DecisionReview,
     PolicyActivation,
     PolicyVersion,
 )
@@ -53,14 +52,5 @@ def evaluations_of(session: Session, decision_id: str) -> Sequence[DecisionEvalu
         select(DecisionEvaluation)
         .where(DecisionEvaluation.decision_id == decision_id)
         .order_by(DecisionEvaluation.id)
-    )
-    return session.scalars(query).all()
-
-
-def reviews_of(session: Session, application_id: str) -> Sequence[DecisionReview]:
-    query = (
-        select(DecisionReview)
-        .where(DecisionReview.application_id == application_id)
-        .order_by(DecisionReview.id)
     )
     return session.scalars(query).all()

@@ -198,9 +198,10 @@ def review_application(
 ) -> ReviewRead:
     """A reviewer approves or declines a referred application, with a note (audited).
 
-    The review workbench's `POST /v1/review/cases/{application_id}/verdict` takes a review
+    A compatibility wrapper over the review workbench's verdict (one `review_verdict` record,
+    four-eyes included); `POST /v1/review/cases/{application_id}/verdict` also takes a review
     reason code, a message to the SP, information requests and changed structures."""
-    row = service.review(
+    reviewed = service.review(
         session,
         app=app,
         verdict=service.Verdict(body.decision),
@@ -209,11 +210,12 @@ def review_application(
         role="reviewer" if principal.role is Role.REVIEWER else "staff",
         settings=review_settings(runtime.settings),
     )
+    row = reviewed.verdict
     return ReviewRead(
         application_id=row.application_id,
-        decision_id=row.decision_id,
+        decision_id=reviewed.decision_id,
         verdict=row.verdict,
-        note=row.note,
+        note=row.internal_note,
         reviewer=row.reviewer,
         reviewed_at=row.reviewed_at,
         status=app.status,

@@ -18,6 +18,7 @@ from autolease.h5.router_api import router as api_router
 from autolease.h5.router_portal import router as portal_router
 from autolease.origination import service as origination
 from autolease.origination.schemas import ApplicationStatus
+from autolease.review.service import human_review
 from autolease.web.deps import require_web_roles
 from autolease.web.errors import PageError
 from autolease.web.login_routes import add_login_routes
@@ -94,7 +95,7 @@ def application_page(
     application_id: Annotated[str, Path(max_length=40)],
 ) -> Response:
     """One application of the SP: status, history, the decision with what the applicant
-    can do, and how to ask for a human review."""
+    can do, and how to ask for a human review (a form, or the open request)."""
     try:
         app = origination.get_visible(
             session, application_id=application_id, principal=principal.principal
@@ -107,6 +108,8 @@ def application_page(
         "app": body,
         "result": result_of(body),
         "consent": service.consent_of(session, app.id),
+        "human_review": human_review.open_request(session, app.id),
+        "can_request_review": app.status in human_review.REQUESTABLE_STATUSES,
         **document_kinds(lang_of(request)),
     }
     return render(request, "h5/application.html", context)

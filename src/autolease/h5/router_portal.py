@@ -1,5 +1,6 @@
 """The SP's portal pages beyond the list: answering a reviewer's request for information
-with documents, and the webhook settings (endpoints, the secret shown once, deliveries)."""
+with documents, asking for a human review, and the webhook settings (endpoints, the secret
+shown once, deliveries)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from autolease.errors import field_errors
 from autolease.exceptions import AutoleaseError, NotFound
 from autolease.h5 import portal
 from autolease.origination import service as origination
+from autolease.review.schemas import HumanReviewCreate
+from autolease.review.service import human_review
 from autolease.web.deps import CsrfDep, WebPrincipalDep
 from autolease.web.errors import PageError
 from autolease.web.templates import render
@@ -71,6 +74,42 @@ def answer_information(
         error = exc.errors[0].message_zh if exc.errors else exc.detail
         raise PageError(exc.status_code, exc.code, error) from None
     return RedirectResponse(f"/h5/applications/{app.id}?answered=1", status_code=303)
+
+
+@router.post("/applications/{application_id}/human-review")
+def ask_for_human_review(
+    session: SessionDep,
+    runtime: RuntimeDep,
+    principal: CsrfDep,
+    application_id: AppId,
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Record the applicant's request for a human review (the API's use case); back to the
+    application, which then shows the open request."""
+    try:
+        app = origination.get_visible(
+            session, application_id=application_id, principal=principal.principal
+        )
+    except NotFound:
+        raise PageError(404, "not_found", "no such application") from None
+    try:
+        body = HumanReviewCreate(reason=reason)
+    except ValidationError as exc:
+        errors = field_errors(exc.errors())
+        raise PageError(422, "validation_error", "; ".join(e.message_zh for e in errors)) from None
+    try:
+        human_review.request_review(
+            session,
+            app=app,
+            principal=principal.principal,
+            actor=_actor(runtime, principal.principal.actor),
+            reason=body.reason,
+        )
+    except AutoleaseError as exc:
+        session.rollback()
+        error = exc.errors[0].message_zh if exc.errors else exc.detail
+        raise PageError(exc.status_code, exc.code, error) from None
+    return RedirectResponse(f"/h5/applications/{app.id}?review_requested=1", status_code=303)
 
 
 @router.get("/webhooks")

@@ -6,7 +6,8 @@ AutoleaseError
 ├── Conflict
 │   ├── CaseNotOpen             the case is closed or waits for something else
 │   ├── CaseHeldByOther         another reviewer holds the case
-│   └── NoPendingVerdict        nothing waits for a second reviewer
+│   ├── NoPendingVerdict        nothing waits for a second reviewer
+│   └── HumanReviewNotAllowed   a human review asked for an application not declined or referred
 ├── Forbidden
 │   └── SameReviewer            the second reviewer must differ from the first
 └── InputInvalid
@@ -32,6 +33,10 @@ class CaseHeldByOther(Conflict):
 
 class NoPendingVerdict(Conflict):
     code = "review_no_pending_verdict"
+
+
+class HumanReviewNotAllowed(Conflict):
+    code = "human_review_not_allowed"
 
 
 class SameReviewer(Forbidden):

@@ -108,3 +108,19 @@ class InformationRequest(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     answer_message: Mapped[str | None] = mapped_column(String(2000))
     document_ids: Mapped[list[int] | None] = mapped_column(JSON)
+
+
+class HumanReviewRequest(Base):
+    """The applicant's request, through its SP, for a person to review a decline or a
+    referral (PIPL Art. 24). It is open while its case waits in the queue; the case's verdict
+    answers it."""
+
+    __tablename__ = "review_human_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("review_case.id"), index=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("application.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(1000))
+    status_before: Mapped[str] = mapped_column(String(16))  # declined | referred
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)

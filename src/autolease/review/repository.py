@@ -9,7 +9,13 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from autolease.review.models import InformationRequest, ReviewCase, ReviewCaseReason, ReviewVerdict
+from autolease.review.models import (
+    HumanReviewRequest,
+    InformationRequest,
+    ReviewCase,
+    ReviewCaseReason,
+    ReviewVerdict,
+)
 
 
 @dataclass(frozen=True)
@@ -147,3 +153,14 @@ def count_waiting_since_before(session: Session, before: datetime) -> int:
 def case_for_read(session: Session, application_id: str) -> ReviewCase | None:
     query = select(ReviewCase).where(ReviewCase.application_id == application_id)
     return session.scalars(query).first()
+
+
+def latest_human_request(session: Session, case_id: int) -> HumanReviewRequest | None:
+    query = select(HumanReviewRequest).where(HumanReviewRequest.case_id == case_id)
+    return session.scalars(query.order_by(HumanReviewRequest.id.desc()).limit(1)).first()
+
+
+def has_reason(session: Session, case_id: int, code: str) -> bool:
+    r = ReviewCaseReason
+    query = select(r.id).where(r.case_id == case_id, r.code == code).limit(1)
+    return session.scalar(query) is not None

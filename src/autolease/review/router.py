@@ -1,11 +1,12 @@
 """The review workbench's API (prefix ``/v1``): staff endpoints under ``/v1/review``, and the
-SP's answer to a request for information under ``/v1/applications``."""
+SP's answer to a request for information and its request for a human review under
+``/v1/applications``."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from autolease.auth.dependencies import ActorDep, PrincipalDep
 from autolease.decision import service as decision_service
@@ -16,9 +17,12 @@ from autolease.origination import service as origination_service
 from autolease.origination.dependencies import ApplicationDep
 from autolease.origination.schemas import ApplicationRead
 from autolease.review.dependencies import ReviewerOnly, ReviewSettingsDep, ReviewStaff
+from autolease.review.models import HumanReviewRequest, ReviewCase
 from autolease.review.schemas import (
     CaseRead,
     ConfirmRequest,
+    HumanReviewCreate,
+    HumanReviewRead,
     InformationAnswer,
     QueueMetrics,
     QueuePage,
@@ -29,7 +33,16 @@ from autolease.review.schemas import (
     VerdictRequest,
     VocabularyRead,
 )
-from autolease.review.service import casefile, cases, information, metrics, queue, reveal, verdicts
+from autolease.review.service import (
+    casefile,
+    cases,
+    human_review,
+    information,
+    metrics,
+    queue,
+    reveal,
+    verdicts,
+)
 from autolease.review.vocabulary import (
     DOCUMENT_KINDS,
     REASON_CODES,
@@ -271,3 +284,45 @@ def answer_information_request(
         check=document_check,
     )
     return origination_service.to_read(session, app, cipher=runtime.cipher)
+
+
+@router.post(
+    "/applications/{application_id}/human-review",
+    response_model=HumanReviewRead,
+    status_code=201,
+    responses={
+        **ERRORS,
+        200: {"description": "a request is already open: that request"},
+        409: {"description": "the application is neither declined nor referred (field `status`)"},
+        422: {"description": "no reason, or one over 1,000 characters"},
+    },
+)
+def request_human_review(
+    body: HumanReviewCreate,
+    app: ApplicationDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    actor: ActorDep,
+    response: Response,
+) -> HumanReviewRead:
+    """The SP records the applicant's request for a person to review a decline or a referral
+    (PIPL Art. 24): the application's review case opens, or re-opens, in the reviewers' queue
+    with the reason `APPLICANT_REVIEW_REQUESTED`. Asking again while it is open returns the
+    open request (200)."""
+    done = human_review.request_review(
+        session, app=app, principal=principal, actor=actor, reason=body.reason
+    )
+    if not done.created:
+        response.status_code = 200
+    return human_review_read(done.request, done.case, app.status)
+
+
+def human_review_read(row: HumanReviewRequest, case: ReviewCase, status: str) -> HumanReviewRead:
+    return HumanReviewRead(
+        id=row.id,
+        application_id=row.application_id,
+        reason=row.reason,
+        requested_at=row.requested_at,
+        state="open" if human_review.is_open(case) else "closed",
+        application_status=status,
+    )

@@ -134,6 +134,20 @@ class InformationAnswer(Strict):
     )
 
 
+class HumanReviewCreate(Strict):
+    """The applicant's request for a person to review a decline or a referral."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"reason": "申请人月收入已提高，请人工复核"}}
+    )
+
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="Why the applicant asks for a human review, in their words (staff read it).",
+    )
+
+
 # ---- responses -------------------------------------------------------------------------------
 
 
@@ -238,3 +252,16 @@ class VocabularyRead(BaseModel):
     document_kinds: list[str]
     amount_bands: list[AmountBand]
     age_bands: list[AgeBand]
+
+
+class HumanReviewRead(BaseModel):
+    """A request for a human review as its SP sees it."""
+
+    id: int
+    application_id: str
+    reason: str
+    requested_at: datetime
+    state: Literal["open", "closed"] = Field(
+        description="`open` while the review case waits; its verdict closes it."
+    )
+    application_status: str

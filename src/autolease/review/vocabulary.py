@@ -25,6 +25,11 @@ class CaseState(StrEnum):
     CLOSED = "closed"
 
 
+HUMAN_REVIEW_REASON = "APPLICANT_REVIEW_REQUESTED"
+"""The case reason (queue filter `reason`) of a case the applicant asked a person to review;
+its stage is `applicant`."""
+HUMAN_REVIEW_STAGE = "applicant"
+
 QUEUE_STATES = (CaseState.OPEN, CaseState.AWAITING_CONFIRMATION, CaseState.INFO_REQUESTED)
 
 REASON_CODES: dict[Verdict, tuple[str, ...]] = {

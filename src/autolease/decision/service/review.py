@@ -1,21 +1,26 @@
 """Reviewers approve or decline referred applications, with a note. Never commits.
 
-The older, simpler form of the review workbench's verdicts (`autolease.review`): it records
-the verdict through the same use case (claim, four-eyes, final outcome on the case) with no
-review reason code, and keeps its own `decision_review` row for existing readers.
+The older, simpler form of the review workbench's verdicts (`autolease.review`): a thin
+wrapper over `review.service.verdicts.give` (claim, four-eyes, final outcome on the case)
+with the review reason code `unspecified`. The workbench's `review_verdict` row is the one
+record of the verdict; this module writes nothing of its own.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from autolease.audit.service import Actor
 from autolease.decision.exceptions import ReviewNotAllowed
-from autolease.decision.models import DecisionReview
 from autolease.origination.models import Application
 from autolease.review.settings import ReviewSettings
+
+if TYPE_CHECKING:
+    from autolease.review.models import ReviewVerdict
 
 REVIEWABLE = "referred"
 
@@ -23,6 +28,15 @@ REVIEWABLE = "referred"
 class Verdict(StrEnum):
     APPROVE = "approve"
     DECLINE = "decline"
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """The workbench's verdict row and the decision it judged (what the older endpoint
+    answers)."""
+
+    verdict: ReviewVerdict
+    decision_id: str
 
 
 def review(
@@ -34,7 +48,7 @@ def review(
     actor: Actor,
     role: str = "reviewer",
     settings: ReviewSettings | None = None,
-) -> DecisionReview:
+) -> Reviewed:
     """Record a reviewer's verdict on a referred application and move its status.
 
     Declined (hard-decline) and approved applications are not reviewable: a policy decline
@@ -51,6 +65,7 @@ def review(
             f"only referred applications can be reviewed; {app.id} is {app.status}"
         )
     # Imported here: the review domain imports origination, which imports this package.
+    from autolease.origination import repository as origination_repository
     from autolease.review.service import verdicts
     from autolease.review.vocabulary import Verdict as ReviewVerdict
 
@@ -67,22 +82,6 @@ def review(
         settings=settings or ReviewSettings(),
         legacy=True,
     )
-    legacy = DecisionReview(
-        application_id=app.id,
-        decision_id=_decision_id(session, app),
-        reviewer=actor.name,
-        verdict=verdict.value,
-        note=note[:500],
-        reviewed_at=row.reviewed_at,
-    )
-    session.add(legacy)
-    session.flush()
-    return legacy
-
-
-def _decision_id(session: Session, app: Application) -> str:
-    from autolease.origination import repository as origination_repository
-
     decision = origination_repository.latest_decision(session, app.id)
     assert decision is not None  # the verdict above needed it
-    return decision.id
+    return Reviewed(verdict=row, decision_id=decision.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from autolease.auth import repository as auth_repository
@@ -155,7 +155,7 @@ def final_fields(
             "final_decided_at": case.decided_at,
             "approved_offer": case.approved_offer,
         }
-    elif decision is not None and decision.outcome in AUTOMATIC:
+    elif decision is not None and decision.outcome in AUTOMATIC and not _waits(case):
         out = {
             "final_outcome": decision.outcome,
             "decided_by_role": "system",
@@ -178,6 +178,11 @@ def final_fields(
     return out
 
 
+def _waits(case: ReviewCase | None) -> bool:
+    """A case in the queue: whatever the policy said, no outcome is final yet."""
+    return case is not None and case.waiting
+
+
 def finals_of(
     session: Session, apps: Sequence[Application], outcomes: Mapping[str, str]
 ) -> dict[str, tuple[str | None, str | None]]:
@@ -187,7 +192,12 @@ def finals_of(
         return {}
     query = select(
         ReviewCase.application_id, ReviewCase.final_outcome, ReviewCase.decided_by_role
-    ).where(ReviewCase.application_id.in_(ids), ReviewCase.final_outcome.is_not(None))
+    ).where(
+        ReviewCase.application_id.in_(ids),
+        or_(ReviewCase.final_outcome.is_not(None), ReviewCase.waiting.is_(True)),
+    )
+    # a waiting case (a policy decline the applicant asked to have reviewed) has no final
+    # outcome yet: (None, None), not the policy's
     reviewed = {app_id: (final, role) for app_id, final, role in session.execute(query)}
     out: dict[str, tuple[str | None, str | None]] = {}
     for app_id in ids:
