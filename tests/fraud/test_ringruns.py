@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from autolease.audit.models import AuditEvent
 from autolease.audit.service import Actor
 from autolease.fraud.book import BookLinks
-from autolease.fraud.exceptions import RingRunBusy
+from autolease.fraud.exceptions import RingNotFound, RingRunBusy
 from autolease.fraud.models import RingRun, StoredRing
 from autolease.fraud.service import ringruns
 from autolease.fraud.service.seeding import seed_links
@@ -168,3 +168,22 @@ def test_a_window_limits_the_applications(cli_runtime: Runtime, book_links: Book
     assert run.parameters["end"] is not None
     assert run.applications is not None
     assert len(times) // 2 < run.applications < len(times)
+
+
+def test_only_the_last_runs_keep_their_rings(
+    seeded: Runtime, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ringruns, "KEPT_RUNS", 1)
+    first = _started(seeded)
+    ringruns.run(seeded, first)
+    second = _started(seeded)
+    ringruns.run(seeded, second)
+    with seeded.sessions() as session:
+        kept = set(session.scalars(select(StoredRing.run_id)))
+        assert kept == {second}
+        ring_id = session.scalars(select(StoredRing.ring_id)).first()
+        assert ring_id is not None
+        assert ringruns.ring_view(session, ring_id, second).run.id == second
+        with pytest.raises(RingNotFound):
+            ringruns.ring_view(session, ring_id, first)
+    assert _run(seeded, first).rings == _run(seeded, second).rings  # the counts stay

@@ -321,9 +321,13 @@ def ring_runs(session: Session, limit: int = 10) -> Sequence[RingRun]:
     return session.scalars(select(RingRun).order_by(RingRun.id.desc()).limit(limit)).all()
 
 
+def done_ring_runs(session: Session, limit: int) -> Sequence[RingRun]:
+    query = select(RingRun).where(RingRun.status == "done").order_by(RingRun.id.desc())
+    return session.scalars(query.limit(limit)).all()
+
+
 def latest_done_ring_run(session: Session) -> RingRun | None:
-    query = select(RingRun).where(RingRun.status == "done").order_by(RingRun.id.desc()).limit(1)
-    return session.scalars(query).first()
+    return next(iter(done_ring_runs(session, 1)), None)
 
 
 def unfinished_ring_runs(session: Session) -> Sequence[RingRun]:

@@ -5,7 +5,9 @@ pages read the latest finished run instead of detecting again on every view.
 end in its own short transactions — after the request commits (the console's button, a
 background task through `execute`) or at once (``autolease fraud rings-run``). A run left
 queued or running longer than `RUN_TIMEOUT` was cut off with its process: `expire_stale`
-marks it failed when runs are read, so it never shows "running" for ever.
+marks it failed when runs are read, so it never shows "running" for ever. Only the rings of
+the last `KEPT_RUNS` finished runs are kept (a run over a million applications stores some
+tens of megabytes); older runs keep their row and counts.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from autolease.audit import service as audit_service
@@ -37,6 +39,7 @@ RUN_TIMEOUT = timedelta(hours=1)  # detection over 1M applications takes well un
 UNFINISHED = ("queued", "running")
 INTERRUPTED = "interrupted: not finished within {minutes} minutes (its process ended?)"
 LISTED = 200
+KEPT_RUNS = 3
 
 
 def expire_stale(session: Session, now: datetime, timeout: timedelta = RUN_TIMEOUT) -> None:
@@ -143,6 +146,13 @@ def _finish(
         row.applications, row.linked_applications = stats.apps, stats.linked_apps
         row.links, row.stats = stats.edges, dataclasses.asdict(stats)
         row.rings, row.flagged_rings = len(report.rings), sum(r.flagged for r in report.rings)
+        session.flush()
+        _drop_old_rings(session)
+
+
+def _drop_old_rings(session: Session) -> None:
+    kept = [r.id for r in repository.done_ring_runs(session, KEPT_RUNS)]
+    session.execute(delete(StoredRing).where(StoredRing.run_id.not_in(kept)))
 
 
 def stored_rings(
