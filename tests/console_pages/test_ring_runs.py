@@ -133,6 +133,10 @@ def test_pages_export_and_confirm_read_the_stored_run_not_detection(
     rows = client.get(f"/console/fraud-rings/{top.ring_id}/export.csv").text.splitlines()
     assert len(rows) == 1 + top.size
     assert client.get(f"/console/fraud-rings/{top.ring_id}?run={run.id + 1}").status_code == 404
+    assert client.get(f"/console/fraud-rings/{top.ring_id}?run=first").status_code == 422
+    data["run"] = "first"
+    refused = client.post(f"/console/fraud-rings/{top.ring_id}/confirm", data=data)
+    assert refused.status_code == 422
 
 
 def test_a_reviewer_neither_sees_the_rings_nor_starts_a_run(
@@ -145,6 +149,7 @@ def test_a_reviewer_neither_sees_the_rings_nor_starts_a_run(
     ring_id = _top_ring(with_rings)
     assert client.get(f"/console/fraud-rings/{ring_id}").status_code == 403
     assert client.get(f"/console/fraud-rings/{ring_id}/export.csv").status_code == 403
+    assert client.get("/console/fraud-rings/runs/progress").status_code == 403
     refused = client.post("/console/fraud-rings/runs", data={"csrf_token": token})
     assert refused.status_code == 403
     assert len(_runs(with_rings)) == 1
@@ -230,3 +235,22 @@ def test_a_backtest_left_running_by_a_dead_process_is_shown_interrupted(
     assert "interrupted" in page.text
     with seeded.sessions() as session:
         assert session.get(BacktestRun, run_id).status == "failed"  # type: ignore[union-attr]
+
+
+def test_an_unfinished_run_is_polled_until_it_ends(
+    client: TestClient, seeded: Runtime, login: LoginFn
+) -> None:
+    run_id = _queued(seeded, status="running")
+    login("analyst")
+    page = client.get("/console/fraud-rings")
+    assert 'hx-get="/console/fraud-rings/runs/progress"' in page.text
+    polled = client.get("/console/fraud-rings/runs/progress")
+    assert "HX-Refresh" not in polled.headers
+    assert str(run_id) in polled.text
+    with seeded.sessions.begin() as session:
+        row = session.get(RingRun, run_id)
+        assert row is not None
+        row.status = "failed"
+    polled = client.get("/console/fraud-rings/runs/progress")
+    assert polled.headers["HX-Refresh"] == "true"
+    assert "hx-get" not in client.get("/console/fraud-rings").text

@@ -50,6 +50,7 @@ def _index(
         "run": run,
         "rings": ringruns.listed(session, run) if run is not None else [],
         "runs": fraud_repository.ring_runs(session),
+        "unfinished": fraud_repository.unfinished_ring_runs(session),
         "errors": errors or [],
     }
     return render(request, "console/rings.html", context, status=status)
@@ -58,6 +59,18 @@ def _index(
 @router.get("")
 def index(request: Request, session: SessionDep, runtime: RuntimeDep, _: AnalystPage) -> Response:
     return _index(request, session, runtime)
+
+
+@router.get("/runs/progress")
+def run_progress(
+    request: Request, session: SessionDep, runtime: RuntimeDep, _: AnalystPage
+) -> Response:
+    """The unfinished runs (polled by HTMX); when none is left, the page reloads."""
+    ringruns.expire_stale(session, runtime.clock.now())
+    unfinished = fraud_repository.unfinished_ring_runs(session)
+    headers = None if unfinished else {"HX-Refresh": "true"}
+    context = {"unfinished": unfinished}
+    return render(request, "console/ring_run_progress.html", context, headers=headers)
 
 
 @router.post("/runs")
