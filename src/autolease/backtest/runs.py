@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from autolease.audit import service as audit_service
@@ -133,16 +133,14 @@ def start(
 
 
 def expire_stale(session: Session, now: datetime, timeout: timedelta = RUN_TIMEOUT) -> None:
-    """Fail the runs queued or running since before ``now - timeout``."""
+    """Fail the runs queued or running since before ``now - timeout`` (a page view writes only
+    when there is one)."""
     minutes = int(timeout.total_seconds() // 60)
-    session.execute(
-        update(BacktestRun)
-        .where(
-            BacktestRun.status.in_(("queued", "running")), BacktestRun.created_at < now - timeout
-        )
-        .values(status="failed", finished_at=now, error=INTERRUPTED.format(minutes=minutes))
-        .execution_options(synchronize_session="fetch")
-    )
+    unfinished = select(BacktestRun).where(BacktestRun.status.in_(("queued", "running")))
+    for row in session.scalars(unfinished):
+        if row.created_at < now - timeout:
+            row.status, row.finished_at = "failed", now
+            row.error = INTERRUPTED.format(minutes=minutes)
 
 
 def runs(session: Session, limit: int = 50) -> Sequence[BacktestRun]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from autolease.audit import service as audit_service
@@ -43,14 +43,13 @@ KEPT_RUNS = 3
 
 
 def expire_stale(session: Session, now: datetime, timeout: timedelta = RUN_TIMEOUT) -> None:
-    """Fail the runs queued or running since before ``now - timeout``."""
+    """Fail the runs queued or running since before ``now - timeout`` (a page view writes only
+    when there is one)."""
     minutes = int(timeout.total_seconds() // 60)
-    session.execute(
-        update(RingRun)
-        .where(RingRun.status.in_(UNFINISHED), RingRun.created_at < now - timeout)
-        .values(status="failed", finished_at=now, error=INTERRUPTED.format(minutes=minutes))
-        .execution_options(synchronize_session="fetch")
-    )
+    for row in repository.unfinished_ring_runs(session):
+        if row.created_at < now - timeout:
+            row.status, row.finished_at = "failed", now
+            row.error = INTERRUPTED.format(minutes=minutes)
 
 
 def start(
