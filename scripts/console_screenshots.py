@@ -4,8 +4,8 @@
 
 Builds a throwaway store in a temporary folder (the demo users and SPs, a small synthetic
 book with its fraud links, a credit model trained on it, a second policy version with a
-pending activation, a finished backtest), serves the app on a free local port, logs in
-through the login page as each role and saves one PNG per page. Chromium is
+pending activation, a finished backtest and ring run), serves the app on a free local port,
+logs in through the login page as each role and saves one PNG per page. Chromium is
 `$AUTOLEASE_CHROMIUM`, `chromium` on the PATH or /usr/bin/chromium (Playwright drives it by
 its path). Chinese renders with a CJK font installed (Debian: fonts-noto-cjk); without one
 the script still runs. Pages another branch adds (the reviewer's queue and case view) are
@@ -77,6 +77,7 @@ def build_store(runtime: Runtime, folder: Path) -> dict[str, str]:
     from autolease.credit.training import TrainOptions
     from autolease.decision.dependencies import decisions_of
     from autolease.fraud.book import book_link_rows
+    from autolease.fraud.service import ringruns
     from autolease.fraud.service.seeding import seed_links
     from autolease.governance.service import models as governance
     from autolease.governance.service import policies as governance_policies
@@ -144,6 +145,9 @@ def build_store(runtime: Runtime, folder: Path) -> dict[str, str]:
         )
         run_id = run.id
     runs.execute(runtime, run_id, books)
+    with runtime.sessions.begin() as session:
+        ring_run = ringruns.start(session, actor=analyst).id
+    ringruns.run(runtime, ring_run)  # the rings pages show the latest finished run
     referred = refer_applications(runtime)
     return {
         "model": model.ref,

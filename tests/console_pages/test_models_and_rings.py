@@ -7,7 +7,6 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -83,28 +82,10 @@ def test_an_unknown_model_is_a_404_page(client: TestClient, login: LoginFn) -> N
     assert client.get("/console/models/view/nothing").status_code == 404
 
 
-@pytest.fixture(scope="session")
-def ring_links() -> Any:
-    from autolease.fraud.book import book_link_rows
-    from autolease.synth.book import generate_tables
-    from autolease.synth.config import SynthConfig
-
-    return book_link_rows(generate_tables(SynthConfig(n_applications=1500, seed=3, fraud_rate=0.2)))
-
-
-@pytest.fixture
-def with_rings(seeded: Runtime, ring_links: Any) -> Runtime:
-    from autolease.fraud.service.seeding import seed_links
-
-    with seeded.engine.begin() as conn:
-        seed_links(conn, ring_links, seeded.cipher)
-    return seeded
-
-
 def _flagged_ring(client: TestClient) -> str:
     listing = client.get("/console/fraud-rings")
     assert listing.status_code == 200
-    found = re.search(r'href="/console/fraud-rings/(R[^"]+)"', listing.text)
+    found = re.search(r'href="/console/fraud-rings/(R[^"?]+)\?run=\d+"', listing.text)
     assert found, "no ring listed"
     return found.group(1)
 

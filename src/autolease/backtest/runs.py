@@ -1,6 +1,8 @@
 """Backtests started from the console: record the request, run it, keep its progress and
 report. The run itself is `backtest.jobs.run_backtest` (the same as the CLI's), in this
 process on one worker; `start` never commits, `execute` uses its own short transactions.
+A run left queued or running longer than `RUN_TIMEOUT` was cut off with its process:
+`expire_stale` marks it failed when the runs are read.
 
 The books offered are synthetic books (`autolease synth`) under the configured folder
 (`web.books_dir`: each subfolder with a ``manifest.json``) and the demo's book.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +36,8 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 POLICY_PREFIX = "origination/"
 PROGRESS_EVERY_S = 0.5
+RUN_TIMEOUT = timedelta(hours=1)  # a console backtest of 1M applications takes minutes
+INTERRUPTED = "interrupted: not finished within {minutes} minutes (its process ended?)"
 
 
 def available_books(settings: Settings) -> dict[str, Path]:
@@ -125,6 +130,17 @@ def start(
         payload={"book": book, "policy": policy, "against": against, "limit": limit},
     )
     return row
+
+
+def expire_stale(session: Session, now: datetime, timeout: timedelta = RUN_TIMEOUT) -> None:
+    """Fail the runs queued or running since before ``now - timeout`` (a page view writes only
+    when there is one)."""
+    minutes = int(timeout.total_seconds() // 60)
+    unfinished = select(BacktestRun).where(BacktestRun.status.in_(("queued", "running")))
+    for row in session.scalars(unfinished):
+        if row.created_at < now - timeout:
+            row.status, row.finished_at = "failed", now
+            row.error = INTERRUPTED.format(minutes=minutes)
 
 
 def runs(session: Session, limit: int = 50) -> Sequence[BacktestRun]:

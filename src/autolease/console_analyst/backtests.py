@@ -35,6 +35,7 @@ def _index(
     status: int = 200,
 ) -> Response:
     policies_dir = decision_settings(runtime.settings).policies_dir
+    runs.expire_stale(session, runtime.clock.now())
     context = {
         "runs": runs.runs(session),
         "books": sorted(runs.available_books(runtime.settings)),
@@ -100,7 +101,8 @@ def _limit(value: str) -> int | None:
         ) from None
 
 
-def _run(session: Session, run_id: int) -> BacktestRun:
+def _run(session: Session, runtime: Runtime, run_id: int) -> BacktestRun:
+    runs.expire_stale(session, runtime.clock.now())
     row = session.get(BacktestRun, run_id)
     if row is None:
         raise PageError(404, "backtest_not_found", f"no backtest {run_id}")
@@ -108,16 +110,20 @@ def _run(session: Session, run_id: int) -> BacktestRun:
 
 
 @router.get("/{run_id}")
-def detail(request: Request, run_id: int, session: SessionDep, _: AnalystPage) -> Response:
-    row = _run(session, run_id)
+def detail(
+    request: Request, run_id: int, session: SessionDep, runtime: RuntimeDep, _: AnalystPage
+) -> Response:
+    row = _run(session, runtime, run_id)
     context = {"run": row, "report": _report(request, row) if row.status == "done" else None}
     return render(request, "console/backtest.html", context)
 
 
 @router.get("/{run_id}/progress")
-def progress(request: Request, run_id: int, session: SessionDep, _: AnalystPage) -> Response:
+def progress(
+    request: Request, run_id: int, session: SessionDep, runtime: RuntimeDep, _: AnalystPage
+) -> Response:
     """The progress fragment (polled by HTMX); when the run ends, the page reloads."""
-    row = _run(session, run_id)
+    row = _run(session, runtime, run_id)
     headers = {"HX-Refresh": "true"} if row.status in ("done", "failed") else None
     return render(request, "console/backtest_progress.html", {"run": row}, headers=headers)
 

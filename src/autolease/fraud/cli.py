@@ -5,6 +5,7 @@ also a Rich table with ``--table``); bad input exits 2 with ``{"error", "detail"
 stderr, never a traceback.
 
     autolease fraud rings [--data BOOK] [--top 20] [--export RING_ID --out FILE]
+    autolease fraud rings-run [--start D] [--end D]     # stored: what the console shows
     autolease fraud train --data BOOK [--train-months 9]
     autolease fraud train --csv FILE --target COL [--drop C ...] [--train-where year=1994..1995]
         [--time-column Year --time-column Month]
@@ -161,6 +162,40 @@ def rings(
             return
         for ring in report.rings[:top]:
             _emit(_ring_line(ring, rows))
+
+
+@app.command("rings-run")
+def rings_run(
+    start: str | None = typer.Option(None, help="Applications from this date"),
+    end: str | None = typer.Option(None, help="Applications before this date"),
+) -> None:
+    """Find rings over the store and store them as a ring run (the console's rings pages show
+    the latest finished run)."""
+    from autolease.cli_support import runtime_scope, system_actor, transaction
+    from autolease.fraud.models import RingRun
+    from autolease.fraud.service import ringruns
+
+    with _errors(), runtime_scope() as runtime:
+        window = (_date(start, "--start"), _date(end, "--end"))
+        with transaction(runtime) as session:
+            run_id = ringruns.start(session, actor=system_actor(runtime), window=window).id
+        began = time.perf_counter()
+        with progress_steps() as steps:
+            steps.step(f"finding rings over the store (ring run {run_id})")
+            ringruns.run(runtime, run_id)
+        with transaction(runtime) as session:
+            row = session.get(RingRun, run_id)
+            assert row is not None
+            counts = ("applications", "linked_applications", "links", "rings", "flagged_rings")
+            _emit(
+                {
+                    "event": "ring_run",
+                    "id": row.id,
+                    "status": row.status,
+                    "seconds": round(time.perf_counter() - began, 2),
+                    **{name: getattr(row, name) for name in counts},
+                }
+            )
 
 
 # ----------------------------------------------------------------------------- models

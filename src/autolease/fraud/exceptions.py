@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autolease.exceptions import BusinessRuleViolation, InputInvalid, NotFound
+from autolease.exceptions import BusinessRuleViolation, Conflict, InputInvalid, NotFound
 
 
 class FraudModelNotFound(NotFound):
@@ -23,6 +23,12 @@ class FraudDataInvalid(InputInvalid):
 
 class RingNotFound(NotFound):
     code = "ring_not_found"
+
+
+class RingRunBusy(Conflict):
+    """A ring run is already queued or running (one at a time: each reads every link)."""
+
+    code = "ring_run_busy"
 
 
 class DeviceSignalsInvalid(InputInvalid):

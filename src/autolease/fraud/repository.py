@@ -1,4 +1,5 @@
-"""Fraud queries: velocity aggregates, link look-ups for the graph, labels, devices.
+"""Fraud queries: velocity aggregates, link look-ups for the graph, labels, devices, stored
+ring runs.
 
 Every query reads ``application_link`` through its index ``(kind, key_hash, submitted_at)``
 (value look-ups, bounded by a time window and, for the graph, a ``LIMIT`` per value) or
@@ -7,7 +8,7 @@ Every query reads ``application_link`` through its index ``(kind, key_hash, subm
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,15 +16,16 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from autolease.fraud.links import LinkRows, build_rows, factorise
-from autolease.fraud.models import DeviceProfile, DeviceSighting, FraudLabel
+from autolease.fraud.models import DeviceProfile, DeviceSighting, FraudLabel, RingRun, StoredRing
 from autolease.fraud.neighbourhood import AppId, AppKey, Hit, Lookup
 from autolease.fraud.velocity import CROSS, CROSS_WINDOW, VELOCITY_KINDS, WINDOWS, KeyCounts
 from autolease.origination.models import ApplicationLink
 
 LINK = ApplicationLink.__table__
+IN_CHUNK = 500  # ids per IN (...) list
 
 
 def _epoch(at: datetime) -> float:
@@ -295,6 +297,58 @@ def all_fraud_labels(session: Session, before: datetime | None = None) -> set[st
     for app, label in session.execute(query):
         latest[app] = label
     return {a for a, label in latest.items() if label == "fraud"}
+
+
+def fraud_labelled(session: Session, application_ids: Collection[str]) -> set[str]:
+    """Of these applications, those whose latest label is ``fraud`` (read in chunks)."""
+    ids = sorted(set(application_ids))
+    latest: dict[str, str] = {}
+    for at in range(0, len(ids), IN_CHUNK):
+        query = (
+            select(FraudLabel.application_id, FraudLabel.label)
+            .where(FraudLabel.application_id.in_(ids[at : at + IN_CHUNK]))
+            .order_by(FraudLabel.labelled_at, FraudLabel.id)
+        )
+        for app, label in session.execute(query):
+            latest[app] = label
+    return {a for a, label in latest.items() if label == "fraud"}
+
+
+# ----------------------------------------------------------------------------- ring runs
+
+
+def ring_runs(session: Session, limit: int = 10) -> Sequence[RingRun]:
+    return session.scalars(select(RingRun).order_by(RingRun.id.desc()).limit(limit)).all()
+
+
+def done_ring_runs(session: Session, limit: int) -> Sequence[RingRun]:
+    query = select(RingRun).where(RingRun.status == "done").order_by(RingRun.id.desc())
+    return session.scalars(query.limit(limit)).all()
+
+
+def latest_done_ring_run(session: Session) -> RingRun | None:
+    return next(iter(done_ring_runs(session, 1)), None)
+
+
+def unfinished_ring_runs(session: Session) -> Sequence[RingRun]:
+    query = select(RingRun).where(RingRun.status.in_(("queued", "running"))).order_by(RingRun.id)
+    return session.scalars(query).all()
+
+
+def stored_rings(session: Session, run_id: int, limit: int) -> Sequence[StoredRing]:
+    """The run's first `limit` rings by score, without their exports and drawings."""
+    query = (
+        select(StoredRing)
+        .options(defer(StoredRing.export), defer(StoredRing.graph))
+        .where(StoredRing.run_id == run_id)
+        .order_by(StoredRing.rank)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def stored_ring(session: Session, run_id: int, ring_id: str) -> StoredRing | None:
+    return session.get(StoredRing, (run_id, ring_id))
 
 
 # ----------------------------------------------------------------------------- all links
