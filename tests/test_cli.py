@@ -41,9 +41,13 @@ class TestDemo:
         with engine.connect() as conn:
             stored = conn.execute(text("select count(*) from application")).scalar_one()
             sps = conn.execute(text("select count(*) from service_provider")).scalar_one()
+            ring_runs = conn.execute(text("select status, applications from fraud_ring_run")).all()
         engine.dispose()
         assert 20 <= stored <= 30
         assert sps == 4
+        # The console's rings page has a finished run to show from the start.
+        assert ring_runs == [("done", stored)]
+        assert "ring run" in output
         assert (env.parent / "keys.json").stat().st_mode & 0o777 == 0o600
 
     @pytest.mark.slow

@@ -149,6 +149,7 @@ def _run(
     print_summary(summary, trained=world is not None)
     if world is not None:
         _follow_approvals(runtime, world, base, keys, summary)
+    _find_rings(runtime)
     if summary_json is not None:
         document = {**summary.as_dict(), "trained": world is not None}
         summary_json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
@@ -156,6 +157,29 @@ def _run(
     # A port of 0 picked a free one for this run; a restart goes back to the usual port.
     print_next_steps(console, users, base_url=base, serving=serve, serve_port=port or 8000)
     _serve_or_stop(server, thread, serve)
+
+
+def _find_rings(runtime: Runtime) -> None:
+    """One stored ring run over the demo's store, so the console's rings page shows rings."""
+    from autolease.cli_support import transaction
+    from autolease.fraud.exceptions import RingRunBusy
+    from autolease.fraud.models import RingRun
+    from autolease.fraud.service import ringruns
+
+    try:
+        with transaction(runtime) as session:
+            run_id = ringruns.start(session, actor=system_actor(runtime, "system:demo")).id
+    except RingRunBusy as exc:
+        console.print(f"[bold]rings[/] not searched: {exc.detail}")
+        return
+    ringruns.run(runtime, run_id)
+    with transaction(runtime) as session:
+        row = session.get(RingRun, run_id)
+        found, linked = (row.rings, row.linked_applications) if row else (None, None)
+    console.print(
+        f"[bold]rings[/] {found} found over {linked or 0:,} linked applications"
+        f" (ring run {run_id}: the console's rings page shows it)"
+    )
 
 
 def _follow_approvals(
