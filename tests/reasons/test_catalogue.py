@@ -86,7 +86,8 @@ def test_every_entry_has_both_texts_and_an_action(entry: Entry) -> None:
     assert entry.severity in cat.SEVERITIES
     assert entry.kind in cat.KINDS
     assert entry.stage in {
-        "identity", "identity_checks", "vehicle", "fraud", "credit", "channel", "policy", "offers"
+        "identity", "identity_checks", "vehicle", "fraud", "credit", "channel", "policy", "offers",
+        "applicant",  # a review case's reason when the SP asks for a human review
     }  # fmt: skip
     assert entry.text_en.strip()
     assert entry.action.en.strip()

@@ -1265,10 +1265,23 @@ _CHANNEL = tuple(
     for r in CHANNEL_REASONS.values()
 )  # fmt: skip
 
+# A case reason the review domain adds when the SP asks a person to look at its decline or
+# refer again (not emitted by a decision stage).
+_REVIEW = (
+    _e(
+        "APPLICANT_REVIEW_REQUESTED",
+        "applicant",
+        "refer",
+        "the applicant asked for a person to review the decision",
+        "申请人要求人工复核该决定",
+        WAIT,
+    ),
+)
+
 ENTRIES: dict[str, Entry] = {}
 for _entry in (
     *_IDENTITY, *_BIOMETRICS, *_CHECKS, *_VEHICLE, *_FRAUD, *_CREDIT, *_POLICY, *_OFFERS,
-    *_DEPARTURES, *_CHANNEL,
+    *_DEPARTURES, *_CHANNEL, *_REVIEW,
 ):  # fmt: skip
     assert _entry.code not in ENTRIES, f"{_entry.code} is catalogued twice"
     ENTRIES[_entry.code] = _entry
