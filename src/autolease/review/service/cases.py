@@ -3,6 +3,10 @@ referred another way gets one on first use (`ensure_case`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from autolease.audit import service as audit_service
@@ -27,6 +31,20 @@ def ensure_case(session: Session, app: Application) -> ReviewCase:
         return case
     if app.status not in REVIEWABLE_STATUSES:
         raise CaseNotFound(f"application {app.id!r} was not referred to a reviewer")
+    return open_case_now(session, app)
+
+
+def open_case_now(
+    session: Session,
+    app: Application,
+    *,
+    referred_at: datetime | None = None,
+    reasons: Sequence[Mapping[str, Any]] | None = None,
+) -> ReviewCase:
+    """Open the application's case on its latest decision, and return it locked.
+
+    `referred_at` and `reasons` default to the decision's own time and reasons.
+    """
     decision = origination_repository.latest_decision(session, app.id)
     if decision is None:
         raise CaseNotFound(f"application {app.id!r} has no decision yet")
@@ -36,8 +54,8 @@ def ensure_case(session: Session, app: Application) -> ReviewCase:
         decision_id=decision.id,
         sp_id=app.sp_id,
         amount_fen=app.amount_fen,
-        referred_at=decision.decided_at,
-        reasons=decision.reasons,
+        referred_at=decision.decided_at if referred_at is None else referred_at,
+        reasons=decision.reasons if reasons is None else reasons,
     )
     found = repository.case_for_update(session, app.id)
     assert found is not None

@@ -13,14 +13,13 @@ from autolease.audit import service as audit_service
 from autolease.audit.service import Actor
 from autolease.auth.principal import Principal
 from autolease.exceptions import FieldError, Forbidden
-from autolease.origination import repository as origination_repository
 from autolease.origination.models import Application
 from autolease.origination.service.persist import transition
 from autolease.review import repository
-from autolease.review.exceptions import CaseNotFound, HumanReviewNotAllowed
+from autolease.review.exceptions import HumanReviewNotAllowed
 from autolease.review.models import HumanReviewRequest, ReviewCase, ReviewCaseReason, move
-from autolease.review.service.cases import ensure_case
-from autolease.review.service.opening import case_of, open_case
+from autolease.review.service.cases import ensure_case, open_case_now
+from autolease.review.service.opening import case_of
 from autolease.review.vocabulary import HUMAN_REVIEW_REASON, HUMAN_REVIEW_STAGE, CaseState
 
 REQUESTABLE_STATUSES = frozenset({"declined", "referred"})
@@ -103,23 +102,8 @@ def _case_in_queue(
     if case is None and app.status == "referred":
         case = ensure_case(session, app)
     if case is None:
-        decision = origination_repository.latest_decision(session, app.id)
-        if decision is None:
-            raise CaseNotFound(f"application {app.id!r} has no decision yet")
-        open_case(
-            session,
-            application_id=app.id,
-            decision_id=decision.id,
-            sp_id=app.sp_id,
-            amount_fen=app.amount_fen,
-            referred_at=actor.at,
-            reasons=[
-                {"code": HUMAN_REVIEW_REASON, "stage": HUMAN_REVIEW_STAGE, "severity": "refer"}
-            ],
-        )
-        opened = repository.case_for_update(session, app.id)
-        assert opened is not None
-        return opened
+        reason = {"code": HUMAN_REVIEW_REASON, "stage": HUMAN_REVIEW_STAGE, "severity": "refer"}
+        return open_case_now(session, app, referred_at=actor.at, reasons=[reason])
     if not is_open(case):
         _reopen(case, actor)
     if not repository.has_reason(session, case.id, HUMAN_REVIEW_REASON):
