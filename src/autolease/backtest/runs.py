@@ -27,7 +27,8 @@ from autolease.backtest.records import BacktestRun
 from autolease.decision import repository as decision_repository
 from autolease.decision.files import load_all, policy_root
 from autolease.decision.jdm import PolicyDocument
-from autolease.exceptions import AutoleaseError, FieldError
+from autolease.exceptions import FieldError
+from autolease.kit import runs as background
 
 if TYPE_CHECKING:
     from autolease.config import Settings
@@ -37,7 +38,6 @@ MANIFEST = "manifest.json"
 POLICY_PREFIX = "origination/"
 PROGRESS_EVERY_S = 0.5
 RUN_TIMEOUT = timedelta(hours=1)  # a console backtest of 1M applications takes minutes
-INTERRUPTED = "interrupted: not finished within {minutes} minutes (its process ended?)"
 
 
 def available_books(settings: Settings) -> dict[str, Path]:
@@ -135,12 +135,8 @@ def start(
 def expire_stale(session: Session, now: datetime, timeout: timedelta = RUN_TIMEOUT) -> None:
     """Fail the runs queued or running since before ``now - timeout`` (a page view writes only
     when there is one)."""
-    minutes = int(timeout.total_seconds() // 60)
     unfinished = select(BacktestRun).where(BacktestRun.status.in_(("queued", "running")))
-    for row in session.scalars(unfinished):
-        if row.created_at < now - timeout:
-            row.status, row.finished_at = "failed", now
-            row.error = INTERRUPTED.format(minutes=minutes)
+    background.expire(session.scalars(unfinished), now, timeout)
 
 
 def runs(session: Session, limit: int = 50) -> Sequence[BacktestRun]:
@@ -176,9 +172,8 @@ def execute(runtime: Runtime, run_id: int, books: dict[str, Path]) -> None:
         )
         _finish(runtime, run_id, result, options)
     except Exception as exc:  # any failure ends the run with its reason, never silently
-        message = exc.detail if isinstance(exc, AutoleaseError) else f"{type(exc).__name__}: {exc}"
         traceback.print_exc()
-        _fail(runtime, run_id, message)
+        background.fail_by_id(runtime, BacktestRun, run_id, exc)
 
 
 class _Progress:
@@ -225,11 +220,3 @@ def _finish(runtime: Runtime, run_id: int, result: object, options: object) -> N
         row.summary = {**result.summary.as_dict(), "timings": result.timings}
         row.breakdown = groups
         row.finished_at = runtime.clock.now()
-
-
-def _fail(runtime: Runtime, run_id: int, message: str) -> None:
-    with runtime.sessions.begin() as session:
-        row = session.get(BacktestRun, run_id)
-        if row is not None:
-            row.status, row.error = "failed", message[:500]
-            row.finished_at = runtime.clock.now()

@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from autolease.audit import service as audit_service
 from autolease.audit.service import Actor
 from autolease.db import insert_rows
-from autolease.exceptions import AutoleaseError
 from autolease.fraud import repository
 from autolease.fraud.exceptions import RingNotFound, RingRunBusy
 from autolease.fraud.models import RingRun, StoredRing
+from autolease.kit import runs as background
 
 if TYPE_CHECKING:
     from autolease.fraud.links import LinkRows
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 RUN_TIMEOUT = timedelta(hours=1)  # detection over 1M applications takes well under a minute
 UNFINISHED = ("queued", "running")
-INTERRUPTED = "interrupted: not finished within {minutes} minutes (its process ended?)"
 LISTED = 200
 KEPT_RUNS = 3
 
@@ -45,11 +44,7 @@ KEPT_RUNS = 3
 def expire_stale(session: Session, now: datetime, timeout: timedelta = RUN_TIMEOUT) -> None:
     """Fail the runs queued or running since before ``now - timeout`` (a page view writes only
     when there is one)."""
-    minutes = int(timeout.total_seconds() // 60)
-    for row in repository.unfinished_ring_runs(session):
-        if row.created_at < now - timeout:
-            row.status, row.finished_at = "failed", now
-            row.error = INTERRUPTED.format(minutes=minutes)
+    background.expire(repository.unfinished_ring_runs(session), now, timeout)
 
 
 def start(
@@ -95,8 +90,7 @@ def run(runtime: Runtime, run_id: int, policy: RingPolicy | None = None) -> None
         report, rows, bad = _detect(runtime, policy, window)
         _finish(runtime, run_id, report, rows, bad)
     except Exception as exc:
-        message = exc.detail if isinstance(exc, AutoleaseError) else f"{type(exc).__name__}: {exc}"
-        _fail(runtime, run_id, message)
+        background.fail_by_id(runtime, RingRun, run_id, exc)
         raise
 
 
@@ -177,14 +171,6 @@ def stored_rings(
             )
         )  # fmt: skip
     return out
-
-
-def _fail(runtime: Runtime, run_id: int, message: str) -> None:
-    with runtime.sessions.begin() as session:
-        row = session.get(RingRun, run_id)
-        if row is not None:
-            row.status, row.error = "failed", message[:500]
-            row.finished_at = runtime.clock.now()
 
 
 # ----------------------------------------------------------------------------- reading
