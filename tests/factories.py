@@ -12,9 +12,12 @@ from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from autolease.audit.models import AuditEvent
 from autolease.auth import service as auth_service
+from autolease.auth.models import StaffUser
 from autolease.auth.principal import Role
 from autolease.dealer import service as dealer_service
 from autolease.dealer.schemas import SpCreate
@@ -74,6 +77,18 @@ def setup_tenants(runtime: Runtime) -> tuple[Tenant, Tenant]:
         make_user(session, runtime, "reviewer", Role.REVIEWER)
         make_user(session, runtime, "sp_a_user", Role.SP_USER, sp_code="SP-A")
     return a, b
+
+
+def user_named(runtime: Runtime, username: str) -> StaffUser:
+    with runtime.sessions() as session:
+        return session.scalars(select(StaffUser).where(StaffUser.username == username)).one()
+
+
+def audit_events(runtime: Runtime, action: str) -> list[AuditEvent]:
+    """The audit events of one action, in chain order."""
+    with runtime.sessions() as session:
+        query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
+        return list(session.scalars(query))
 
 
 def login(client: TestClient, username: str) -> dict[str, str]:

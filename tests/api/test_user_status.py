@@ -9,22 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from autolease.audit.models import AuditEvent
 from autolease.auth.models import StaffUser
 from autolease.runtime import Runtime
 from autolease.web import sessions
-from tests.factories import PASSWORD, Tenant, login, setup_tenants
-
-
-def _user(runtime: Runtime, username: str) -> StaffUser:
-    with runtime.sessions() as session:
-        return session.scalars(select(StaffUser).where(StaffUser.username == username)).one()
-
-
-def _events(runtime: Runtime, action: str) -> list[AuditEvent]:
-    with runtime.sessions() as session:
-        query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
-        return list(session.scalars(query))
+from tests.factories import PASSWORD, Tenant, audit_events, login, setup_tenants, user_named
 
 
 def _set(client: TestClient, user_id: int, body: Any, headers: dict[str, str]) -> Any:
@@ -56,7 +44,7 @@ def test_disable_stops_login_tokens_and_sessions_then_enable_lets_the_user_log_i
     reviewer_token = login(client, "reviewer")
     cookie = _web_cookie(runtime, "reviewer")
     assert _web_session_live(runtime, cookie)
-    reviewer = _user(runtime, "reviewer")
+    reviewer = user_named(runtime, "reviewer")
 
     disabled = _set(client, reviewer.id, {"active": False}, admin)
     assert disabled.status_code == 200, disabled.text
@@ -75,10 +63,10 @@ def test_disable_stops_login_tokens_and_sessions_then_enable_lets_the_user_log_i
     assert client.get("/v1/auth/me", headers=reviewer_token).status_code == 401
     assert not _web_session_live(runtime, cookie)
 
-    [off] = _events(runtime, "user.disabled")
+    [off] = audit_events(runtime, "user.disabled")
     assert (off.actor, off.entity_type, off.entity_id) == ("user:admin", "staff_user", "reviewer")
     assert off.payload == {"user_id": reviewer.id, "logins_revoked": 2}
-    [on] = _events(runtime, "user.enabled")
+    [on] = audit_events(runtime, "user.enabled")
     assert (on.actor, on.entity_id, on.payload["user_id"]) == (
         "user:admin",
         "reviewer",
@@ -89,7 +77,7 @@ def test_disable_stops_login_tokens_and_sessions_then_enable_lets_the_user_log_i
 def test_an_sp_user_is_disabled_the_same_way(
     client: TestClient, runtime: Runtime, tenants: tuple[Tenant, Tenant]
 ) -> None:
-    sp_user = _user(runtime, "sp_a_user")
+    sp_user = user_named(runtime, "sp_a_user")
     response = _set(client, sp_user.id, {"active": False}, login(client, "admin"))
     assert (response.json()["sp_code"], response.json()["active"]) == ("SP-A", False)
     refused = client.post("/v1/auth/token", json={"username": "sp_a_user", "password": PASSWORD})
@@ -100,19 +88,19 @@ def test_no_change_writes_no_event(
     client: TestClient, runtime: Runtime, tenants: tuple[Tenant, Tenant]
 ) -> None:
     admin = login(client, "admin")
-    analyst = _user(runtime, "analyst")
+    analyst = user_named(runtime, "analyst")
     assert _set(client, analyst.id, {"active": True}, admin).status_code == 200
-    assert _events(runtime, "user.enabled") == []
+    assert audit_events(runtime, "user.enabled") == []
     for _ in range(2):
         assert _set(client, analyst.id, {"active": False}, admin).status_code == 200
-    assert len(_events(runtime, "user.disabled")) == 1
+    assert len(audit_events(runtime, "user.disabled")) == 1
 
 
 def test_an_admin_cannot_disable_themself(
     client: TestClient, runtime: Runtime, tenants: tuple[Tenant, Tenant]
 ) -> None:
     admin = login(client, "admin")
-    me = _user(runtime, "admin")
+    me = user_named(runtime, "admin")
     response = _set(client, me.id, {"active": False}, admin)
     assert response.status_code == 422
     body = response.json()
@@ -121,9 +109,9 @@ def test_an_admin_cannot_disable_themself(
     assert (problem["field"], problem["rule"]) == ("user_id", "not_self")
     assert "own account" in problem["message_en"]
     assert "自己" in problem["message_zh"]
-    assert _user(runtime, "admin").active
+    assert user_named(runtime, "admin").active
     assert client.get("/v1/auth/me", headers=admin).status_code == 200
-    assert _events(runtime, "user.disabled") == []
+    assert audit_events(runtime, "user.disabled") == []
 
 
 def test_an_unknown_user_is_a_404_in_the_error_shape(
@@ -140,20 +128,20 @@ def test_an_unknown_user_is_a_404_in_the_error_shape(
 def test_only_admins_may_change_a_users_status(
     client: TestClient, runtime: Runtime, tenants: tuple[Tenant, Tenant], username: str
 ) -> None:
-    target = _user(runtime, "reviewer" if username != "reviewer" else "analyst")
+    target = user_named(runtime, "reviewer" if username != "reviewer" else "analyst")
     response = _set(client, target.id, {"active": False}, login(client, username))
     assert (response.status_code, response.json()["code"]) == (403, "role_not_allowed")
-    assert _user(runtime, target.username).active
+    assert user_named(runtime, target.username).active
 
 
 def test_an_sp_api_key_is_refused(
     client: TestClient, runtime: Runtime, tenants: tuple[Tenant, Tenant]
 ) -> None:
-    target = _user(runtime, "sp_a_user")
+    target = user_named(runtime, "sp_a_user")
     response = _set(client, target.id, {"active": False}, tenants[0].headers)
     assert (response.status_code, response.json()["code"]) == (403, "role_not_allowed")
     assert client.post(f"/v1/users/{target.id}/status", json={"active": False}).status_code == 401
-    assert _user(runtime, "sp_a_user").active
+    assert user_named(runtime, "sp_a_user").active
 
 
 @pytest.mark.parametrize(
@@ -173,7 +161,7 @@ def test_bad_input_is_a_422_naming_the_field(
     body: dict[str, Any],
     field: str,
 ) -> None:
-    target = _user(runtime, "reviewer")
+    target = user_named(runtime, "reviewer")
     response = client.post(
         f"/v1/users/{path.format(id=target.id)}/status",
         json=body,
@@ -181,4 +169,4 @@ def test_bad_input_is_a_422_naming_the_field(
     )
     assert response.status_code == 422
     assert field in {e["field"].rsplit(".", 1)[-1] for e in response.json()["errors"]}
-    assert _user(runtime, "reviewer").active
+    assert user_named(runtime, "reviewer").active

@@ -8,26 +8,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
-from autolease.audit.models import AuditEvent
-from autolease.auth.models import StaffUser
 from autolease.runtime import Runtime
 from tests.console_pages.conftest import LoginFn
+from tests.factories import audit_events, user_named
 from tests.web.conftest import PASSWORDS, form_token
 
 USERS = "/console/admin/users"
-
-
-def _user(runtime: Runtime, username: str) -> StaffUser:
-    with runtime.sessions() as session:
-        return session.scalars(select(StaffUser).where(StaffUser.username == username)).one()
-
-
-def _events(runtime: Runtime, action: str) -> list[AuditEvent]:
-    with runtime.sessions() as session:
-        query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
-        return list(session.scalars(query))
 
 
 def _log_in(client: TestClient, surface: str, username: str) -> Any:
@@ -56,13 +43,13 @@ def test_disable_ends_the_users_session_and_logins_and_enable_lets_them_back(
     other = TestClient(client.app)  # the reviewer's own browser
     assert _log_in(other, "/console", "reviewer").status_code == 303
     assert other.get("/console/").status_code == 200
-    reviewer = _user(seeded, "reviewer")
+    reviewer = user_named(seeded, "reviewer")
     token = login("admin")
     assert f'data-user="{reviewer.username}"' in client.get(USERS).text
 
     disabled = _set(client, token, reviewer.id, active=False)
     assert (disabled.status_code, disabled.headers["location"]) == (303, f"{USERS}?done=disabled")
-    assert not _user(seeded, "reviewer").active
+    assert not user_named(seeded, "reviewer").active
     page = other.get("/console/", follow_redirects=False)
     assert (page.status_code, page.headers["location"]) == (303, "/console/login?next=/console/")
     assert _log_in(other, "/console", "reviewer").status_code == 401
@@ -74,13 +61,13 @@ def test_disable_ends_the_users_session_and_logins_and_enable_lets_them_back(
     assert _log_in(other, "/console", "reviewer").status_code == 303
     assert other.get("/console/").status_code == 200
 
-    [off] = _events(seeded, "user.disabled")
+    [off] = audit_events(seeded, "user.disabled")
     assert (off.actor, off.entity_id, off.payload["logins_revoked"]) == (
         "user:admin",
         "reviewer",
         1,
     )
-    [on] = _events(seeded, "user.enabled")
+    [on] = audit_events(seeded, "user.enabled")
     assert (on.actor, on.entity_id) == ("user:admin", "reviewer")
 
 
@@ -91,7 +78,7 @@ def test_a_disabled_sp_user_cannot_log_in_to_the_h5_pages(
     assert _log_in(phone, "/h5", "sp001").status_code == 303
     assert phone.get("/h5/", follow_redirects=False).status_code == 200
     token = login("admin")
-    assert _set(client, token, _user(seeded, "sp001").id, active=False).status_code == 303
+    assert _set(client, token, user_named(seeded, "sp001").id, active=False).status_code == 303
     assert phone.get("/h5/", follow_redirects=False).status_code == 303
     assert _log_in(phone, "/h5", "sp001").status_code == 401
 
@@ -101,13 +88,13 @@ def test_an_admin_cannot_disable_themself(
 ) -> None:
     token = login("admin")
     assert 'data-user="admin"' not in client.get(USERS).text  # no button on one's own row
-    response = _set(client, token, _user(seeded, "admin").id, active=False)
+    response = _set(client, token, user_named(seeded, "admin").id, active=False)
     assert response.status_code == 422
     assert 'id="errors"' in response.text
     assert "user_id: 管理员不能停用自己的账号" in response.text
-    assert _user(seeded, "admin").active
+    assert user_named(seeded, "admin").active
     assert client.get(USERS).status_code == 200
-    assert _events(seeded, "user.disabled") == []
+    assert audit_events(seeded, "user.disabled") == []
 
 
 def test_an_unknown_user_is_a_404_page(client: TestClient, seeded: Runtime, login: LoginFn) -> None:
@@ -122,11 +109,11 @@ def test_a_missing_or_wrong_csrf_token_is_refused(
 ) -> None:
     login("admin")
     data = {"active": "false"} | ({"csrf_token": token} if token is not None else {})
-    target = _user(seeded, "reviewer")
+    target = user_named(seeded, "reviewer")
     response = client.post(f"{USERS}/{target.id}/status", data=data)
     assert response.status_code == 403
     assert "csrf_failed" in response.text
-    assert _user(seeded, "reviewer").active
+    assert user_named(seeded, "reviewer").active
 
 
 @pytest.mark.parametrize("role", ["analyst", "reviewer"])
@@ -134,17 +121,17 @@ def test_other_staff_are_refused(
     client: TestClient, seeded: Runtime, login: LoginFn, role: str
 ) -> None:
     token = login(role)
-    target = _user(seeded, "sp001")
+    target = user_named(seeded, "sp001")
     response = _set(client, token, target.id, active=False)
     assert response.status_code == 403
     assert "role_not_allowed" in response.text
-    assert _user(seeded, "sp001").active
+    assert user_named(seeded, "sp001").active
 
 
 def test_an_sp_users_session_is_refused(
     client: TestClient, seeded: Runtime, sp_user_session: None
 ) -> None:
-    target = _user(seeded, "reviewer")
+    target = user_named(seeded, "reviewer")
     response = client.post(f"{USERS}/{target.id}/status", data={"active": "false"})
     assert response.status_code == 403
-    assert _user(seeded, "reviewer").active
+    assert user_named(seeded, "reviewer").active
