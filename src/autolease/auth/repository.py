@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from autolease.auth.models import AccessToken, ApiKey, LoginThrottle, StaffUser
 from autolease.dealer.models import ServiceProvider
-from autolease.web.models import WebSession
 
 
 def user_by_username(session: Session, username: str) -> StaffUser | None:
@@ -42,17 +41,14 @@ def api_keys_of(session: Session, sp_id: int) -> Sequence[ApiKey]:
     return session.scalars(select(ApiKey).where(ApiKey.sp_id == sp_id).order_by(ApiKey.id)).all()
 
 
-def revoke_logins_of(session: Session, user_id: int, at: datetime) -> int:
-    """Revoke every live access token and browser session of a user; how many."""
-    revoked = 0
-    for model in (AccessToken, WebSession):
-        result = session.execute(
-            update(model)
-            .where(model.user_id == user_id, model.revoked_at.is_(None))
-            .values(revoked_at=at)
-        )
-        revoked += int(getattr(result, "rowcount", 0) or 0)
-    return revoked
+def revoke_tokens_of(session: Session, user_id: int, at: datetime) -> int:
+    """Revoke every live access token of a user; how many."""
+    result = session.execute(
+        update(AccessToken)
+        .where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def token_by_hash(session: Session, token_hash: str) -> AccessToken | None:

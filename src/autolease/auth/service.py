@@ -79,7 +79,7 @@ def set_user_active(
     if user.active == active:
         return user
     user.active = active
-    revoked = 0 if active else repository.revoke_logins_of(session, user.id, actor.at)
+    revoked = 0 if active else _revoke_logins(session, user.id, actor.at)
     session.flush()
     audit_service.log(
         session,
@@ -90,6 +90,15 @@ def set_user_active(
         payload={"user_id": user.id, "logins_revoked": revoked},
     )
     return user
+
+
+def _revoke_logins(session: Session, user_id: int, at: datetime) -> int:
+    """Revoke the user's live access tokens and browser sessions; how many."""
+    # Imported here: the browser sessions (`web.sessions`) build on this module.
+    from autolease.web import sessions as web_sessions
+
+    tokens = repository.revoke_tokens_of(session, user_id, at)
+    return tokens + web_sessions.end_all(session, user_id=user_id, now=at)
 
 
 _NOT_SELF = FieldError(
