@@ -38,6 +38,13 @@ NA_VALUES = typer.Option(
     help="Comma-separated cells read as missing, replacing the default "
     "?,NA,N/A,NaN,NULL,-,--,#N/A,.,missing (empty cells always are; 'none' is a category)",
 )
+INTERACTIONS = typer.Option(
+    None,
+    "--interactions",
+    min=0,
+    help="Scorecard: at most this many 2-D characteristics, each kept only if it lowers"
+    " the inner cross-validated log-loss (default 3; 0 = none)",
+)
 
 
 def _emit(payload: dict[str, Any]) -> None:
@@ -152,13 +159,7 @@ def train(
     base_odds: float = typer.Option(50.0, help="Good:bad odds at the base score"),
     pdo: float = typer.Option(20.0, help="Points to double the odds"),
     grades: str | None = typer.Option(None, help="PD upper bounds of A,B,C,D"),
-    interactions: int | None = typer.Option(
-        None,
-        "--interactions",
-        min=0,
-        help="Scorecard: at most this many 2-D characteristics, each kept only if it lowers"
-        " the inner cross-validated log-loss (default 3; 0 = none)",
-    ),
+    interactions: int | None = INTERACTIONS,
     time_column: str | None = typer.Option(
         None,
         "--time-column",
@@ -217,12 +218,7 @@ def train_book(
     name: str | None = typer.Option(None, help="Model name (default credit_<model>)"),
     version: str | None = typer.Option(None, help="Version (default: next number)"),
     seed: int = typer.Option(0, help="Random seed"),
-    interactions: int | None = typer.Option(
-        None,
-        "--interactions",
-        min=0,
-        help="Scorecard: at most this many 2-D characteristics (default 3; 0 = none)",
-    ),
+    interactions: int | None = INTERACTIONS,
 ) -> None:
     """Train the origination credit model on a book with the declared features."""
     from autolease.credit import service
