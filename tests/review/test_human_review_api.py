@@ -77,7 +77,8 @@ class TestRequest:
             types = [event.type for event in events]
             assert types.count("application.referred") == 1
             assert types.count("application.declined") == 1
-            assert events[-1].data["previous_status"] == "declined"
+            referred = next(e for e in events if e.type == "application.referred")
+            assert referred.data["previous_status"] == "declined"
 
     def test_asking_again_returns_the_open_request(
         self, client: TestClient, world: World, runtime: Runtime
