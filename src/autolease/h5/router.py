@@ -16,6 +16,7 @@ from autolease.h5.exceptions import LinkNotFound
 from autolease.h5.present import document_kinds, result_of
 from autolease.h5.router_api import router as api_router
 from autolease.h5.router_portal import router as portal_router
+from autolease.h5.router_webhooks import router as webhooks_router
 from autolease.origination import service as origination
 from autolease.origination.schemas import ApplicationStatus
 from autolease.review.service import human_review
@@ -117,3 +118,4 @@ def application_page(
 
 router.include_router(api_router)
 router.include_router(portal_router)
+router.include_router(webhooks_router)

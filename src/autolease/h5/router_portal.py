@@ -1,6 +1,6 @@
 """The SP's portal pages beyond the list: answering a reviewer's request for information
-with documents, asking for a human review, and the webhook settings (endpoints, the secret
-shown once, deliveries)."""
+with documents and asking for a human review (the webhook settings are in
+``router_webhooks``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
-from autolease.audit import service as audit_service
 from autolease.audit.service import Actor
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.documents.kinds import DocumentKind
@@ -20,12 +19,8 @@ from autolease.h5 import portal
 from autolease.origination import service as origination
 from autolease.review.schemas import HumanReviewCreate
 from autolease.review.service import human_review
-from autolease.web.deps import CsrfDep, WebPrincipalDep
+from autolease.web.deps import CsrfDep
 from autolease.web.errors import PageError
-from autolease.web.templates import render
-from autolease.webhooks import service as webhooks
-from autolease.webhooks.events import EVENT_TYPES
-from autolease.webhooks.schemas import EndpointCreate
 
 router = APIRouter()
 AppId = Annotated[str, Path(max_length=40)]
@@ -110,58 +105,3 @@ def ask_for_human_review(
         error = exc.errors[0].message_zh if exc.errors else exc.detail
         raise PageError(exc.status_code, exc.code, error) from None
     return RedirectResponse(f"/h5/applications/{app.id}?review_requested=1", status_code=303)
-
-
-@router.get("/webhooks")
-def webhook_settings(request: Request, session: SessionDep, principal: WebPrincipalDep) -> Response:
-    """The SP's webhook endpoints and its latest deliveries."""
-    return render(request, "h5/webhooks.html", portal.webhook_context(session, principal.principal))
-
-
-@router.post("/webhooks")
-def add_webhook(
-    request: Request,
-    session: SessionDep,
-    runtime: RuntimeDep,
-    principal: CsrfDep,
-    url: Annotated[str, Form(min_length=1, max_length=2000)],
-    event_types: Annotated[list[str], Form()],
-    description: Annotated[str | None, Form(max_length=200)] = None,
-) -> Response:
-    """Register an endpoint; the page shows its signing secret this once."""
-    try:
-        data = EndpointCreate(url=url, event_types=event_types, description=description or None)
-    except ValidationError as exc:
-        errors = field_errors(exc.errors())
-        raise PageError(
-            422, "validation_error", "; ".join(f"{e.field}: {e.message_zh}" for e in errors)
-        ) from None
-    actor = _actor(runtime, principal.principal.actor)
-    try:
-        endpoint, secret = webhooks.create_endpoint(
-            session,
-            principal=principal.principal,
-            data=data,
-            cipher=runtime.cipher,
-            settings=runtime.settings.webhooks,
-            production=runtime.settings.environment == "production",
-            at=actor.at,
-        )
-    except AutoleaseError as exc:
-        session.rollback()
-        error = exc.errors[0].message_zh if exc.errors else exc.detail
-        raise PageError(exc.status_code, exc.code, error) from None
-    audit_service.log(
-        session,
-        actor,
-        "webhook.endpoint_created",
-        entity_type="webhook_endpoint",
-        entity_id=str(endpoint.id),
-        payload={"sp_id": endpoint.sp_id, "event_types": endpoint.event_types},
-    )
-    context = portal.webhook_context(session, principal.principal)
-    context["secret"] = secret
-    return render(request, "h5/webhooks.html", context, status=201)
-
-
-EVENT_CHOICES = EVENT_TYPES
