@@ -20,7 +20,7 @@ from autolease.origination import service as origination
 from autolease.review.schemas import HumanReviewCreate
 from autolease.review.service import human_review
 from autolease.web.deps import CsrfDep
-from autolease.web.errors import PageError
+from autolease.web.errors import PageError, refused
 
 router = APIRouter()
 AppId = Annotated[str, Path(max_length=40)]
@@ -66,8 +66,7 @@ def answer_information(
         )
     except AutoleaseError as exc:
         session.rollback()
-        error = exc.errors[0].message_zh if exc.errors else exc.detail
-        raise PageError(exc.status_code, exc.code, error) from None
+        raise refused(exc) from None
     return RedirectResponse(f"/h5/applications/{app.id}?answered=1", status_code=303)
 
 
@@ -102,6 +101,5 @@ def ask_for_human_review(
         )
     except AutoleaseError as exc:
         session.rollback()
-        error = exc.errors[0].message_zh if exc.errors else exc.detail
-        raise PageError(exc.status_code, exc.code, error) from None
+        raise refused(exc) from None
     return RedirectResponse(f"/h5/applications/{app.id}?review_requested=1", status_code=303)

@@ -20,7 +20,7 @@ from autolease.exceptions import AutoleaseError
 from autolease.h5 import portal
 from autolease.kit.ids import MAX_ID
 from autolease.web.deps import CsrfDep, WebPrincipalDep
-from autolease.web.errors import PageError
+from autolease.web.errors import PageError, refused
 from autolease.web.sessions import WebPrincipal
 from autolease.web.templates import render
 from autolease.webhooks import service as webhooks
@@ -45,8 +45,7 @@ def _page_call(session: Session, call: Callable[[], T]) -> T:
         return call()
     except AutoleaseError as exc:
         session.rollback()
-        error = exc.errors[0].message_zh if exc.errors else exc.detail
-        raise PageError(exc.status_code, exc.code, error) from None
+        raise refused(exc) from None
 
 
 def _form_error(exc: ValidationError) -> PageError:

@@ -28,6 +28,13 @@ class PageError(Exception):
         self.status, self.code, self.detail = status, code, detail
 
 
+def refused(exc: AutoleaseError) -> PageError:
+    """The page's error for a use case's refusal: its status and code, and the first field
+    error's Chinese message (or the detail)."""
+    detail = exc.errors[0].message_zh if exc.errors else exc.detail
+    return PageError(exc.status_code, exc.code, detail)
+
+
 class LoginRequired(Exception):
     """No live session: a page GET is sent to the login page, anything else gets a 401."""
 
