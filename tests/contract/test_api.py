@@ -354,17 +354,25 @@ class TestServicing:
             reference="B1",
         )
         assert self_paid.status_code == 201
-        assert (
-            post_event(
-                client,
-                approved,
-                contract["id"],
-                kind="repossession",
-                event_id="x-1",
-                occurred_on="2027-03-01",
-            ).json()["contract"]["status"]
-            == "repossessed"
+        notice = post_event(
+            client,
+            approved,
+            contract["id"],
+            kind="default_notice",
+            event_id="n-1",
+            occurred_on="2027-02-15",
+            reference="LTR-1",
         )
+        assert notice.status_code == 201, notice.text
+        repossessed = post_event(
+            client,
+            approved,
+            contract["id"],
+            kind="repossession",
+            event_id="x-1",
+            occurred_on="2027-04-01",
+        )
+        assert repossessed.json()["contract"]["status"] == "repossessed", repossessed.text
         written = post_event(
             client,
             approved,

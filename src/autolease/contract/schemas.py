@@ -79,6 +79,13 @@ class WriteOff(_Event):
     amount: Amount = Field(description="Amount written off, CNY")
 
 
+class DefaultNotice(_Event):
+    kind: Literal["default_notice"] = Field(
+        description="A formal notice of default sent to the lessee (催告), while past due"
+    )
+    reference: Reference = Field(description="The notice's reference (letter, SMS or case id)")
+
+
 class Repossession(_Event):
     kind: Literal["repossession"] = Field(description="The car was repossessed (收车)")
 
@@ -95,6 +102,7 @@ ServicingEvent = Annotated[
     | SettlementPayment
     | Extension
     | WriteOff
+    | DefaultNotice
     | Repossession
     | Cancellation,
     Field(discriminator="kind"),

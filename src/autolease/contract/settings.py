@@ -14,8 +14,13 @@ class ContractSettings(BaseModel):
     ``payment_tolerance``: a shortfall up to this amount (CNY) counts as paid.
     ``fpd_days``: the first installment unpaid this many days after it fell due is a first
     payment default.
+    ``repossession_min_days_past_due``: a repossession needs the contract at least this many
+    days past due on the day, and ``notice_period_days`` since a default notice given in the
+    same delinquency (docs/contract.md, "Repossession").
     """
 
     offer_validity_days: int = Field(default=30, ge=1, le=365)
     payment_tolerance: Decimal = Field(default=Decimal("1.00"), ge=0, le=100)
     fpd_days: int = Field(default=30, ge=1, le=180)
+    repossession_min_days_past_due: int = Field(default=60, ge=1, le=720)
+    notice_period_days: int = Field(default=7, ge=0, le=90)

@@ -1,4 +1,5 @@
-"""Servicing events: payout, title, repayments, settlement, extensions, write-offs.
+"""Servicing events: payout, title, repayments, settlement, extensions, default notices,
+repossessions, write-offs.
 
 Every event is recorded once per contract under the sender's `event_id`: the same id with the
 same body answers from the first recording, another body is refused. The arrears state is
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,13 @@ from autolease.contract import repository
 from autolease.contract.exceptions import ContractTransitionRefused, ServicingRejected
 from autolease.contract.lifecycle import OPEN, ContractStatus, can_move
 from autolease.contract.models import Contract, ContractEvent
+from autolease.contract.repossession import (
+    Notice,
+    RepossessionRule,
+    arrears_since,
+    notice_in_force,
+    refusal,
+)
 from autolease.contract.schemas import ServicingEvent
 from autolease.contract.service.state import state_of
 from autolease.contract.settings import ContractSettings
@@ -105,10 +113,14 @@ def _row(
     )
 
 
-def _move(contract: Contract, to: ContractStatus) -> None:
+def _check_move(contract: Contract, to: ContractStatus) -> None:
     current = ContractStatus(contract.status)
     if not can_move(current, to):
         raise ContractTransitionRefused(f"a contract that is {current} cannot become {to}")
+
+
+def _move(contract: Contract, to: ContractStatus) -> None:
+    _check_move(contract, to)
     contract.status = to.value
 
 
@@ -210,9 +222,57 @@ def _write_off(session: Session, contract: Contract, event: Any, _: ContractSett
     return {}
 
 
-def _repossession(session: Session, contract: Contract, event: Any, _: ContractSettings) -> Result:
+def _arrears_on(session: Session, contract: Contract, on: date, cfg: ContractSettings) -> Any:
+    return state_of(contract, repository.events_of(session, contract.id)).arrears(on, cfg)
+
+
+def _default_notice(
+    session: Session, contract: Contract, event: Any, cfg: ContractSettings
+) -> Result:
+    if contract.status != S.ACTIVE:
+        raise ServicingRejected(
+            f"a default notice needs an active contract; this one is {contract.status}"
+        )
+    _require_after_start(contract, event.occurred_on)
+    arrears = _arrears_on(session, contract, event.occurred_on, cfg)
+    if arrears.days_past_due == 0:
+        raise ServicingRejected(
+            f"the contract is not past due on {event.occurred_on.isoformat()}: no default notice"
+        )
+    remedy_by = event.occurred_on + timedelta(days=cfg.notice_period_days)
+    return {
+        "days_past_due": arrears.days_past_due,
+        "overdue_amount": str(arrears.overdue_amount),
+        "remedy_by": remedy_by.isoformat(),
+    }
+
+
+def _repossession(
+    session: Session, contract: Contract, event: Any, cfg: ContractSettings
+) -> Result:
+    _check_move(contract, S.REPOSSESSED)
+    _require_after_start(contract, event.occurred_on)
+    arrears = _arrears_on(session, contract, event.occurred_on, cfg)
+    notices = [
+        Notice(row.event_id, row.occurred_on)
+        for row in repository.events_of(session, contract.id)
+        if row.kind == "default_notice"
+    ]
+    rule = RepossessionRule(cfg.repossession_min_days_past_due, cfg.notice_period_days)
+    why = refusal(
+        rule, as_of=event.occurred_on, days_past_due=arrears.days_past_due, notices=notices
+    )
+    if why is not None:
+        raise ServicingRejected(why)
     _move(contract, S.REPOSSESSED)
-    return {}
+    since = arrears_since(event.occurred_on, arrears.days_past_due)
+    assert since is not None  # refusal() passed: the contract is past due
+    notice = notice_in_force(notices, as_of=event.occurred_on, since=since)
+    return {
+        "days_past_due": arrears.days_past_due,
+        "overdue_amount": str(arrears.overdue_amount),
+        "notice_event_id": notice.event_id if notice else None,
+    }
 
 
 def _cancellation(session: Session, contract: Contract, event: Any, _: ContractSettings) -> Result:
@@ -229,6 +289,7 @@ HANDLERS: dict[str, Handler] = {
     "settlement_payment": _settlement,
     "extension": _extension,
     "write_off": _write_off,
+    "default_notice": _default_notice,
     "repossession": _repossession,
     "cancellation": _cancellation,
 }
