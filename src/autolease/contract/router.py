@@ -19,6 +19,7 @@ from autolease.contract.schemas import (
     RecordedEvent,
 )
 from autolease.contract.service.views import event_read
+from autolease.contract.title import TitleRelease
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.kit.clock import business_date
 from autolease.origination.dependencies import ApplicationDep, mark_replayed
@@ -81,12 +82,21 @@ def list_contracts(
     principal: PrincipalDep,
     cursor: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    title_release: Annotated[
+        TitleRelease | None,
+        Query(
+            description="Only paid-off contracts whose title is still held: all of them "
+            "(`owed`) or those past the release period (`overdue`)"
+        ),
+    ] = None,
 ) -> ContractPage:
+    """The caller's contracts, newest first (an SP sees its own)."""
     return service.page(
         session,
         principal=principal,
         cursor=cursor,
         limit=limit,
+        title_release=title_release,
         today=business_date(runtime.clock.now()),
         settings=runtime.settings.contract,
     )

@@ -166,6 +166,10 @@ class ContractRead(BaseModel):
     title_action: str
     title_state: str
     title_reference: str | None
+    title_release_due_on: date | None = Field(
+        description="A paid-off contract's last day to release the title, until it is released"
+    )
+    title_release_overdue: bool = Field(description="That day has passed (as of the read's day)")
     gps_device_id: str | None
     booked_at: str
     start_on: date | None

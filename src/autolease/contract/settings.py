@@ -17,6 +17,8 @@ class ContractSettings(BaseModel):
     ``repossession_min_days_past_due``: a repossession needs the contract at least this many
     days past due on the day, and ``notice_period_days`` since a default notice given in the
     same delinquency (docs/contract.md, "Repossession").
+    ``title_release_days``: a paid-off contract's title is released within this many days of
+    its last payment; later it is overdue.
     """
 
     offer_validity_days: int = Field(default=30, ge=1, le=365)
@@ -24,3 +26,4 @@ class ContractSettings(BaseModel):
     fpd_days: int = Field(default=30, ge=1, le=180)
     repossession_min_days_past_due: int = Field(default=60, ge=1, le=720)
     notice_period_days: int = Field(default=7, ge=0, le=90)
+    title_release_days: int = Field(default=10, ge=1, le=90)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
 from autolease.auth.principal import Principal
-from autolease.contract import repository
+from autolease.contract import repository, title
 from autolease.contract.exceptions import ContractNotFound
 from autolease.contract.lifecycle import OPEN, ContractStatus
 from autolease.contract.models import Contract, ContractEvent
 from autolease.contract.schemas import ContractPage, ContractRead, EventRead, InstallmentRead
 from autolease.contract.service.state import ContractState, state_of
 from autolease.contract.settings import ContractSettings
+from autolease.contract.title import TitleRelease
 from autolease.dealer.models import ServiceProvider
 from autolease.kit.money import from_fen
 
@@ -64,6 +65,9 @@ def to_read(
     day = _arrears_day(contract, today)
     sp = session.get(ServiceProvider, contract.sp_id)
     terms = state.terms
+    release_by = title.release_due_on(
+        contract.status, contract.closed_on, contract.title_state, settings.title_release_days
+    )
     return ContractRead(
         id=contract.id,
         application_id=contract.application_id,
@@ -82,6 +86,8 @@ def to_read(
         title_action=contract.title_action,
         title_state=contract.title_state,
         title_reference=contract.title_reference,
+        title_release_due_on=release_by,
+        title_release_overdue=title.release_overdue(release_by, today),
         gps_device_id=contract.gps_device_id,
         booked_at=contract.booked_at.isoformat(),
         start_on=contract.start_on,
@@ -102,6 +108,18 @@ def event_read(row: ContractEvent) -> EventRead:
     )
 
 
+def _release_cut(
+    which: TitleRelease | None, today: date, settings: ContractSettings
+) -> date | None:
+    """Paid-off contracts with the title still held and closed before the day returned: every
+    one of them (owed), or those past the release period (overdue)."""
+    if which is None:
+        return None
+    if which == "owed":
+        return today + timedelta(days=1)
+    return today - timedelta(days=settings.title_release_days)
+
+
 def page(
     session: Session,
     *,
@@ -110,8 +128,16 @@ def page(
     limit: int,
     today: date,
     settings: ContractSettings,
+    title_release: TitleRelease | None = None,
 ) -> ContractPage:
-    rows = repository.page(session, sp_id=principal.sp_id, before_id=cursor, limit=limit + 1)
+    release_closed_before = _release_cut(title_release, today, settings)
+    rows = repository.page(
+        session,
+        sp_id=principal.sp_id,
+        before_id=cursor,
+        limit=limit + 1,
+        title_owed_closed_before=release_closed_before,
+    )
     items = list(rows[:limit])
     return ContractPage(
         items=[to_read(session, c, today=today, settings=settings) for c in items],
