@@ -193,6 +193,24 @@ class TestBadInput:
         )
         assert bad.status_code == 422
 
+    def test_the_list_filters_by_status_and_names_a_bad_one(
+        self, client: TestClient, approved: Approved
+    ) -> None:
+        contract_id = accept(client, approved).json()["id"]
+
+        def listed(status: str) -> list[str]:
+            response = client.get(
+                "/v1/contracts", params={"status": status}, headers=approved.admin
+            )
+            assert response.status_code == 200, response.text
+            return [item["id"] for item in response.json()["items"]]
+
+        assert listed("booked") == [contract_id]
+        assert listed("active") == []
+        bad = client.get("/v1/contracts", params={"status": "open"}, headers=approved.admin)
+        assert bad.status_code == 422
+        assert bad.json()["errors"][0]["field"] == "status"
+
 
 class TestServicing:
     def _active(self, client: TestClient, ok: Approved) -> dict[str, Any]:

@@ -40,13 +40,16 @@ def page(
     sp_id: int | None,
     before_id: str | None,
     limit: int,
+    status: str | None = None,
     title_owed_closed_before: date | None = None,
 ) -> Sequence[Contract]:
-    """Newest first; optionally only paid-off contracts whose title is still held and that
-    closed before the given day."""
+    """Newest first; optionally of one status, or only paid-off contracts whose title is still
+    held and that closed before the given day."""
     query = select(Contract).order_by(Contract.id.desc()).limit(limit)
     if sp_id is not None:
         query = query.where(Contract.sp_id == sp_id)
+    if status is not None:
+        query = query.where(Contract.status == status)
     if title_owed_closed_before is not None:
         query = query.where(
             Contract.status.in_([s.value for s in PAID_OFF]),

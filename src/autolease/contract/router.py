@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from autolease.auth.dependencies import ActorDep, AdminDep, PrincipalDep
 from autolease.contract import repository, service
+from autolease.contract.lifecycle import ContractStatus
 from autolease.contract.models import Contract
 from autolease.contract.schemas import (
     AcceptOffer,
@@ -82,6 +83,7 @@ def list_contracts(
     principal: PrincipalDep,
     cursor: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    status: Annotated[ContractStatus | None, Query(description="Only this status")] = None,
     title_release: Annotated[
         TitleRelease | None,
         Query(
@@ -96,6 +98,7 @@ def list_contracts(
         principal=principal,
         cursor=cursor,
         limit=limit,
+        status=status,
         title_release=title_release,
         today=business_date(runtime.clock.now()),
         settings=runtime.settings.contract,

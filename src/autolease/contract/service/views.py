@@ -128,6 +128,7 @@ def page(
     limit: int,
     today: date,
     settings: ContractSettings,
+    status: ContractStatus | None = None,
     title_release: TitleRelease | None = None,
 ) -> ContractPage:
     release_closed_before = _release_cut(title_release, today, settings)
@@ -136,6 +137,7 @@ def page(
         sp_id=principal.sp_id,
         before_id=cursor,
         limit=limit + 1,
+        status=status.value if status else None,
         title_owed_closed_before=release_closed_before,
     )
     items = list(rows[:limit])
