@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from autolease.contract.repossession import Notice, RepossessionRule, refusal
+from autolease.contract.repossession import (
+    Notice,
+    RepossessionRefused,
+    RepossessionRule,
+    notice_relied_on,
+)
 from tests.contract.conftest import Approved
 from tests.contract.test_api import accept, post_event
 
@@ -17,35 +22,35 @@ RULE = RepossessionRule(min_days_past_due=60, notice_period_days=7)
 DAY = date(2027, 3, 1)
 
 
+def relied(days_past_due: int, notices: list[Notice]) -> Notice:
+    return notice_relied_on(RULE, as_of=DAY, days_past_due=days_past_due, notices=notices)
+
+
 class TestRule:
     def test_allowed_after_the_default_a_notice_and_its_period(self) -> None:
-        notices = [Notice("n-1", DAY - timedelta(days=7))]
-        assert refusal(RULE, as_of=DAY, days_past_due=60, notices=notices) is None
+        notice = Notice("n-1", DAY - timedelta(days=7))
+        assert relied(60, [notice]) == notice
 
     @pytest.mark.parametrize("days_past_due", [0, 1, 59])
     def test_too_few_days_past_due(self, days_past_due: int) -> None:
         notices = [Notice("n-1", DAY - timedelta(days=30))]
-        why = refusal(RULE, as_of=DAY, days_past_due=days_past_due, notices=notices)
-        assert why is not None
-        assert f"{days_past_due} days past due" in why
+        with pytest.raises(RepossessionRefused, match=f"is {days_past_due} days past due"):
+            relied(days_past_due, notices)
 
     def test_no_notice_or_one_of_an_earlier_delinquency(self) -> None:
         before_the_arrears = [Notice("old", DAY - timedelta(days=61))]
         after_the_day = [Notice("later", DAY + timedelta(days=1))]
         for notices in ([], before_the_arrears, after_the_day):
-            why = refusal(RULE, as_of=DAY, days_past_due=60, notices=notices)
-            assert why is not None
-            assert "record a default_notice first" in why
-        on_the_due_date = [Notice("due", DAY - timedelta(days=60))]
-        assert refusal(RULE, as_of=DAY, days_past_due=60, notices=on_the_due_date) is None
+            with pytest.raises(RepossessionRefused, match="record a default_notice first"):
+                relied(60, notices)
+        on_the_due_date = Notice("due", DAY - timedelta(days=60))
+        assert relied(60, [on_the_due_date]) == on_the_due_date
 
     def test_the_notice_period_has_not_run(self) -> None:
-        notices = [Notice("n-2", DAY - timedelta(days=6))]
-        why = refusal(RULE, as_of=DAY, days_past_due=90, notices=notices)
-        assert why is not None
-        assert "until 2027-03-02" in why
-        earliest = [Notice("n-2", DAY - timedelta(days=2)), Notice("n-1", DAY - timedelta(9))]
-        assert refusal(RULE, as_of=DAY, days_past_due=90, notices=earliest) is None
+        with pytest.raises(RepossessionRefused, match="until 2027-03-02"):
+            relied(90, [Notice("n-2", DAY - timedelta(days=6))])
+        first, second = Notice("n-1", DAY - timedelta(9)), Notice("n-2", DAY - timedelta(days=2))
+        assert relied(90, [second, first]) == first  # the earliest notice of the delinquency
 
 
 def paid_out(client: TestClient, approved: Approved) -> tuple[str, date]:

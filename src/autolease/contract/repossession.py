@@ -40,26 +40,32 @@ def notice_in_force(notices: Sequence[Notice], *, as_of: date, since: date) -> N
     return min(current, key=lambda n: (n.on, n.event_id)) if current else None
 
 
-def refusal(
+class RepossessionRefused(ValueError):
+    """Why a repossession on that day is not allowed."""
+
+
+def notice_relied_on(
     rule: RepossessionRule, *, as_of: date, days_past_due: int, notices: Sequence[Notice]
-) -> str | None:
-    """Why a repossession on `as_of` is not allowed, or None when it is."""
+) -> Notice:
+    """The default notice a repossession on `as_of` relies on; raises `RepossessionRefused`
+    when the contract is not far enough past due, no notice was given in this delinquency,
+    or the notice's period has not run."""
     since = arrears_since(as_of, days_past_due)
     if since is None or days_past_due < rule.min_days_past_due:
-        return (
+        raise RepossessionRefused(
             f"the contract is {days_past_due} days past due on {as_of.isoformat()}; "
             f"a repossession needs at least {rule.min_days_past_due}"
         )
     notice = notice_in_force(notices, as_of=as_of, since=since)
     if notice is None:
-        return (
+        raise RepossessionRefused(
             f"no default notice was recorded since the oldest unpaid rent fell due "
             f"({since.isoformat()}); record a default_notice first"
         )
     allowed_from = notice.on + timedelta(days=rule.notice_period_days)
     if as_of < allowed_from:
-        return (
+        raise RepossessionRefused(
             f"the default notice {notice.event_id} of {notice.on.isoformat()} gives the lessee "
             f"until {allowed_from.isoformat()}; a repossession is allowed from that day"
         )
-    return None
+    return notice

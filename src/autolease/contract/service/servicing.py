@@ -27,10 +27,9 @@ from autolease.contract.lifecycle import OPEN, ContractStatus, can_move
 from autolease.contract.models import Contract, ContractEvent
 from autolease.contract.repossession import (
     Notice,
+    RepossessionRefused,
     RepossessionRule,
-    arrears_since,
-    notice_in_force,
-    refusal,
+    notice_relied_on,
 )
 from autolease.contract.schemas import ServicingEvent
 from autolease.contract.service.state import state_of
@@ -222,10 +221,6 @@ def _write_off(session: Session, contract: Contract, event: Any, _: ContractSett
     return {}
 
 
-def _arrears_on(session: Session, contract: Contract, on: date, cfg: ContractSettings) -> Any:
-    return state_of(contract, repository.events_of(session, contract.id)).arrears(on, cfg)
-
-
 def _default_notice(
     session: Session, contract: Contract, event: Any, cfg: ContractSettings
 ) -> Result:
@@ -234,7 +229,8 @@ def _default_notice(
             f"a default notice needs an active contract; this one is {contract.status}"
         )
     _require_after_start(contract, event.occurred_on)
-    arrears = _arrears_on(session, contract, event.occurred_on, cfg)
+    events = repository.events_of(session, contract.id)
+    arrears = state_of(contract, events).arrears(event.occurred_on, cfg)
     if arrears.days_past_due == 0:
         raise ServicingRejected(
             f"the contract is not past due on {event.occurred_on.isoformat()}: no default notice"
@@ -252,26 +248,21 @@ def _repossession(
 ) -> Result:
     _check_move(contract, S.REPOSSESSED)
     _require_after_start(contract, event.occurred_on)
-    arrears = _arrears_on(session, contract, event.occurred_on, cfg)
-    notices = [
-        Notice(row.event_id, row.occurred_on)
-        for row in repository.events_of(session, contract.id)
-        if row.kind == "default_notice"
-    ]
+    events = repository.events_of(session, contract.id)
+    arrears = state_of(contract, events).arrears(event.occurred_on, cfg)
+    notices = [Notice(e.event_id, e.occurred_on) for e in events if e.kind == "default_notice"]
     rule = RepossessionRule(cfg.repossession_min_days_past_due, cfg.notice_period_days)
-    why = refusal(
-        rule, as_of=event.occurred_on, days_past_due=arrears.days_past_due, notices=notices
-    )
-    if why is not None:
-        raise ServicingRejected(why)
+    try:
+        notice = notice_relied_on(
+            rule, as_of=event.occurred_on, days_past_due=arrears.days_past_due, notices=notices
+        )
+    except RepossessionRefused as exc:
+        raise ServicingRejected(str(exc)) from None
     _move(contract, S.REPOSSESSED)
-    since = arrears_since(event.occurred_on, arrears.days_past_due)
-    assert since is not None  # refusal() passed: the contract is past due
-    notice = notice_in_force(notices, as_of=event.occurred_on, since=since)
     return {
         "days_past_due": arrears.days_past_due,
         "overdue_amount": str(arrears.overdue_amount),
-        "notice_event_id": notice.event_id if notice else None,
+        "notice_event_id": notice.event_id,
     }
 
 
