@@ -17,6 +17,7 @@ from autolease.contract.bulk import parse_rows
 from autolease.contract.exceptions import ContractNotFound
 from autolease.contract.lifecycle import ContractStatus
 from autolease.contract.models import Contract
+from autolease.contract.service.servicing import HANDLERS
 from autolease.contract.service.views import event_read
 from autolease.contract.title import TitleRelease
 from autolease.dependencies import RuntimeDep, SessionDep
@@ -31,10 +32,7 @@ router = APIRouter(prefix="/console/admin/contracts", include_in_schema=False)
 ContractId = Annotated[str, Path(max_length=40)]
 Filter = Annotated[str, Query(max_length=20)]
 Cell = Annotated[str, Form(max_length=500)]
-EVENT_KINDS = (
-    "payout", "title", "repayment", "settlement_quote", "settlement_payment", "extension",
-    "default_notice", "repossession", "write_off", "cancellation",
-)  # fmt: skip
+EVENT_KINDS = tuple(HANDLERS)
 FORM_FIELDS = (
     "kind", "event_id", "occurred_on", "amount", "reference", "state", "quote_event_id",
     "from_installment", "months", "note",
