@@ -1,6 +1,6 @@
 """The SP's webhook settings page: its endpoints and latest deliveries, registering an
 endpoint, pausing or resuming one, a new signing secret (shown once), and sending an event
-again. Each action is the `/v1/webhooks` use case, audited the same way."""
+again. Each action is the `/v1/webhooks` use case (which audits it)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from autolease.audit import service as audit_service
 from autolease.audit.service import Actor
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.errors import field_errors
@@ -29,7 +28,6 @@ from autolease.webhooks.models import WebhookEndpoint
 from autolease.webhooks.schemas import EndpointCreate, EndpointUpdate
 
 router = APIRouter()
-ENDPOINT = "webhook_endpoint"
 EndpointId = Annotated[int, Path(ge=1, le=MAX_ID)]
 EventId = Annotated[str, Path(max_length=64, pattern=UUID_PATTERN)]
 T = TypeVar("T")
@@ -97,8 +95,7 @@ def add_webhook(
         data = EndpointCreate(url=url, event_types=event_types, description=description or None)
     except ValidationError as exc:
         raise _form_error(exc) from None
-    actor = _actor(runtime, principal)
-    endpoint, secret = _page_call(
+    _, secret = _page_call(
         session,
         lambda: webhooks.create_endpoint(
             session,
@@ -107,16 +104,8 @@ def add_webhook(
             cipher=runtime.cipher,
             settings=runtime.settings.webhooks,
             production=runtime.settings.environment == "production",
-            at=actor.at,
+            actor=_actor(runtime, principal),
         ),
-    )
-    audit_service.log(
-        session,
-        actor,
-        "webhook.endpoint_created",
-        entity_type=ENDPOINT,
-        entity_id=str(endpoint.id),
-        payload={"sp_id": endpoint.sp_id, "event_types": endpoint.event_types},
     )
     return _settings_page(request, session, principal, secret=secret, status=201)
 
@@ -131,23 +120,13 @@ def set_webhook_active(
 ) -> Response:
     """Pause (``active=false``) or resume (``true``) deliveries to one endpoint."""
     data = EndpointUpdate(active=active == "true")
-    endpoint = _endpoint(session, principal, endpoint_id)
-    actor = _actor(runtime, principal)
     webhooks.update_endpoint(
         session,
-        endpoint=endpoint,
+        endpoint=_endpoint(session, principal, endpoint_id),
         data=data,
         settings=runtime.settings.webhooks,
         production=runtime.settings.environment == "production",
-        at=actor.at,
-    )
-    audit_service.log(
-        session,
-        actor,
-        "webhook.endpoint_updated",
-        entity_type=ENDPOINT,
-        entity_id=str(endpoint.id),
-        payload={"fields": ["active"]},
+        actor=_actor(runtime, principal),
     )
     return RedirectResponse("/h5/webhooks", status_code=303)
 
@@ -161,11 +140,11 @@ def rotate_webhook_secret(
     endpoint_id: EndpointId,
 ) -> Response:
     """A new signing secret for one endpoint, shown this once; the old one stops signing."""
-    endpoint = _endpoint(session, principal, endpoint_id)
-    actor = _actor(runtime, principal)
-    secret = webhooks.rotate_secret(session, endpoint=endpoint, cipher=runtime.cipher, at=actor.at)
-    audit_service.log(
-        session, actor, "webhook.secret_rotated", entity_type=ENDPOINT, entity_id=str(endpoint.id)
+    secret = webhooks.rotate_secret(
+        session,
+        endpoint=_endpoint(session, principal, endpoint_id),
+        cipher=runtime.cipher,
+        actor=_actor(runtime, principal),
     )
     return _settings_page(request, session, principal, secret=secret)
 
@@ -179,23 +158,14 @@ def redeliver_webhook_event(
     endpoint_id: Annotated[int, Form(ge=1, le=MAX_ID)],
 ) -> Response:
     """Send one event again (same event id) to the endpoint it went to."""
-    actor = _actor(runtime, principal)
-    ids = _page_call(
+    _page_call(
         session,
         lambda: webhooks.redeliver(
             session,
             event=webhooks.visible_event(session, event_id=event_id, principal=principal.principal),
             endpoint_id=endpoint_id,
             principal=principal.principal,
-            at=actor.at,
+            actor=_actor(runtime, principal),
         ),
-    )
-    audit_service.log(
-        session,
-        actor,
-        "webhook.redelivered",
-        entity_type="webhook_event",
-        entity_id=event_id,
-        payload={"deliveries": ids},
     )
     return RedirectResponse("/h5/webhooks?redelivered=1", status_code=303)

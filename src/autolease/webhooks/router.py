@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, status
 
-from autolease.audit import service as audit_service
 from autolease.auth.dependencies import ActorDep
 from autolease.dependencies import RuntimeDep, SessionDep
 from autolease.kit.ids import MAX_ID
@@ -34,7 +33,6 @@ from autolease.webhooks.schemas import (
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
-ENDPOINT = "webhook_endpoint"
 Limit = Annotated[int, Query(ge=1, le=200, description="At most this many rows")]
 
 
@@ -58,17 +56,9 @@ def create_endpoint(
         cipher=runtime.cipher,
         settings=runtime.settings.webhooks,
         production=_production(runtime),
-        at=actor.at,
+        actor=actor,
     )
     codes = service.sp_codes(session)
-    audit_service.log(
-        session,
-        actor,
-        "webhook.endpoint_created",
-        entity_type=ENDPOINT,
-        entity_id=str(endpoint.id),
-        payload={"sp_id": endpoint.sp_id, "event_types": endpoint.event_types},
-    )
     return service.created_read(endpoint, codes[endpoint.sp_id], secret)
 
 
@@ -101,15 +91,7 @@ def update_endpoint(
         data=body,
         settings=runtime.settings.webhooks,
         production=_production(runtime),
-        at=actor.at,
-    )
-    audit_service.log(
-        session,
-        actor,
-        "webhook.endpoint_updated",
-        entity_type=ENDPOINT,
-        entity_id=str(endpoint.id),
-        payload={"fields": sorted(body.model_fields_set)},
+        actor=actor,
     )
     return service.endpoint_read(endpoint, service.sp_codes(session))
 
@@ -119,10 +101,7 @@ def rotate_secret(
     endpoint: EndpointDep, session: SessionDep, runtime: RuntimeDep, actor: ActorDep
 ) -> EndpointCreated:
     """A new signing secret, shown only this once; the old one stops signing at once."""
-    secret = service.rotate_secret(session, endpoint=endpoint, cipher=runtime.cipher, at=actor.at)
-    audit_service.log(
-        session, actor, "webhook.secret_rotated", entity_type=ENDPOINT, entity_id=str(endpoint.id)
-    )
+    secret = service.rotate_secret(session, endpoint=endpoint, cipher=runtime.cipher, actor=actor)
     codes = service.sp_codes(session)
     return service.created_read(endpoint, codes[endpoint.sp_id], secret)
 
@@ -169,15 +148,7 @@ def redeliver(
         event=event,
         endpoint_id=body.endpoint_id if body else None,
         principal=principal,
-        at=actor.at,
-    )
-    audit_service.log(
-        session,
-        actor,
-        "webhook.redelivered",
-        entity_type="webhook_event",
-        entity_id=event.id,
-        payload={"deliveries": ids},
+        actor=actor,
     )
     return Redelivered(event_id=event.id, deliveries=ids)
 

@@ -1,4 +1,5 @@
 """Webhook use cases: endpoints (secret shown once), events, the delivery log, redelivery.
+Every change is audited here, so the API and the pages record it alike.
 
 Tenancy is checked where a row is loaded: an SP sees its own endpoints, events and
 deliveries; an admin sees every SP's. Never commits.
@@ -8,10 +9,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from autolease.audit import service as audit_service
+from autolease.audit.service import Actor
 from autolease.auth.principal import Principal
 from autolease.db import insert_rows
 from autolease.dealer import service as dealer_service
@@ -40,6 +42,7 @@ from autolease.webhooks.settings import WebhookSettings
 from autolease.webhooks.urls import UrlInvalid, check_url
 
 SECRET_PREFIX = "whsec_"
+ENDPOINT = "webhook_endpoint"
 HINT_CHARS = 4
 
 
@@ -82,9 +85,10 @@ def create_endpoint(
     cipher: FieldCipher,
     settings: WebhookSettings,
     production: bool,
-    at: datetime,
+    actor: Actor,
 ) -> tuple[WebhookEndpoint, str]:
-    """The new endpoint and its secret (returned this once; stored encrypted)."""
+    """The new endpoint and its secret (returned this once; stored encrypted); audited."""
+    at = actor.at
     url = checked_url(data.url, settings, production=production)
     sp_id = _sp_of(session, principal, data.sp_code)
     secret = new_secret()
@@ -101,6 +105,14 @@ def create_endpoint(
     )
     session.add(endpoint)
     session.flush()
+    audit_service.log(
+        session,
+        actor,
+        "webhook.endpoint_created",
+        entity_type=ENDPOINT,
+        entity_id=str(endpoint.id),
+        payload={"sp_id": endpoint.sp_id, "event_types": endpoint.event_types},
+    )
     return endpoint, secret
 
 
@@ -120,8 +132,9 @@ def update_endpoint(
     data: EndpointUpdate,
     settings: WebhookSettings,
     production: bool,
-    at: datetime,
+    actor: Actor,
 ) -> WebhookEndpoint:
+    """Change what `data` names; audited with the names of the fields sent."""
     if data.url is not None:
         endpoint.url = checked_url(data.url, settings, production=production)
     if data.event_types is not None:
@@ -130,20 +143,31 @@ def update_endpoint(
         endpoint.active = data.active
     if "description" in data.model_fields_set:
         endpoint.description = data.description
-    endpoint.updated_at = at
+    endpoint.updated_at = actor.at
     session.flush()
+    audit_service.log(
+        session,
+        actor,
+        "webhook.endpoint_updated",
+        entity_type=ENDPOINT,
+        entity_id=str(endpoint.id),
+        payload={"fields": sorted(data.model_fields_set)},
+    )
     return endpoint
 
 
 def rotate_secret(
-    session: Session, *, endpoint: WebhookEndpoint, cipher: FieldCipher, at: datetime
+    session: Session, *, endpoint: WebhookEndpoint, cipher: FieldCipher, actor: Actor
 ) -> str:
     """A new secret for the endpoint, returned this once; the old one stops signing now."""
     secret = new_secret()
     endpoint.secret_enc = cipher.encrypt(secret, context=SECRET_CONTEXT)
     endpoint.secret_hint = secret[-HINT_CHARS:]
-    endpoint.updated_at = at
+    endpoint.updated_at = actor.at
     session.flush()
+    audit_service.log(
+        session, actor, "webhook.secret_rotated", entity_type=ENDPOINT, entity_id=str(endpoint.id)
+    )
     return secret
 
 
@@ -172,7 +196,7 @@ def redeliver(
     event: WebhookEvent,
     endpoint_id: int | None,
     principal: Principal,
-    at: datetime,
+    actor: Actor,
 ) -> list[int]:
     """New pending deliveries of `event` (same event id): to one endpoint of its SP, or to
     every active one subscribed to its type."""
@@ -187,9 +211,18 @@ def redeliver(
             for endpoint_id, types in repository.active_endpoint_types(session, event.sp_id)
             if subscribed(types, event.type)
         ]
-    rows = [pending_delivery(event.id, target, at) for target in targets]
+    rows = [pending_delivery(event.id, target, actor.at) for target in targets]
     insert_rows(session, rows)
-    return [row.id for row in rows]
+    ids = [row.id for row in rows]
+    audit_service.log(
+        session,
+        actor,
+        "webhook.redelivered",
+        entity_type="webhook_event",
+        entity_id=event.id,
+        payload={"deliveries": ids},
+    )
+    return ids
 
 
 def endpoint_read(endpoint: WebhookEndpoint, sp_codes: dict[int, str]) -> EndpointRead:
