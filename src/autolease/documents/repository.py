@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from autolease.documents.models import Document
+from autolease.origination.models import Application
 
 
 def of_application(
@@ -56,3 +58,16 @@ def storage_names(session: Session, names: Iterable[str]) -> set[str]:
         query = select(Document.storage_name).where(Document.storage_name.in_(chunk))
         found.update(session.scalars(query))
     return found
+
+
+def of_applications_ended_before(
+    session: Session, statuses: Iterable[str], before: datetime
+) -> Sequence[Document]:
+    """Documents of applications in one of `statuses` whose last change is before `before`."""
+    query = (
+        select(Document)
+        .join(Application, Application.id == Document.application_id)
+        .where(Application.status.in_(list(statuses)), Application.updated_at < before)
+        .order_by(Document.id)
+    )
+    return session.scalars(query).all()

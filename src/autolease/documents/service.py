@@ -227,6 +227,61 @@ def sweep(
     return SweepReport(orphans, young, missing, len(files), removed=not dry_run)
 
 
+ENDED_WITHOUT_CONTRACT = ("declined", "withdrawn")
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    documents: list[int]
+    applications: list[str]
+    storage_names: list[str]
+    removed: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "documents": len(self.documents),
+            "applications": self.applications,
+            "removed": len(self.documents) if self.removed else 0,
+            "dry_run": not self.removed,
+        }
+
+
+def purge_ended(
+    session: Session, *, now: datetime, retention: timedelta, dry_run: bool
+) -> PurgeReport:
+    """The documents of applications that ended without a contract (declined or withdrawn)
+    and have not changed for `retention`; unless `dry_run`, their rows are deleted in the
+    session's transaction. The caller deletes the files once that transaction has committed
+    (`delete_files`): a file left by a failure in between is an orphan the sweep removes."""
+    docs = repository.of_applications_ended_before(
+        session, ENDED_WITHOUT_CONTRACT, before=now - retention
+    )
+    report = PurgeReport(
+        documents=[d.id for d in docs],
+        applications=sorted({d.application_id for d in docs}),
+        storage_names=[d.storage_name for d in docs],
+        removed=not dry_run,
+    )
+    if not dry_run:
+        for doc in docs:
+            session.delete(doc)
+        session.flush()
+    return report
+
+
+def delete_files(store: DocumentStore, names: Sequence[str]) -> int:
+    """Delete stored files by name; the number deleted (a failure is logged and left to the
+    sweep)."""
+    deleted = 0
+    for name in names:
+        try:
+            store.delete(name)
+            deleted += 1
+        except OSError:
+            log.exception("could not delete a purged document's file")
+    return deleted
+
+
 def _file_dict(f: StoredFile) -> dict[str, object]:
     return {"name": f.name, "bytes": f.size, "modified_at": f.modified_at.isoformat()}
 

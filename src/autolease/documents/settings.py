@@ -19,13 +19,16 @@ class DocumentSettings(BaseModel):
     `security`, under generated names). `max_bytes`: the largest file accepted.
     `max_per_application`: documents one application may hold. `sweep_grace_minutes`: a file
     without a row is an orphan for `autolease documents sweep` only once it is this old, so an
-    upload whose transaction is still open is never swept.
+    upload whose transaction is still open is never swept. `retention_days_without_contract`:
+    how long the documents of an application that ended without a contract (declined or
+    withdrawn) are kept after its last change; `autolease documents purge` deletes them then.
     """
 
     root: Path = Path("var") / "documents"
     max_bytes: int = Field(default=10 * MIB, ge=1024, le=100 * MIB)
     max_per_application: int = Field(default=50, ge=1, le=1000)
     sweep_grace_minutes: int = Field(default=60, ge=0)
+    retention_days_without_contract: int = Field(default=180, ge=1, le=3650)
 
     @property
     def max_body_bytes(self) -> int:
