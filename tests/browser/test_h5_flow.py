@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from autolease import store
 from autolease.audit.service import Actor
 from autolease.auth import service as auth_service
-from autolease.h5.models import ApplicationConsent
+from autolease.origination.models import ApplicationConsent
 from autolease.identity.providers.service import build_identity_prefetcher
 from autolease.origination.models import Application
 from autolease.runtime import Runtime, build_runtime

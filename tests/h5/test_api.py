@@ -9,7 +9,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from autolease.h5.models import ApplicationConsent
+from autolease.origination.models import ApplicationConsent
 from autolease.origination.models import Application
 from autolease.runtime import Runtime
 from tests.factories import Tenant

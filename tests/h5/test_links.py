@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from autolease.dealer.models import ServiceProvider
-from autolease.h5.models import ApplicantLink, ApplicationConsent
+from autolease.h5.models import ApplicantLink
+from autolease.origination.models import ApplicationConsent
 from autolease.kit.clock import FixedClock
 from autolease.origination.models import Application
 from autolease.runtime import Runtime

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from autolease.db import Base, UtcDateTime
@@ -22,21 +22,3 @@ class ApplicantLink(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     application_id: Mapped[str | None] = mapped_column(ForeignKey("application.id"))
-
-
-class ApplicationConsent(Base):
-    """The applicant's explicit consents, recorded with the application in its transaction:
-    to processing personal information, and separately to biometrics (sensitive personal
-    information, PIPL Art. 28-29), with the version of the texts shown."""
-
-    __tablename__ = "application_consent"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[str] = mapped_column(
-        ForeignKey("application.id"), unique=True, index=True
-    )
-    personal_information: Mapped[bool] = mapped_column(Boolean)
-    biometrics: Mapped[bool] = mapped_column(Boolean)
-    text_version: Mapped[str] = mapped_column(String(32))
-    channel: Mapped[str] = mapped_column(String(16))  # h5_staff | h5_link
-    given_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -22,7 +22,7 @@ from autolease.dealer import service as dealer_service
 from autolease.errors import field_errors
 from autolease.exceptions import FieldError, Forbidden, InputInvalid
 from autolease.h5.exceptions import LinkNotFound, LinkSpent
-from autolease.h5.models import ApplicantLink, ApplicationConsent
+from autolease.h5.models import ApplicantLink
 from autolease.h5.present import result_of, vin_view
 from autolease.h5.schemas import (
     CONSENT_TEXT_VERSION,
@@ -35,6 +35,8 @@ from autolease.identity import identifiers as ids
 from autolease.kit.clock import business_date
 from autolease.origination import repository as origination_repository
 from autolease.origination import service as origination
+from autolease.origination.models import ApplicationConsent
+from autolease.origination.schemas import ApplicantConsent
 from autolease.product import service as product_service
 from autolease.product.schemas import QuoteRequest
 from autolease.runtime import Runtime
@@ -217,16 +219,22 @@ def submit(
     channel: str,
     link: ApplicantLink | None = None,
 ) -> ResultRead:
-    """Submit through the intake (the API's own use case) and record the consents with the
-    application in the same transaction. A retry with the same Idempotency-Key replays the
-    first answer: one application, one consent record."""
+    """Submit through the intake (the API's own use case) with the page's consents, which the
+    intake records with the application in the same transaction (they replace any the
+    application carried). A retry with the same Idempotency-Key replays the first answer: one
+    application, one consent record."""
     if link is not None and link.application_id is not None:
         first = origination_repository.idempotency_record(session, link.sp_id, idempotency_key)
         if first is None:
             raise LinkSpent("this link's application has already been submitted")
+    consent = ApplicantConsent(
+        personal_information=submission.consent.personal_information,
+        biometrics=submission.consent.biometrics,
+        text_version=CONSENT_TEXT_VERSION,
+    )
     result = origination.submit(
         session,
-        data=submission.application,
+        data=submission.application.model_copy(update={"consent": consent}),
         principal=principal,
         actor=Actor(runtime.audit_key, principal.actor, runtime.clock.now()),
         cipher=runtime.cipher,
@@ -234,29 +242,12 @@ def submit(
         stages=runtime.stages,
         prefetchers=runtime.prefetchers,
         idempotency_key=idempotency_key,
+        consent_channel=channel,
     )
-    if not result.replayed:
-        _record_consent(session, runtime, submission, str(result.body["id"]), channel)
-        if link is not None:
-            link.application_id = str(result.body["id"])
-            session.flush()
+    if not result.replayed and link is not None:
+        link.application_id = str(result.body["id"])
+        session.flush()
     return result_of(result.body, replayed=result.replayed)
-
-
-def _record_consent(
-    session: Session, runtime: Runtime, submission: H5Submission, app_id: str, channel: str
-) -> None:
-    session.add(
-        ApplicationConsent(
-            application_id=app_id,
-            personal_information=submission.consent.personal_information,
-            biometrics=submission.consent.biometrics,
-            text_version=CONSENT_TEXT_VERSION,
-            channel=channel,
-            given_at=runtime.clock.now(),
-        )
-    )
-    session.flush()
 
 
 def consent_of(session: Session, application_id: str) -> ApplicationConsent | None:

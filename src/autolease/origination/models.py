@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from autolease.db import Base, UtcDateTime
@@ -146,3 +155,22 @@ class IdempotencyRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (UniqueConstraint("sp_id", "key"),)
+
+
+class ApplicationConsent(Base):
+    """The applicant's explicit consents, recorded with the application in its transaction:
+    to processing personal information, and separately to biometrics (sensitive personal
+    information, PIPL Art. 28-29), with the version of the texts shown and the channel that
+    obtained them (the API's `consent`, or the H5 page)."""
+
+    __tablename__ = "application_consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[str] = mapped_column(
+        ForeignKey("application.id"), unique=True, index=True
+    )
+    personal_information: Mapped[bool] = mapped_column(Boolean)
+    biometrics: Mapped[bool] = mapped_column(Boolean)
+    text_version: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16))  # api | h5_staff | h5_link
+    given_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -265,6 +265,32 @@ class DeviceInfo(Strict):
     )
 
 
+class ApplicantConsent(Strict):
+    """The applicant's consents as the SP obtained them: to processing personal information
+    (required), and separately to biometrics (sensitive personal information: required to send
+    face or voice samples), with the version of the text the applicant agreed to."""
+
+    personal_information: Flag = Field(description="Consent to processing personal information")
+    biometrics: Flag = Field(default=False, description="Separate consent to face and voice data")
+    text_version: str = Field(
+        min_length=1,
+        max_length=32,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="The version of the consent text the applicant agreed to (the SP's own)",
+    )
+
+    @model_validator(mode="after")
+    def _personal_information_given(self) -> ApplicantConsent:
+        if not self.personal_information:
+            raise rule_error(
+                "consent_required",
+                "the applicant must consent to the processing of personal information",
+                "申请人须同意处理个人信息",
+                field="personal_information",
+            )
+        return self
+
+
 class ApplicationCreate(Strict):
     """A lease application (docs/examples/application.json is a complete one)."""
 
@@ -282,6 +308,11 @@ class ApplicationCreate(Strict):
     biometrics: BiometricSamplesIn | None = Field(
         default=None, description="Face, liveness and voice samples, base64 (optional)"
     )
+    consent: ApplicantConsent | None = Field(
+        default=None,
+        description="The applicant's consents, recorded with the application (optional; "
+        "when given, biometric samples need `biometrics: true`)",
+    )
 
     @field_validator("financing")
     @classmethod
@@ -297,6 +328,17 @@ class ApplicationCreate(Strict):
                 field="down_payment",
             )
         return value
+
+    @model_validator(mode="after")
+    def _biometrics_need_their_consent(self) -> ApplicationCreate:
+        if self.biometrics is not None and self.consent is not None and not self.consent.biometrics:
+            raise rule_error(
+                "biometric_consent_required",
+                "biometric samples need the applicant's separate consent",
+                "采集人脸和声纹须另行取得申请人的单独同意",
+                field="consent.biometrics",
+            )
+        return self
 
 
 # ---- responses -------------------------------------------------------------------------------

@@ -23,14 +23,14 @@ from autolease.kit.ids import IdFactory
 from autolease.origination import repository
 from autolease.origination.exceptions import IdempotencyInFlight
 from autolease.origination.facts import build_facts, canonical_body
-from autolease.origination.models import IdempotencyRecord
+from autolease.origination.models import ApplicationConsent, IdempotencyRecord
 from autolease.origination.pipeline import (
     DecisionContext,
     PrefetchRequest,
     Stage,
     run_pipeline,
 )
-from autolease.origination.schemas import ApplicationCreate
+from autolease.origination.schemas import ApplicantConsent, ApplicationCreate
 from autolease.origination.service.persist import (
     append_audit,
     link_keys,
@@ -72,7 +72,10 @@ def submit(
     stages: Sequence[Stage],
     prefetchers: Sequence[Prefetcher] = (),
     idempotency_key: str | None = None,
+    consent_channel: str = "api",
 ) -> Submitted:
+    """Decide and store one application (with its consents when given, as obtained through
+    `consent_channel`); a repeated Idempotency-Key replays the first answer."""
     if principal.sp_id is None:
         raise Forbidden("only an SP (API key or SP user) can submit applications")
     body_hash = cipher.blind_index("request", canonical_body(data))
@@ -95,6 +98,8 @@ def submit(
         app.partner_name = partner.name
     decision = store_decision(stored=stored, ctx=ctx, ids=ids, actor=actor)
     write_rows(session, stored, links)
+    if data.consent is not None:
+        _record_consent(session, app.id, data.consent, consent_channel, actor)
     if partner is not None:
         partners.attribute(session, app.id, partner, actor)
     record_evaluations(
@@ -114,6 +119,21 @@ def submit(
             return lost
     session.flush()
     return Submitted(201, body, replayed=False)
+
+
+def _record_consent(
+    session: Session, app_id: str, consent: ApplicantConsent, channel: str, actor: Actor
+) -> None:
+    session.add(
+        ApplicationConsent(
+            application_id=app_id,
+            personal_information=consent.personal_information,
+            biometrics=consent.biometrics,
+            text_version=consent.text_version,
+            channel=channel,
+            given_at=actor.at,
+        )
+    )
 
 
 @dataclass(frozen=True)
