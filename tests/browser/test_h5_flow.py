@@ -20,9 +20,8 @@ from sqlalchemy import func, select
 from autolease import store
 from autolease.audit.service import Actor
 from autolease.auth import service as auth_service
-from autolease.origination.models import ApplicationConsent
 from autolease.identity.providers.service import build_identity_prefetcher
-from autolease.origination.models import Application
+from autolease.origination.models import Application, ApplicationConsent
 from autolease.runtime import Runtime, build_runtime
 from autolease.seeding import seed_demo
 from tests.browser.conftest import CHROMIUM_ARGS, PASSWORDS, serve

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from autolease.origination.models import ApplicationConsent
-from autolease.origination.models import Application
+from autolease.origination.models import Application, ApplicationConsent
 from autolease.runtime import Runtime
 from tests.factories import Tenant
 from tests.h5.conftest import example, h5_login, submission

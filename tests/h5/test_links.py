@@ -12,9 +12,8 @@ from sqlalchemy import select, update
 
 from autolease.dealer.models import ServiceProvider
 from autolease.h5.models import ApplicantLink
-from autolease.origination.models import ApplicationConsent
 from autolease.kit.clock import FixedClock
-from autolease.origination.models import Application
+from autolease.origination.models import Application, ApplicationConsent
 from autolease.runtime import Runtime
 from tests.factories import Tenant, login
 from tests.h5.conftest import submission
