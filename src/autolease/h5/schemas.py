@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from autolease.identity.schemas import rule_error
-from autolease.kit.strict_fields import Flag, Integer
-from autolease.origination.schemas import ApplicationCreate
+from autolease.kit.strict_fields import Integer
+from autolease.origination.schemas import ApplicationCreate, ConsentGiven
 
 CONSENT_TEXT_VERSION = "h5-consent-2026-12"
 """The version of the consent texts the page shows (`h5/templates/h5/consent.html`)."""
@@ -46,23 +46,9 @@ class LinkRead(BaseModel):
     expires_at: datetime = Field(description="When the link stops opening, UTC")
 
 
-class ConsentIn(Strict):
-    """Two separate consents, each explicit: personal information (required to apply) and
-    biometrics (sensitive personal information; required only to send biometric samples)."""
-
-    personal_information: Flag = Field(description="Consent to processing personal information")
-    biometrics: Flag = Field(default=False, description="Separate consent to face and voice data")
-
-    @model_validator(mode="after")
-    def _personal_information_given(self) -> ConsentIn:
-        if not self.personal_information:
-            raise rule_error(
-                "consent_required",
-                "the applicant must consent to the processing of personal information",
-                "申请人须同意处理个人信息",
-                field="personal_information",
-            )
-        return self
+class ConsentIn(ConsentGiven):
+    """The consents the page's two checkboxes give (the text version is the page's own,
+    `CONSENT_TEXT_VERSION`)."""
 
 
 class H5Submission(Strict):

@@ -265,22 +265,15 @@ class DeviceInfo(Strict):
     )
 
 
-class ApplicantConsent(Strict):
-    """The applicant's consents as the SP obtained them: to processing personal information
-    (required), and separately to biometrics (sensitive personal information: required to send
-    face or voice samples), with the version of the text the applicant agreed to."""
+class ConsentGiven(Strict):
+    """Two separate consents, each explicit: personal information (required to apply) and
+    biometrics (sensitive personal information; required only to send biometric samples)."""
 
     personal_information: Flag = Field(description="Consent to processing personal information")
     biometrics: Flag = Field(default=False, description="Separate consent to face and voice data")
-    text_version: str = Field(
-        min_length=1,
-        max_length=32,
-        pattern=r"^[A-Za-z0-9._:-]+$",
-        description="The version of the consent text the applicant agreed to (the SP's own)",
-    )
 
     @model_validator(mode="after")
-    def _personal_information_given(self) -> ApplicantConsent:
+    def _personal_information_given(self) -> ConsentGiven:
         if not self.personal_information:
             raise rule_error(
                 "consent_required",
@@ -289,6 +282,18 @@ class ApplicantConsent(Strict):
                 field="personal_information",
             )
         return self
+
+
+class ApplicantConsent(ConsentGiven):
+    """The applicant's consents as the SP obtained them, with the version of the text the
+    applicant agreed to."""
+
+    text_version: str = Field(
+        min_length=1,
+        max_length=32,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="The version of the consent text the applicant agreed to (the SP's own)",
+    )
 
 
 class ApplicationCreate(Strict):
